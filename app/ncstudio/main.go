@@ -1,0 +1,15 @@
+// Command ncstudio is NC Studio: with no arguments it opens the studio window;
+// with a subcommand it runs one capability from the terminal (see `ncstudio help`).
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if err := dispatch(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "ncstudio: %v\n", err)
+		os.Exit(exitCode(err))
+	}
+}

@@ -1,0 +1,133 @@
+// Package bench measures the CPU engine against the machine's own GEMM peak:
+// OpenBLAS sgemm on large square matrices, then forward+backward of a
+// transformer block and of a convolutional residual block, all in one process
+// so that the ratios compare like with like.
+package bench
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/nn"
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// Result is one measured workload.
+type Result struct {
+	Name        string  `json:"name"`
+	Shape       string  `json:"shape"`
+	GFLOP       float64 `json:"gflop_per_iter"` // counted matrix-product FLOPs per iteration
+	Millis      float64 `json:"ms_per_iter"`
+	GFLOPS      float64 `json:"gflops"`
+	FracOfSgemm float64 `json:"frac_of_sgemm_peak"`
+	Iterations  int     `json:"iterations"`
+}
+
+// Report is the whole benchmark run.
+type Report struct {
+	Threads   int      `json:"threads"`
+	SgemmPeak float64  `json:"sgemm_peak_gflops"`
+	Results   []Result `json:"results"`
+}
+
+// Options choose how long each workload runs.
+type Options struct {
+	MinTime   time.Duration // per workload, after a warm-up iteration
+	SgemmSize int           // side of the square matrices for the peak
+	Progress  func(name string)
+}
+
+// measure runs f once to warm up, then repeatedly until at least minTime has
+// passed, and returns the mean time per run.
+func measure(minTime time.Duration, f func()) (time.Duration, int) {
+	f()
+	start := time.Now()
+	n := 0
+	for n == 0 || time.Since(start) < minTime {
+		f()
+		n++
+	}
+	return time.Since(start) / time.Duration(n), n
+}
+
+// SgemmPeak measures OpenBLAS sgemm C = A@B on size×size matrices with
+// OpenBLAS's own threads on every core: the reference all ratios use.
+func SgemmPeak(size int, minTime time.Duration, threads int) (gflops float64, per time.Duration, iters int) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	be := cpu.New()
+	a, b, c := randn(be, rng, size, size), randn(be, rng, size, size), be.Zeros(size, size)
+	cpu.SetBLASThreads(threads)
+	defer cpu.SetBLASThreads(1)
+	per, iters = measure(minTime, func() { cpu.RawSgemm(c, a, b) })
+	flop := 2 * float64(size) * float64(size) * float64(size)
+	return flop / per.Seconds() / 1e9, per, iters
+}
+
+func randn(be tensor.Backend, rng *rand.Rand, shape ...int) *tensor.Tensor {
+	v := make([]float32, tensor.Shape(shape).Numel())
+	for i := range v {
+		v[i] = float32(rng.NormFloat64())
+	}
+	return be.FromHost(v, shape...)
+}
+
+// TransformerFLOP counts the matrix-product FLOPs of one forward+backward of a
+// pre-norm transformer block (backward = 2× forward).
+func TransformerFLOP(b, t, d, heads, mlp int) float64 {
+	tokens := float64(b * t)
+	linear := 2 * tokens * float64(d) * float64(d) * float64(4+2*mlp) // q,k,v,out + up,down
+	attn := 2 * 2 * float64(b) * float64(t) * float64(t) * float64(d) // scores and weighted sum
+	return 3 * (linear + attn)
+}
+
+// ConvFLOP counts the FLOPs of one forward+backward of a residual block of two
+// 3×3 convolutions on [n, c, h, w].
+func ConvFLOP(n, c, h, w int) float64 {
+	one := 2 * float64(n) * float64(c) * float64(c) * 9 * float64(h) * float64(w)
+	return 3 * 2 * one
+}
+
+// Run measures everything and returns the report.
+func Run(o Options) Report {
+	if o.MinTime == 0 {
+		o.MinTime = 2 * time.Second
+	}
+	if o.SgemmSize == 0 {
+		o.SgemmSize = 2048
+	}
+	progress := func(s string) {
+		if o.Progress != nil {
+			o.Progress(s)
+		}
+	}
+	threads := cpuThreads()
+	progress("sgemm peak")
+	peak, per, iters := SgemmPeak(o.SgemmSize, o.MinTime, threads)
+	rep := Report{Threads: threads, SgemmPeak: peak}
+	add := func(name, shape string, flop float64, per time.Duration, iters int) {
+		g := flop / per.Seconds() / 1e9
+		rep.Results = append(rep.Results, Result{Name: name, Shape: shape, GFLOP: flop / 1e9,
+			Millis: per.Seconds() * 1e3, GFLOPS: g, FracOfSgemm: g / peak, Iterations: iters})
+	}
+	n := float64(o.SgemmSize)
+	add("sgemm", shapeStr("%dx%d @ %dx%d", o.SgemmSize), 2*n*n*n, per, iters)
+
+	be := cpu.New()
+	rng := rand.New(rand.NewPCG(3, 4))
+
+	progress("transformer block")
+	const B, T, D, H, MLP = 8, 256, 256, 8, 4
+	blk := nn.NewTransformerBlock(be, "blk", D, H, MLP, rng)
+	x, dy := randn(be, rng, B, T, D), randn(be, rng, B, T, D)
+	per, iters = measure(o.MinTime, func() { blk.Forward(x); blk.Backward(dy) })
+	add("transformer_block_fwd_bwd", "B=8 T=256 D=256 heads=8 mlp=4x", TransformerFLOP(B, T, D, H, MLP), per, iters)
+
+	progress("conv block")
+	const N, C, S = 8, 64, 64
+	res := nn.NewResBlock(be, "res", C, 8, rng)
+	xi, dyi := randn(be, rng, N, C, S, S), randn(be, rng, N, C, S, S)
+	per, iters = measure(o.MinTime, func() { res.Forward(xi); res.Backward(dyi) })
+	add("conv_block_fwd_bwd", "N=8 C=64->64 3x3 64x64 (2 convs, GroupNorm, SiLU)", ConvFLOP(N, C, S, S), per, iters)
+	return rep
+}

@@ -1,0 +1,147 @@
+package cpu
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+func (*Backend) Softmax(out, x *tensor.Tensor) {
+	tensor.MustSameShape("Softmax", out, x)
+	rows, c := rowsCols(x)
+	xd, od := x.Host(), out.Host()
+	parallelFor(rows, 8*c, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			softmaxRow(od[r*c:(r+1)*c], xd[r*c:(r+1)*c])
+		}
+	})
+}
+
+// softmaxRow writes softmax(x) into out (which may alias x).
+func softmaxRow(out, x []float32) {
+	m := float32(math.Inf(-1))
+	for _, v := range x {
+		m = max(m, v)
+	}
+	var s float64
+	for i, v := range x {
+		e := expf(v - m)
+		out[i] = e
+		s += float64(e)
+	}
+	inv := float32(1 / s)
+	for i := range out {
+		out[i] *= inv
+	}
+}
+
+func (*Backend) SoftmaxBackward(dx, dy, y *tensor.Tensor) {
+	tensor.MustSameShape("SoftmaxBackward", dx, dy, y)
+	rows, c := rowsCols(y)
+	dxd, dyd, yd := dx.Host(), dy.Host(), y.Host()
+	parallelFor(rows, 4*c, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			o := r * c
+			softmaxBackwardRow(dxd[o:o+c], dyd[o:o+c], yd[o:o+c], 1)
+		}
+	})
+}
+
+// softmaxBackwardRow writes dx = scale * y*(dy - sum(dy*y)); dx may alias dy.
+func softmaxBackwardRow(dx, dy, y []float32, scale float32) {
+	var s float64
+	for i, v := range y {
+		s += float64(dy[i] * v)
+	}
+	sf := float32(s)
+	for i, v := range y {
+		dx[i] = scale * v * (dy[i] - sf)
+	}
+}
+
+// attnDims checks the shapes of an attention call and returns heads (B*H),
+// query and key lengths and the head size.
+func attnDims(op string, q, k, v, probs, mask *tensor.Tensor) (heads, tq, tk, d int) {
+	if len(q.Shape) != 4 || len(k.Shape) != 4 {
+		panic(fmt.Sprintf("%s: q %v and k %v must be [B, H, T, D]", op, q.Shape, k.Shape))
+	}
+	b, h := q.Dim(0), q.Dim(1)
+	tq, d = q.Dim(2), q.Dim(3)
+	tk = k.Dim(2)
+	mustShape(op, "k", k, b, h, tk, d)
+	mustShape(op, "v", v, b, h, tk, d)
+	mustShape(op, "probs", probs, b, h, tq, tk)
+	if mask != nil {
+		mustShape(op, "mask", mask, tq, tk)
+	}
+	return b * h, tq, tk, d
+}
+
+func (*Backend) Attention(out, probs, q, k, v, mask *tensor.Tensor, scale float32) {
+	const op = "Attention"
+	heads, tq, tk, d := attnDims(op, q, k, v, probs, mask)
+	tensor.MustSameShape(op, out, q)
+	qd, kd, vd, od, pd, md := q.Host(), k.Host(), v.Host(), out.Host(), probs.Host(), optional(mask)
+	parallelFor(heads, 1<<20, func(lo, hi int) {
+		for h := lo; h < hi; h++ {
+			qh, kh, vh := qd[h*tq*d:], kd[h*tk*d:], vd[h*tk*d:]
+			ph, oh := pd[h*tq*tk:(h+1)*tq*tk], od[h*tq*d:]
+			sgemm(false, true, tq, tk, d, scale, qh, d, kh, d, 0, ph, tk)
+			for i := 0; i < tq; i++ {
+				row := ph[i*tk : (i+1)*tk]
+				if md != nil {
+					for j, m := range md[i*tk : (i+1)*tk] {
+						row[j] += m
+					}
+				}
+				softmaxRow(row, row)
+			}
+			sgemm(false, false, tq, d, tk, 1, ph, tk, vh, d, 0, oh, d)
+		}
+	})
+}
+
+func (*Backend) AttentionBackward(dq, dk, dv, dout, q, k, v, probs *tensor.Tensor, scale float32) {
+	const op = "AttentionBackward"
+	heads, tq, tk, d := attnDims(op, q, k, v, probs, nil)
+	tensor.MustSameShape(op, dq, dout, q)
+	tensor.MustSameShape(op, dk, dv, k)
+	qd, kd, vd, pd := q.Host(), k.Host(), v.Host(), probs.Host()
+	dqd, dkd, dvd, dod := dq.Host(), dk.Host(), dv.Host(), dout.Host()
+	parallelFor(heads, 1<<20, func(lo, hi int) {
+		ds := make([]float32, tq*tk) // dScores of one head
+		for h := lo; h < hi; h++ {
+			qo, ko := h*tq*d, h*tk*d
+			ph := pd[h*tq*tk : (h+1)*tq*tk]
+			// dV = Pᵀ dO; dP = dO Vᵀ; dS = scale * P∘(dP - rowsum(dP∘P)); dQ = dS K; dK = dSᵀ Q.
+			sgemm(true, false, tk, d, tq, 1, ph, tk, dod[qo:], d, 0, dvd[ko:], d)
+			sgemm(false, true, tq, tk, d, 1, dod[qo:], d, vd[ko:], d, 0, ds, tk)
+			for i := 0; i < tq; i++ {
+				row := ds[i*tk : (i+1)*tk]
+				softmaxBackwardRow(row, row, ph[i*tk:(i+1)*tk], scale)
+			}
+			sgemm(false, false, tq, d, tk, 1, ds, tk, kd[ko:], d, 0, dqd[qo:], d)
+			sgemm(true, false, tk, d, tq, 1, ds, tk, qd[qo:], d, 0, dkd[ko:], d)
+		}
+	})
+}
+
+func (*Backend) Permute0213(out, x *tensor.Tensor) {
+	const op = "Permute0213"
+	if len(x.Shape) != 4 {
+		panic(fmt.Sprintf("%s: x %v must have 4 dimensions", op, x.Shape))
+	}
+	a, b, c, d := x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3)
+	mustShape(op, "out", out, a, c, b, d)
+	xd, od := x.Host(), out.Host()
+	parallelFor(a*b, 2*c*d, func(lo, hi int) {
+		for ab := lo; ab < hi; ab++ {
+			i, j := ab/b, ab%b
+			for k := 0; k < c; k++ {
+				src := xd[((i*b+j)*c+k)*d:][:d]
+				copy(od[((i*c+k)*b+j)*d:][:d], src)
+			}
+		}
+	})
+}

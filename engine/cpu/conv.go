@@ -1,0 +1,174 @@
+package cpu
+
+import (
+	"fmt"
+
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// image4 checks that t is [N, C, H, W] and returns its dimensions.
+func image4(op, name string, t *tensor.Tensor) (n, c, h, w int) {
+	if len(t.Shape) != 4 {
+		panic(fmt.Sprintf("%s: %s has shape %v, want [N, C, H, W]", op, name, t.Shape))
+	}
+	return t.Dim(0), t.Dim(1), t.Dim(2), t.Dim(3)
+}
+
+// ConvOutSize is the output length of a convolution along one axis.
+func ConvOutSize(in, k, stride, pad int) int { return (in+2*pad-k)/stride + 1 }
+
+// im2colGeometry checks Im2Col/Col2Im shapes and returns the dimensions.
+func im2colGeometry(op string, x, cols *tensor.Tensor, k, stride, pad int) (n, c, h, w, ho, wo int) {
+	n, c, h, w = image4(op, "x", x)
+	ho, wo = ConvOutSize(h, k, stride, pad), ConvOutSize(w, k, stride, pad)
+	mustShape(op, "cols", cols, n, c*k*k, ho*wo)
+	return
+}
+
+func (*Backend) Im2Col(cols, x *tensor.Tensor, k, stride, pad int) {
+	n, c, h, w, ho, wo := im2colGeometry("Im2Col", x, cols, k, stride, pad)
+	xd, cd := x.Host(), cols.Host()
+	parallelFor(n*c, k*k*ho*wo, func(lo, hi int) {
+		for nc := lo; nc < hi; nc++ {
+			plane := xd[nc*h*w : (nc+1)*h*w]
+			for ki := 0; ki < k; ki++ {
+				for kj := 0; kj < k; kj++ {
+					row := cd[(nc*k*k+ki*k+kj)*ho*wo:][:ho*wo]
+					for oy := 0; oy < ho; oy++ {
+						y := oy*stride + ki - pad
+						dst := row[oy*wo : (oy+1)*wo]
+						if y < 0 || y >= h {
+							clear(dst)
+							continue
+						}
+						src := plane[y*w : (y+1)*w]
+						if stride == 1 {
+							copyShifted(dst, src, kj-pad)
+							continue
+						}
+						for ox := range dst {
+							if xx := ox*stride + kj - pad; xx >= 0 && xx < w {
+								dst[ox] = src[xx]
+							} else {
+								dst[ox] = 0
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// copyShifted sets dst[i] = src[i+shift], zero where that is outside src.
+func copyShifted(dst, src []float32, shift int) {
+	for i := range dst {
+		j := i + shift
+		if j < 0 || j >= len(src) {
+			dst[i] = 0
+		} else {
+			// The in-range part is one contiguous copy.
+			end := min(len(dst), len(src)-shift)
+			copy(dst[i:end], src[j:])
+			for t := end; t < len(dst); t++ {
+				dst[t] = 0
+			}
+			return
+		}
+	}
+}
+
+func (*Backend) Col2Im(dx, cols *tensor.Tensor, k, stride, pad int) {
+	n, c, h, w, ho, wo := im2colGeometry("Col2Im", dx, cols, k, stride, pad)
+	dxd, cd := dx.Host(), cols.Host()
+	parallelFor(n*c, k*k*ho*wo, func(lo, hi int) {
+		for nc := lo; nc < hi; nc++ {
+			plane := dxd[nc*h*w : (nc+1)*h*w]
+			clear(plane)
+			for ki := 0; ki < k; ki++ {
+				for kj := 0; kj < k; kj++ {
+					row := cd[(nc*k*k+ki*k+kj)*ho*wo:][:ho*wo]
+					for oy := 0; oy < ho; oy++ {
+						y := oy*stride + ki - pad
+						if y < 0 || y >= h {
+							continue
+						}
+						dst := plane[y*w : (y+1)*w]
+						for ox, v := range row[oy*wo : (oy+1)*wo] {
+							if xx := ox*stride + kj - pad; xx >= 0 && xx < w {
+								dst[xx] += v
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// planes2x checks that big is small with both spatial sizes doubled.
+func planes2x(op string, small, big *tensor.Tensor) (nc, h, w int) {
+	n, c, h, w := image4(op, "small", small)
+	mustShape(op, "big", big, n, c, 2*h, 2*w)
+	return n * c, h, w
+}
+
+func (*Backend) Upsample2x(out, x *tensor.Tensor) {
+	nc, h, w := planes2x("Upsample2x", x, out)
+	xd, od := x.Host(), out.Host()
+	parallelFor(nc, 5*h*w, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			src, dst := xd[p*h*w:], od[p*4*h*w:]
+			for y := 0; y < h; y++ {
+				row := dst[2*y*2*w : (2*y+1)*2*w]
+				for xx, v := range src[y*w : (y+1)*w] {
+					row[2*xx], row[2*xx+1] = v, v
+				}
+				copy(dst[(2*y+1)*2*w:(2*y+2)*2*w], row)
+			}
+		}
+	})
+}
+
+func (*Backend) Upsample2xBackward(dx, dy *tensor.Tensor) {
+	nc, h, w := planes2x("Upsample2xBackward", dx, dy)
+	sumBlocks(dx.Host(), dy.Host(), nc, h, w, 1)
+}
+
+func (*Backend) AvgPool2x(out, x *tensor.Tensor) {
+	nc, h, w := planes2x("AvgPool2x", out, x)
+	sumBlocks(out.Host(), x.Host(), nc, h, w, 0.25)
+}
+
+// sumBlocks writes small[p,y,x] = scale * (sum of the 2×2 block of big at
+// (2y, 2x)): average pooling, and the backward of nearest upsampling.
+func sumBlocks(small, big []float32, nc, h, w int, scale float32) {
+	parallelFor(nc, 5*h*w, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			s, b := small[p*h*w:], big[p*4*h*w:]
+			for y := 0; y < h; y++ {
+				r0, r1 := b[2*y*2*w:], b[(2*y+1)*2*w:]
+				for x := 0; x < w; x++ {
+					s[y*w+x] = scale * (r0[2*x] + r0[2*x+1] + r1[2*x] + r1[2*x+1])
+				}
+			}
+		}
+	})
+}
+
+func (*Backend) AvgPool2xBackward(dx, dy *tensor.Tensor) {
+	nc, h, w := planes2x("AvgPool2xBackward", dy, dx)
+	dyd, dxd := dy.Host(), dx.Host()
+	parallelFor(nc, 5*h*w, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			s, b := dyd[p*h*w:], dxd[p*4*h*w:]
+			for y := 0; y < h; y++ {
+				r0, r1 := b[2*y*2*w:], b[(2*y+1)*2*w:]
+				for x := 0; x < w; x++ {
+					g := 0.25 * s[y*w+x]
+					r0[2*x], r0[2*x+1], r1[2*x], r1[2*x+1] = g, g, g, g
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,155 @@
+package cpu
+
+import (
+	"fmt"
+
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+func (*Backend) Add(out, a, b *tensor.Tensor) {
+	binary("Add", out, a, b, func(x, y float32) float32 { return x + y })
+}
+
+func (*Backend) Mul(out, a, b *tensor.Tensor) {
+	binary("Mul", out, a, b, func(x, y float32) float32 { return x * y })
+}
+
+// binary applies f elementwise with broadcasting. The common cases (same
+// shapes, or b repeated along the run) get loops without strides.
+func binary(op string, out, a, b *tensor.Tensor, f func(x, y float32) float32) {
+	broadcastOut(op, out, a, b)
+	od, ad, bd := out.Host(), a.Host(), b.Host()
+	p := newBcast(op, out.Shape, a.Shape, b.Shape)
+	parallelFor(len(od), 3, func(lo, hi int) {
+		p.run(lo, hi, func(o, ia, ib, n, sa, sb int) {
+			dst := od[o : o+n]
+			switch {
+			case sa == 1 && sb == 1:
+				x, y := ad[ia:ia+n], bd[ib:ib+n]
+				for i := range dst {
+					dst[i] = f(x[i], y[i])
+				}
+			case sa == 1 && sb == 0:
+				x, y := ad[ia:ia+n], bd[ib]
+				for i := range dst {
+					dst[i] = f(x[i], y)
+				}
+			default:
+				for i := range dst {
+					dst[i] = f(ad[ia+i*sa], bd[ib+i*sb])
+				}
+			}
+		})
+	})
+}
+
+func (*Backend) SumTo(dst, src *tensor.Tensor, beta float32) {
+	const op = "SumTo"
+	dd, sd := dst.Host(), src.Host()
+	if dst.Shape.Equal(src.Shape) {
+		parallelFor(len(dd), 2, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				dd[i] = beta*dd[i] + sd[i]
+			}
+		})
+		return
+	}
+	p := newBcast(op, src.Shape, dst.Shape, nil)
+	sums := parallelReduce(len(sd), 1, len(dd), func(lo, hi int, acc []float64) {
+		p.run(lo, hi, func(o, id, _, n, sdst, _ int) {
+			if sdst == 0 {
+				var s float64
+				for _, v := range sd[o : o+n] {
+					s += float64(v)
+				}
+				acc[id] += s
+				return
+			}
+			for i, v := range sd[o : o+n] {
+				acc[id+i*sdst] += float64(v)
+			}
+		})
+	})
+	for i := range dd {
+		dd[i] = beta*dd[i] + float32(sums[i])
+	}
+}
+
+func (*Backend) Scale(t *tensor.Tensor, s float32) {
+	d := t.Host()
+	parallelFor(len(d), 1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			d[i] *= s
+		}
+	})
+}
+
+func (*Backend) Axpy(dst *tensor.Tensor, alpha float32, src *tensor.Tensor) {
+	if dst.Numel() != src.Numel() {
+		panic(fmt.Sprintf("Axpy: %v into %v", src.Shape, dst.Shape))
+	}
+	d, s := dst.Host(), src.Host()
+	parallelFor(len(d), 2, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			d[i] += alpha * s[i]
+		}
+	})
+}
+
+func (*Backend) SumSquares(t *tensor.Tensor) float64 {
+	d := t.Host()
+	return parallelReduce(len(d), 1, 1, func(lo, hi int, acc []float64) {
+		var s float64
+		for _, v := range d[lo:hi] {
+			s += float64(v) * float64(v)
+		}
+		acc[0] = s
+	})[0]
+}
+
+// unary applies f to x into out, or with the gradient form g(dy, x) for backward.
+func unary(op string, out, x *tensor.Tensor, f func(x float32) float32) {
+	tensor.MustSameShape(op, out, x)
+	od, xd := out.Host(), x.Host()
+	parallelFor(len(od), 8, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			od[i] = f(xd[i])
+		}
+	})
+}
+
+func unaryBackward(op string, dx, dy, x *tensor.Tensor, df func(x float32) float32) {
+	tensor.MustSameShape(op, dx, dy, x)
+	dxd, dyd, xd := dx.Host(), dy.Host(), x.Host()
+	parallelFor(len(dxd), 8, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			dxd[i] = dyd[i] * df(xd[i])
+		}
+	})
+}
+
+func sigmoid(x float32) float32 { return 1 / (1 + expf(-x)) }
+
+func (*Backend) SiLU(out, x *tensor.Tensor) {
+	unary("SiLU", out, x, func(x float32) float32 { return x * sigmoid(x) })
+}
+
+func (*Backend) SiLUBackward(dx, dy, x *tensor.Tensor) {
+	unaryBackward("SiLUBackward", dx, dy, x, func(x float32) float32 {
+		s := sigmoid(x)
+		return s * (1 + x*(1-s))
+	})
+}
+
+const invSqrt2 = 0.7071067811865476
+const invSqrt2Pi = 0.3989422804014327
+
+func (*Backend) GELU(out, x *tensor.Tensor) {
+	unary("GELU", out, x, func(x float32) float32 { return x * normalCDF(x) })
+}
+
+func (*Backend) GELUBackward(dx, dy, x *tensor.Tensor) {
+	unaryBackward("GELUBackward", dx, dy, x, func(x float32) float32 {
+		return normalCDF(x) + x*invSqrt2Pi*expf(-0.5*x*x)
+	})
+}

@@ -1,0 +1,110 @@
+package cpu
+
+import (
+	"fmt"
+
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// matrixDims splits t into (batch, rows, cols) of its last two dimensions.
+func matrixDims(op, name string, t *tensor.Tensor) (batch, rows, cols int) {
+	if len(t.Shape) < 2 {
+		panic(fmt.Sprintf("%s: %s has shape %v, need at least 2 dimensions", op, name, t.Shape))
+	}
+	rows, cols = t.Dim(-2), t.Dim(-1)
+	if rows*cols == 0 {
+		return 0, rows, cols
+	}
+	return t.Numel() / (rows * cols), rows, cols
+}
+
+func (*Backend) MatMul(c, a, b *tensor.Tensor, transA, transB bool, alpha, beta float32) {
+	const op = "MatMul"
+	ba, ar, ac := matrixDims(op, "a", a)
+	bb, br, bc := matrixDims(op, "b", b)
+	bcN, m, n := matrixDims(op, "c", c)
+	k, ka := ac, ar
+	if transA {
+		k, ka = ar, ac
+	}
+	if ka != m {
+		panic(fmt.Sprintf("%s: a %v (transA=%v) does not give %d rows of c %v", op, a.Shape, transA, m, c.Shape))
+	}
+	kb, nb := br, bc
+	if transB {
+		kb, nb = bc, br
+	}
+	if kb != k || nb != n {
+		panic(fmt.Sprintf("%s: a %v, b %v (transB=%v) and c %v do not fit", op, a.Shape, b.Shape, transB, c.Shape))
+	}
+	batch := max(ba, bb)
+	if (ba != 1 && ba != batch) || (bb != 1 && bb != batch) || (bcN != batch && bcN != 1) {
+		panic(fmt.Sprintf("%s: batch sizes of a %v, b %v, c %v do not fit", op, a.Shape, b.Shape, c.Shape))
+	}
+	ad, bd, cd := a.Host(), b.Host(), c.Host()
+	item := func(d []float32, nb, i, size int) []float32 {
+		if nb == 1 {
+			return d
+		}
+		return d[i*size : (i+1)*size]
+	}
+	g := gemm{transA: transA, transB: transB, m: m, n: n, k: k, lda: ac, ldb: bc, ldc: n}
+	switch {
+	case bcN == 1:
+		// A 2-D c sums over the batch: consecutive GEMMs accumulate into it.
+		for i := 0; i < batch; i++ {
+			bt := beta
+			if i > 0 {
+				bt = 1
+			}
+			g.run(alpha, item(ad, ba, i, ar*ac), item(bd, bb, i, br*bc), bt, cd, true)
+		}
+	case batch >= workers() && m*n*k < 1<<24:
+		// Many small products: one GEMM per worker at a time.
+		parallelFor(batch, 1<<20, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				g.run(alpha, item(ad, ba, i, ar*ac), item(bd, bb, i, br*bc), beta, cd[i*m*n:(i+1)*m*n], false)
+			}
+		})
+	default:
+		for i := 0; i < batch; i++ {
+			g.run(alpha, item(ad, ba, i, ar*ac), item(bd, bb, i, br*bc), beta, cd[i*m*n:(i+1)*m*n], true)
+		}
+	}
+}
+
+// gemm describes one row-major product with leading dimensions.
+type gemm struct {
+	transA, transB bool
+	m, n, k        int
+	lda, ldb, ldc  int
+}
+
+// run computes the product, split over the workers along the larger of m and
+// n when split is set and the product is big enough to be worth it.
+func (g gemm) run(alpha float32, a, b []float32, beta float32, c []float32, split bool) {
+	w := workers()
+	if !split || w == 1 || g.m*g.n*g.k < 1<<18 {
+		sgemm(g.transA, g.transB, g.m, g.n, g.k, alpha, a, g.lda, b, g.ldb, beta, c, g.ldc)
+		return
+	}
+	if g.m >= g.n {
+		// Rows of op(a) and c: a row of op(a) starts at r*lda, or at column r when transposed.
+		parallelFor(g.m, 1<<30, func(lo, hi int) {
+			aOff := lo * g.lda
+			if g.transA {
+				aOff = lo
+			}
+			sgemm(g.transA, g.transB, hi-lo, g.n, g.k, alpha, a[aOff:], g.lda, b, g.ldb, beta, c[lo*g.ldc:], g.ldc)
+		})
+		return
+	}
+	// Columns of op(b) and c.
+	parallelFor(g.n, 1<<30, func(lo, hi int) {
+		bOff := lo
+		if g.transB {
+			bOff = lo * g.ldb
+		}
+		sgemm(g.transA, g.transB, g.m, hi-lo, g.k, alpha, a, g.lda, b[bOff:], g.ldb, beta, c[lo:], g.ldc)
+	})
+}

@@ -1,0 +1,276 @@
+package cpu
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// optional returns t's elements, or nil for a nil tensor.
+func optional(t *tensor.Tensor) []float32 {
+	if t == nil {
+		return nil
+	}
+	return t.Host()
+}
+
+func (*Backend) LayerNorm(out, mean, rstd, x, w, b *tensor.Tensor, eps float32) {
+	const op = "LayerNorm"
+	tensor.MustSameShape(op, out, x)
+	rows, c := rowsCols(x)
+	mustShape(op, "mean", mean, rows)
+	mustShape(op, "rstd", rstd, rows)
+	xd, od, md, rd, wd, bd := x.Host(), out.Host(), mean.Host(), rstd.Host(), optional(w), optional(b)
+	parallelFor(rows, 4*c, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			row := xd[r*c : (r+1)*c]
+			mu, rs := moments(row, eps)
+			md[r], rd[r] = float32(mu), float32(rs)
+			affine(od[r*c:(r+1)*c], row, float32(mu), float32(rs), wd, bd)
+		}
+	})
+}
+
+// moments returns the mean and 1/sqrt(variance+eps) of v (biased variance, as
+// normalisation layers use), accumulated in float64.
+func moments(v []float32, eps float32) (mean, rstd float64) {
+	var s float64
+	for _, x := range v {
+		s += float64(x)
+	}
+	mean = s / float64(len(v))
+	var ss float64
+	for _, x := range v {
+		d := float64(x) - mean
+		ss += d * d
+	}
+	return mean, 1 / math.Sqrt(ss/float64(len(v))+float64(eps))
+}
+
+// affine writes out = (x-mean)*rstd*w + b, with w and b optional and indexed
+// like x.
+func affine(out, x []float32, mean, rstd float32, w, b []float32) {
+	for i, v := range x {
+		y := (v - mean) * rstd
+		if w != nil {
+			y *= w[i]
+		}
+		if b != nil {
+			y += b[i]
+		}
+		out[i] = y
+	}
+}
+
+func (*Backend) LayerNormBackward(dx, dw, db, dy, x, mean, rstd, w *tensor.Tensor) {
+	const op = "LayerNormBackward"
+	tensor.MustSameShape(op, dx, dy, x)
+	rows, c := rowsCols(x)
+	xd, dyd, dxd, md, rd, wd := x.Host(), dy.Host(), dx.Host(), mean.Host(), rstd.Host(), optional(w)
+	// Accumulators: dw in [0,c), db in [c,2c).
+	sums := parallelReduce(rows, 6*c, 2*c, func(lo, hi int, acc []float64) {
+		for r := lo; r < hi; r++ {
+			o := r * c
+			normBackwardRow(dxd[o:o+c], dyd[o:o+c], xd[o:o+c], md[r], rd[r], wd, acc[:c], acc[c:])
+		}
+	})
+	accumulate(dw, sums[:c])
+	accumulate(db, sums[c:])
+}
+
+// normBackwardRow is the backward of y = (x-mean)*rstd*w + b over one
+// normalised group: dx = rstd*(g - mean(g) - xhat*mean(g*xhat)) with g = dy*w.
+// It adds dy*xhat to dwAcc and dy to dbAcc (either may be nil).
+func normBackwardRow(dx, dy, x []float32, mean, rstd float32, w []float32, dwAcc, dbAcc []float64) {
+	var sg, sgx float64
+	for i, v := range x {
+		xhat := (v - mean) * rstd
+		g := dy[i]
+		if w != nil {
+			g *= w[i]
+		}
+		sg += float64(g)
+		sgx += float64(g * xhat)
+		if dwAcc != nil {
+			dwAcc[i] += float64(dy[i] * xhat)
+		}
+		if dbAcc != nil {
+			dbAcc[i] += float64(dy[i])
+		}
+	}
+	n := float64(len(x))
+	mg, mgx := float32(sg/n), float32(sgx/n)
+	for i, v := range x {
+		xhat := (v - mean) * rstd
+		g := dy[i]
+		if w != nil {
+			g *= w[i]
+		}
+		dx[i] = rstd * (g - mg - xhat*mgx)
+	}
+}
+
+// accumulate adds sums into a parameter gradient; a nil gradient is skipped.
+func accumulate(grad *tensor.Tensor, sums []float64) {
+	if grad == nil {
+		return
+	}
+	g := grad.Host()
+	if len(g) != len(sums) {
+		panic(fmt.Sprintf("gradient has %d elements, want %d", len(g), len(sums)))
+	}
+	for i, s := range sums {
+		g[i] += float32(s)
+	}
+}
+
+func (*Backend) RMSNorm(out, rstd, x, w *tensor.Tensor, eps float32) {
+	const op = "RMSNorm"
+	tensor.MustSameShape(op, out, x)
+	rows, c := rowsCols(x)
+	mustShape(op, "rstd", rstd, rows)
+	xd, od, rd, wd := x.Host(), out.Host(), rstd.Host(), optional(w)
+	parallelFor(rows, 3*c, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			row := xd[r*c : (r+1)*c]
+			var ss float64
+			for _, v := range row {
+				ss += float64(v) * float64(v)
+			}
+			rs := float32(1 / math.Sqrt(ss/float64(c)+float64(eps)))
+			rd[r] = rs
+			affine(od[r*c:(r+1)*c], row, 0, rs, wd, nil)
+		}
+	})
+}
+
+func (*Backend) RMSNormBackward(dx, dw, dy, x, rstd, w *tensor.Tensor) {
+	const op = "RMSNormBackward"
+	tensor.MustSameShape(op, dx, dy, x)
+	rows, c := rowsCols(x)
+	xd, dyd, dxd, rd, wd := x.Host(), dy.Host(), dx.Host(), rstd.Host(), optional(w)
+	sums := parallelReduce(rows, 5*c, c, func(lo, hi int, acc []float64) {
+		for r := lo; r < hi; r++ {
+			o := r * c
+			xs, dys, dxs, rs := xd[o:o+c], dyd[o:o+c], dxd[o:o+c], rd[r]
+			// dx = rstd*(g - xhat*mean(g*xhat)), g = dy*w, xhat = x*rstd.
+			var sgx float64
+			for i, v := range xs {
+				xhat := v * rs
+				g := dys[i]
+				if wd != nil {
+					g *= wd[i]
+				}
+				sgx += float64(g * xhat)
+				acc[i] += float64(dys[i] * xhat)
+			}
+			mgx := float32(sgx / float64(c))
+			for i, v := range xs {
+				g := dys[i]
+				if wd != nil {
+					g *= wd[i]
+				}
+				dxs[i] = rs * (g - v*rs*mgx)
+			}
+		}
+	})
+	accumulate(dw, sums)
+}
+
+// groupDims checks GroupNorm's shapes and returns batch n, channels c,
+// spatial size hw and channels per group.
+func groupDims(op string, x *tensor.Tensor, groups int) (n, c, hw, cpg int) {
+	if len(x.Shape) < 2 || groups <= 0 || x.Dim(1)%groups != 0 {
+		panic(fmt.Sprintf("%s: x %v cannot be split into %d groups of channels", op, x.Shape, groups))
+	}
+	n, c = x.Dim(0), x.Dim(1)
+	hw = 1
+	for _, d := range x.Shape[2:] {
+		hw *= d
+	}
+	return n, c, hw, c / groups
+}
+
+func (*Backend) GroupNorm(out, mean, rstd, x, w, b *tensor.Tensor, groups int, eps float32) {
+	const op = "GroupNorm"
+	tensor.MustSameShape(op, out, x)
+	n, _, hw, cpg := groupDims(op, x, groups)
+	mustShape(op, "mean", mean, n, groups)
+	mustShape(op, "rstd", rstd, n, groups)
+	xd, od, md, rd, wd, bd := x.Host(), out.Host(), mean.Host(), rstd.Host(), optional(w), optional(b)
+	size := cpg * hw
+	parallelFor(n*groups, 4*size, func(lo, hi int) {
+		for ng := lo; ng < hi; ng++ {
+			o := ng * size
+			mu, rs := moments(xd[o:o+size], eps)
+			md[ng], rd[ng] = float32(mu), float32(rs)
+			c0 := (ng % groups) * cpg
+			for ch := 0; ch < cpg; ch++ {
+				scale, shift := float32(rs), float32(-mu*rs)
+				if wd != nil {
+					scale, shift = scale*wd[c0+ch], shift*wd[c0+ch]
+				}
+				if bd != nil {
+					shift += bd[c0+ch]
+				}
+				p := o + ch*hw
+				dst := od[p : p+hw]
+				for i, v := range xd[p : p+hw] {
+					dst[i] = v*scale + shift
+				}
+			}
+		}
+	})
+}
+
+func (*Backend) GroupNormBackward(dx, dw, db, dy, x, mean, rstd, w *tensor.Tensor, groups int) {
+	const op = "GroupNormBackward"
+	tensor.MustSameShape(op, dx, dy, x)
+	n, c, hw, cpg := groupDims(op, x, groups)
+	xd, dyd, dxd, md, rd, wd := x.Host(), dy.Host(), dx.Host(), mean.Host(), rstd.Host(), optional(w)
+	size := cpg * hw
+	// Accumulators: dw in [0,c), db in [c,2c).
+	sums := parallelReduce(n*groups, 6*size, 2*c, func(lo, hi int, acc []float64) {
+		for ng := lo; ng < hi; ng++ {
+			o := ng * size
+			c0 := (ng % groups) * cpg
+			mu, rs := md[ng], rd[ng]
+			// Per channel: Σdy and Σdy·xhat give db and dw, and, scaled by
+			// w, the group means in dx = rstd*(w·dy - mean(w·dy) - xhat*mean(w·dy·xhat)).
+			var sg, sgx float64
+			for ch := 0; ch < cpg; ch++ {
+				var sdy, sdyx float64
+				p := o + ch*hw
+				xs := xd[p : p+hw]
+				for i, g := range dyd[p : p+hw] {
+					sdy += float64(g)
+					sdyx += float64(g * (xs[i] - mu))
+				}
+				sdyx *= float64(rs)
+				acc[c0+ch] += sdyx
+				acc[c+c0+ch] += sdy
+				wc := 1.0
+				if wd != nil {
+					wc = float64(wd[c0+ch])
+				}
+				sg += wc * sdy
+				sgx += wc * sdyx
+			}
+			mg, mgx := float32(sg/float64(size)), float32(sgx/float64(size))
+			for ch := 0; ch < cpg; ch++ {
+				wc := float32(1)
+				if wd != nil {
+					wc = wd[c0+ch]
+				}
+				p := o + ch*hw
+				xs, dxs := xd[p:p+hw], dxd[p:p+hw]
+				for i, g := range dyd[p : p+hw] {
+					dxs[i] = rs * (wc*g - mg - (xs[i]-mu)*rs*mgx)
+				}
+			}
+		}
+	})
+	accumulate(dw, sums[:c])
+	accumulate(db, sums[c:])
+}

@@ -1,0 +1,99 @@
+package nn
+
+import (
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// LayerNorm normalises over the last dimension, with a gain and a bias.
+type LayerNorm struct {
+	be            tensor.Backend
+	W, B          *Param
+	Eps           float32
+	x, mean, rstd *tensor.Tensor
+}
+
+func NewLayerNorm(be tensor.Backend, name string, dim int) *LayerNorm {
+	l := &LayerNorm{be: be, W: NewParam(be, name+".weight", dim), B: NewParam(be, name+".bias", dim), Eps: 1e-5}
+	InitConst(be, l.W, 1)
+	return l
+}
+
+func (l *LayerNorm) Params() []*Param { return []*Param{l.W, l.B} }
+
+func (l *LayerNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
+	rows := x.Numel() / x.Dim(-1)
+	l.x, l.mean, l.rstd = x, l.be.Zeros(rows), l.be.Zeros(rows)
+	out := l.be.Zeros(x.Shape...)
+	l.be.LayerNorm(out, l.mean, l.rstd, x, l.W.Value, l.B.Value, l.Eps)
+	return out
+}
+
+func (l *LayerNorm) Backward(dy *tensor.Tensor) *tensor.Tensor {
+	dx := l.be.Zeros(l.x.Shape...)
+	l.be.LayerNormBackward(dx, l.W.Grad, l.B.Grad, dy, l.x, l.mean, l.rstd, l.W.Value)
+	return dx
+}
+
+// GroupNorm normalises [N, C, H, W] over groups of channels, with a
+// per-channel gain and bias.
+type GroupNorm struct {
+	be            tensor.Backend
+	W, B          *Param
+	Groups        int
+	Eps           float32
+	x, mean, rstd *tensor.Tensor
+}
+
+func NewGroupNorm(be tensor.Backend, name string, groups, channels int) *GroupNorm {
+	g := &GroupNorm{be: be, W: NewParam(be, name+".weight", channels), B: NewParam(be, name+".bias", channels), Groups: groups, Eps: 1e-5}
+	InitConst(be, g.W, 1)
+	return g
+}
+
+func (g *GroupNorm) Params() []*Param { return []*Param{g.W, g.B} }
+
+func (g *GroupNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
+	g.x, g.mean, g.rstd = x, g.be.Zeros(x.Dim(0), g.Groups), g.be.Zeros(x.Dim(0), g.Groups)
+	out := g.be.Zeros(x.Shape...)
+	g.be.GroupNorm(out, g.mean, g.rstd, x, g.W.Value, g.B.Value, g.Groups, g.Eps)
+	return out
+}
+
+func (g *GroupNorm) Backward(dy *tensor.Tensor) *tensor.Tensor {
+	dx := g.be.Zeros(g.x.Shape...)
+	g.be.GroupNormBackward(dx, g.W.Grad, g.B.Grad, dy, g.x, g.mean, g.rstd, g.W.Value, g.Groups)
+	return dx
+}
+
+// Activation is a pointwise nonlinearity: SiLU or GELU.
+type Activation struct {
+	be   tensor.Backend
+	gelu bool
+	x    *tensor.Tensor
+}
+
+func NewSiLU(be tensor.Backend) *Activation { return &Activation{be: be} }
+func NewGELU(be tensor.Backend) *Activation { return &Activation{be: be, gelu: true} }
+
+func (a *Activation) Params() []*Param { return nil }
+
+func (a *Activation) Forward(x *tensor.Tensor) *tensor.Tensor {
+	a.x = x
+	out := a.be.Zeros(x.Shape...)
+	if a.gelu {
+		a.be.GELU(out, x)
+	} else {
+		a.be.SiLU(out, x)
+	}
+	return out
+}
+
+func (a *Activation) Backward(dy *tensor.Tensor) *tensor.Tensor {
+	dx := a.be.Zeros(a.x.Shape...)
+	if a.gelu {
+		a.be.GELUBackward(dx, dy, a.x)
+	} else {
+		a.be.SiLUBackward(dx, dy, a.x)
+	}
+	return dx
+}

@@ -1,0 +1,3 @@
+module github.com/ncstudio/ncstudio
+
+go 1.26
