@@ -8,3 +8,5 @@ import (
 )
 
 func TestConformance(t *testing.T) { backendtest.Run(t, cpu.New()) }
+
+func TestAgainstPyTorch(t *testing.T) { backendtest.CompareTorch(t, cpu.New()) }
