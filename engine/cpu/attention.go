@@ -2,7 +2,6 @@ package cpu
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/ncstudio/ncstudio/engine/tensor"
 )
@@ -11,29 +10,7 @@ func (*Backend) Softmax(out, x *tensor.Tensor) {
 	tensor.MustSameShape("Softmax", out, x)
 	rows, c := rowsCols(x)
 	xd, od := x.Host(), out.Host()
-	parallelFor(rows, 8*c, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			softmaxRow(od[r*c:(r+1)*c], xd[r*c:(r+1)*c])
-		}
-	})
-}
-
-// softmaxRow writes softmax(x) into out (which may alias x).
-func softmaxRow(out, x []float32) {
-	m := float32(math.Inf(-1))
-	for _, v := range x {
-		m = max(m, v)
-	}
-	var s float64
-	for i, v := range x {
-		e := expf(v - m)
-		out[i] = e
-		s += float64(e)
-	}
-	inv := float32(1 / s)
-	for i := range out {
-		out[i] *= inv
-	}
+	parallelFor(rows, 8*c, func(lo, hi int) { softmaxRowsK(od[lo*c:hi*c], xd[lo*c:hi*c], c) })
 }
 
 func (*Backend) SoftmaxBackward(dx, dy, y *tensor.Tensor) {
@@ -41,23 +18,8 @@ func (*Backend) SoftmaxBackward(dx, dy, y *tensor.Tensor) {
 	rows, c := rowsCols(y)
 	dxd, dyd, yd := dx.Host(), dy.Host(), y.Host()
 	parallelFor(rows, 4*c, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			o := r * c
-			softmaxBackwardRow(dxd[o:o+c], dyd[o:o+c], yd[o:o+c], 1)
-		}
+		softmaxBackwardRowsK(dxd[lo*c:hi*c], dyd[lo*c:hi*c], yd[lo*c:hi*c], c, 1)
 	})
-}
-
-// softmaxBackwardRow writes dx = scale * y*(dy - sum(dy*y)); dx may alias dy.
-func softmaxBackwardRow(dx, dy, y []float32, scale float32) {
-	var s float64
-	for i, v := range y {
-		s += float64(dy[i] * v)
-	}
-	sf := float32(s)
-	for i, v := range y {
-		dx[i] = scale * v * (dy[i] - sf)
-	}
 }
 
 // attnDims checks the shapes of an attention call and returns heads (B*H),
@@ -88,15 +50,12 @@ func (*Backend) Attention(out, probs, q, k, v, mask *tensor.Tensor, scale float3
 			qh, kh, vh := qd[h*tq*d:], kd[h*tk*d:], vd[h*tk*d:]
 			ph, oh := pd[h*tq*tk:(h+1)*tq*tk], od[h*tq*d:]
 			sgemm(false, true, tq, tk, d, scale, qh, d, kh, d, 0, ph, tk)
-			for i := 0; i < tq; i++ {
-				row := ph[i*tk : (i+1)*tk]
-				if md != nil {
-					for j, m := range md[i*tk : (i+1)*tk] {
-						row[j] += m
-					}
+			if md != nil {
+				for i, m := range md {
+					ph[i] += m
 				}
-				softmaxRow(row, row)
 			}
+			softmaxRowsK(ph, ph, tk)
 			sgemm(false, false, tq, d, tk, 1, ph, tk, vh, d, 0, oh, d)
 		}
 	})
@@ -117,10 +76,7 @@ func (*Backend) AttentionBackward(dq, dk, dv, dout, q, k, v, probs *tensor.Tenso
 			// dV = Pᵀ dO; dP = dO Vᵀ; dS = scale * P∘(dP - rowsum(dP∘P)); dQ = dS K; dK = dSᵀ Q.
 			sgemm(true, false, tk, d, tq, 1, ph, tk, dod[qo:], d, 0, dvd[ko:], d)
 			sgemm(false, true, tq, tk, d, 1, dod[qo:], d, vd[ko:], d, 0, ds, tk)
-			for i := 0; i < tq; i++ {
-				row := ds[i*tk : (i+1)*tk]
-				softmaxBackwardRow(row, row, ph[i*tk:(i+1)*tk], scale)
-			}
+			softmaxBackwardRowsK(ds, ds, ph, tk, scale)
 			sgemm(false, false, tq, d, tk, 1, ds, tk, kd[ko:], d, 0, dqd[qo:], d)
 			sgemm(true, false, tk, d, tq, 1, ds, tk, qd[qo:], d, 0, dkd[ko:], d)
 		}

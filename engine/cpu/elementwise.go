@@ -107,49 +107,30 @@ func (*Backend) SumSquares(t *tensor.Tensor) float64 {
 	})[0]
 }
 
-// unary applies f to x into out, or with the gradient form g(dy, x) for backward.
-func unary(op string, out, x *tensor.Tensor, f func(x float32) float32) {
-	tensor.MustSameShape(op, out, x)
-	od, xd := out.Host(), x.Host()
-	parallelFor(len(od), 8, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			od[i] = f(xd[i])
-		}
-	})
-}
-
-func unaryBackward(op string, dx, dy, x *tensor.Tensor, df func(x float32) float32) {
-	tensor.MustSameShape(op, dx, dy, x)
-	dxd, dyd, xd := dx.Host(), dy.Host(), x.Host()
-	parallelFor(len(dxd), 8, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			dxd[i] = dyd[i] * df(xd[i])
-		}
-	})
-}
-
-func sigmoid(x float32) float32 { return 1 / (1 + expf(-x)) }
+// elementwise runs a kernel over [0, n) in chunks split across the workers.
+func elementwise(n int, kernel func(lo, hi int)) { parallelFor(n, 16, kernel) }
 
 func (*Backend) SiLU(out, x *tensor.Tensor) {
-	unary("SiLU", out, x, func(x float32) float32 { return x * sigmoid(x) })
+	tensor.MustSameShape("SiLU", out, x)
+	od, xd := out.Host(), x.Host()
+	elementwise(len(od), func(lo, hi int) { siluK(od[lo:hi], xd[lo:hi]) })
 }
 
 func (*Backend) SiLUBackward(dx, dy, x *tensor.Tensor) {
-	unaryBackward("SiLUBackward", dx, dy, x, func(x float32) float32 {
-		s := sigmoid(x)
-		return s * (1 + x*(1-s))
-	})
+	tensor.MustSameShape("SiLUBackward", dx, dy, x)
+	dxd, dyd, xd := dx.Host(), dy.Host(), x.Host()
+	elementwise(len(dxd), func(lo, hi int) { siluBackwardK(dxd[lo:hi], dyd[lo:hi], xd[lo:hi]) })
 }
 
-const invSqrt2 = 0.7071067811865476
-const invSqrt2Pi = 0.3989422804014327
-
+// GELU is the exact form x·Φ(x), as PyTorch's default.
 func (*Backend) GELU(out, x *tensor.Tensor) {
-	unary("GELU", out, x, func(x float32) float32 { return x * normalCDF(x) })
+	tensor.MustSameShape("GELU", out, x)
+	od, xd := out.Host(), x.Host()
+	elementwise(len(od), func(lo, hi int) { geluK(od[lo:hi], xd[lo:hi]) })
 }
 
 func (*Backend) GELUBackward(dx, dy, x *tensor.Tensor) {
-	unaryBackward("GELUBackward", dx, dy, x, func(x float32) float32 {
-		return normalCDF(x) + x*invSqrt2Pi*expf(-0.5*x*x)
-	})
+	tensor.MustSameShape("GELUBackward", dx, dy, x)
+	dxd, dyd, xd := dx.Host(), dy.Host(), x.Host()
+	elementwise(len(dxd), func(lo, hi int) { geluBackwardK(dxd[lo:hi], dyd[lo:hi], xd[lo:hi]) })
 }

@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/ncstudio/ncstudio/engine/tensor"
 )
@@ -50,18 +51,13 @@ func (*Backend) MatMul(c, a, b *tensor.Tensor, transA, transB bool, alpha, beta 
 	}
 	g := gemm{transA: transA, transB: transB, m: m, n: n, k: k, lda: ac, ldb: bc, ldc: n}
 	switch {
-	case bcN == 1:
-		// A 2-D c sums over the batch: consecutive GEMMs accumulate into it.
-		for i := 0; i < batch; i++ {
-			bt := beta
-			if i > 0 {
-				bt = 1
-			}
-			g.run(alpha, item(ad, ba, i, ar*ac), item(bd, bb, i, br*bc), bt, cd, true)
-		}
-	case batch >= workers() && m*n*k < 1<<24:
-		// Many small products: one GEMM per worker at a time.
-		parallelFor(batch, 1<<20, func(lo, hi int) {
+	case bcN == 1 && batch > 1:
+		g.sumOverBatch(batch, alpha, func(i int) ([]float32, []float32) {
+			return item(ad, ba, i, ar*ac), item(bd, bb, i, br*bc)
+		}, beta, cd)
+	case batch >= workers():
+		// Whole products per worker beat splitting each one.
+		parallelFor(batch, 1<<30, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				g.run(alpha, item(ad, ba, i, ar*ac), item(bd, bb, i, br*bc), beta, cd[i*m*n:(i+1)*m*n], false)
 			}
@@ -107,4 +103,46 @@ func (g gemm) run(alpha float32, a, b []float32, beta float32, c []float32, spli
 		}
 		sgemm(g.transA, g.transB, g.m, hi-lo, g.k, alpha, a, g.lda, b[bOff:], g.ldb, beta, c[lo:], g.ldc)
 	})
+}
+
+// sumOverBatch computes c = alpha*Σᵢ op(aᵢ)@op(bᵢ) + beta*c (weight
+// gradients summed over a batch). Each worker sums its share of the batch
+// into a private buffer. When c is wide (m < n) the buffer holds the
+// transpose, cᵀ = op(b)ᵀ@op(a)ᵀ: OpenBLAS is markedly faster with the long
+// dimension as rows (139 against 88 GFLOP/s for 64×576 weight gradients of a
+// 3×3 convolution here).
+func (g gemm) sumOverBatch(batch int, alpha float32, operands func(i int) (a, b []float32), beta float32, c []float32) {
+	transposed := g.m < g.n
+	var mu sync.Mutex
+	sum := make([]float32, g.m*g.n)
+	parallelFor(batch, 1<<30, func(lo, hi int) {
+		part := make([]float32, g.m*g.n)
+		for i := lo; i < hi; i++ {
+			a, b := operands(i)
+			if transposed {
+				sgemm(!g.transB, !g.transA, g.n, g.m, g.k, alpha, b, g.ldb, a, g.lda, 1, part, g.m)
+			} else {
+				sgemm(g.transA, g.transB, g.m, g.n, g.k, alpha, a, g.lda, b, g.ldb, 1, part, g.n)
+			}
+		}
+		mu.Lock()
+		for i, v := range part {
+			sum[i] += v
+		}
+		mu.Unlock()
+	})
+	for i := 0; i < g.m; i++ {
+		row := c[i*g.ldc : i*g.ldc+g.n]
+		for j := range row {
+			s := sum[i*g.n+j]
+			if transposed {
+				s = sum[j*g.m+i]
+			}
+			if beta == 0 {
+				row[j] = s // beta 0 ignores c, even NaN, as BLAS does
+			} else {
+				row[j] = beta*row[j] + s
+			}
+		}
+	}
 }

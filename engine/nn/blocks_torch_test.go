@@ -22,9 +22,12 @@ type block interface {
 	Backward(dy *tensor.Tensor) *tensor.Tensor
 }
 
-// trainConfig is shared by both sides of the comparison.
+// trainConfig is shared by both sides of the comparison. Adam's eps is large
+// on purpose: with a tiny eps, elements whose gradient is pure rounding noise
+// (the key bias: softmax ignores it) get full-size updates of random sign,
+// which no two implementations can agree on.
 var trainConfig = map[string]any{
-	"steps": 3, "lr": 1e-2, "betas": []float64{0.9, 0.99}, "eps": 1e-8,
+	"steps": 3, "lr": 1e-2, "betas": []float64{0.9, 0.99}, "eps": 1e-3,
 	"weight_decay": 0.05, "max_grad_norm": 1.0,
 }
 
@@ -112,7 +115,7 @@ func compareBlock(t *testing.T, be tensor.Backend, blk block, cfg map[string]any
 	}
 
 	opt := optim.NewAdamW(be, blk.Params())
-	opt.Beta1, opt.Beta2, opt.Eps, opt.WeightDecay = 0.9, 0.99, 1e-8, 0.05
+	opt.Beta1, opt.Beta2, opt.Eps, opt.WeightDecay = 0.9, 0.99, 1e-3, 0.05
 	opt.MaxGradNorm = 1
 	for step := 0; step < trainConfig["steps"].(int); step++ {
 		opt.ZeroGrad()
@@ -121,9 +124,7 @@ func compareBlock(t *testing.T, be tensor.Backend, blk block, cfg map[string]any
 		opt.Step(1e-2)
 	}
 	for _, p := range blk.Params() {
-		// Adam divides by sqrt(v): tiny gradient differences are amplified
-		// where v is small, so trained weights get a looser bound.
-		check("trained/"+p.Name, p.Value, 1e-3)
+		check("trained/"+p.Name, p.Value, backendtest.TorchTolerance)
 	}
 }
 
