@@ -28,80 +28,21 @@ func im2colGeometry(op string, x, cols *tensor.Tensor, k, stride, pad int) (n, c
 func (*Backend) Im2Col(cols, x *tensor.Tensor, k, stride, pad int) {
 	n, c, h, w, ho, wo := im2colGeometry("Im2Col", x, cols, k, stride, pad)
 	xd, cd := x.Host(), cols.Host()
-	parallelFor(n*c, k*k*ho*wo, func(lo, hi int) {
-		for nc := lo; nc < hi; nc++ {
-			plane := xd[nc*h*w : (nc+1)*h*w]
-			for ki := 0; ki < k; ki++ {
-				for kj := 0; kj < k; kj++ {
-					row := cd[(nc*k*k+ki*k+kj)*ho*wo:][:ho*wo]
-					for oy := 0; oy < ho; oy++ {
-						y := oy*stride + ki - pad
-						dst := row[oy*wo : (oy+1)*wo]
-						if y < 0 || y >= h {
-							clear(dst)
-							continue
-						}
-						src := plane[y*w : (y+1)*w]
-						if stride == 1 {
-							copyShifted(dst, src, kj-pad)
-							continue
-						}
-						for ox := range dst {
-							if xx := ox*stride + kj - pad; xx >= 0 && xx < w {
-								dst[ox] = src[xx]
-							} else {
-								dst[ox] = 0
-							}
-						}
-					}
-				}
-			}
+	rows := k * k * ho * wo
+	parallelFor(n*c, rows, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			im2colPlaneK(cd[p*rows:(p+1)*rows], xd[p*h*w:(p+1)*h*w], h, w, k, stride, pad, ho, wo)
 		}
 	})
-}
-
-// copyShifted sets dst[i] = src[i+shift], zero where that is outside src.
-func copyShifted(dst, src []float32, shift int) {
-	for i := range dst {
-		j := i + shift
-		if j < 0 || j >= len(src) {
-			dst[i] = 0
-		} else {
-			// The in-range part is one contiguous copy.
-			end := min(len(dst), len(src)-shift)
-			copy(dst[i:end], src[j:])
-			for t := end; t < len(dst); t++ {
-				dst[t] = 0
-			}
-			return
-		}
-	}
 }
 
 func (*Backend) Col2Im(dx, cols *tensor.Tensor, k, stride, pad int) {
 	n, c, h, w, ho, wo := im2colGeometry("Col2Im", dx, cols, k, stride, pad)
 	dxd, cd := dx.Host(), cols.Host()
-	parallelFor(n*c, k*k*ho*wo, func(lo, hi int) {
-		for nc := lo; nc < hi; nc++ {
-			plane := dxd[nc*h*w : (nc+1)*h*w]
-			clear(plane)
-			for ki := 0; ki < k; ki++ {
-				for kj := 0; kj < k; kj++ {
-					row := cd[(nc*k*k+ki*k+kj)*ho*wo:][:ho*wo]
-					for oy := 0; oy < ho; oy++ {
-						y := oy*stride + ki - pad
-						if y < 0 || y >= h {
-							continue
-						}
-						dst := plane[y*w : (y+1)*w]
-						for ox, v := range row[oy*wo : (oy+1)*wo] {
-							if xx := ox*stride + kj - pad; xx >= 0 && xx < w {
-								dst[xx] += v
-							}
-						}
-					}
-				}
-			}
+	rows := k * k * ho * wo
+	parallelFor(n*c, rows, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			col2imPlaneK(dxd[p*h*w:(p+1)*h*w], cd[p*rows:(p+1)*rows], h, w, k, stride, pad, ho, wo)
 		}
 	})
 }

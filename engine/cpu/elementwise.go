@@ -6,17 +6,14 @@ import (
 	"github.com/ncstudio/ncstudio/engine/tensor"
 )
 
-func (*Backend) Add(out, a, b *tensor.Tensor) {
-	binary("Add", out, a, b, func(x, y float32) float32 { return x + y })
-}
+func (*Backend) Add(out, a, b *tensor.Tensor) { binary("Add", out, a, b, false) }
 
-func (*Backend) Mul(out, a, b *tensor.Tensor) {
-	binary("Mul", out, a, b, func(x, y float32) float32 { return x * y })
-}
+func (*Backend) Mul(out, a, b *tensor.Tensor) { binary("Mul", out, a, b, true) }
 
-// binary applies f elementwise with broadcasting. The common cases (same
-// shapes, or b repeated along the run) get loops without strides.
-func binary(op string, out, a, b *tensor.Tensor, f func(x, y float32) float32) {
+// binary computes out = a+b, or a*b when mul is set, with broadcasting. The
+// loops are spelled out per case: a function value per element would cost
+// more than the arithmetic.
+func binary(op string, out, a, b *tensor.Tensor, mul bool) {
 	broadcastOut(op, out, a, b)
 	od, ad, bd := out.Host(), a.Host(), b.Host()
 	p := newBcast(op, out.Shape, a.Shape, b.Shape)
@@ -26,17 +23,34 @@ func binary(op string, out, a, b *tensor.Tensor, f func(x, y float32) float32) {
 			switch {
 			case sa == 1 && sb == 1:
 				x, y := ad[ia:ia+n], bd[ib:ib+n]
-				for i := range dst {
-					dst[i] = f(x[i], y[i])
+				if mul {
+					for i := range dst {
+						dst[i] = x[i] * y[i]
+					}
+				} else {
+					for i := range dst {
+						dst[i] = x[i] + y[i]
+					}
 				}
 			case sa == 1 && sb == 0:
 				x, y := ad[ia:ia+n], bd[ib]
-				for i := range dst {
-					dst[i] = f(x[i], y)
+				if mul {
+					for i := range dst {
+						dst[i] = x[i] * y
+					}
+				} else {
+					for i := range dst {
+						dst[i] = x[i] + y
+					}
 				}
 			default:
 				for i := range dst {
-					dst[i] = f(ad[ia+i*sa], bd[ib+i*sb])
+					x, y := ad[ia+i*sa], bd[ib+i*sb]
+					if mul {
+						dst[i] = x * y
+					} else {
+						dst[i] = x + y
+					}
 				}
 			}
 		})
@@ -58,11 +72,7 @@ func (*Backend) SumTo(dst, src *tensor.Tensor, beta float32) {
 	sums := parallelReduce(len(sd), 1, len(dd), func(lo, hi int, acc []float64) {
 		p.run(lo, hi, func(o, id, _, n, sdst, _ int) {
 			if sdst == 0 {
-				var s float64
-				for _, v := range sd[o : o+n] {
-					s += float64(v)
-				}
-				acc[id] += s
+				acc[id] += sumK(sd[o : o+n])
 				return
 			}
 			for i, v := range sd[o : o+n] {

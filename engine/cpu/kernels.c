@@ -144,3 +144,123 @@ MULTIVERSION void ncs_softmax_backward_rows(float *dx, const float *dy, const fl
 		for (size_t i = 0; i < cols; i++) d[i] = scale * yr[i] * (dyr[i] - s);
 	}
 }
+
+// Unfolds one [h, w] plane into its k·k rows of [ho·wo] columns.
+MULTIVERSION void ncs_im2col_plane(float *rows, const float *plane, int h, int w, int k, int stride, int pad, int ho, int wo) {
+	for (int ki = 0; ki < k; ki++)
+		for (int kj = 0; kj < k; kj++) {
+			float *row = rows + (size_t)(ki * k + kj) * ho * wo;
+			for (int oy = 0; oy < ho; oy++) {
+				int y = oy * stride + ki - pad;
+				float *dst = row + (size_t)oy * wo;
+				if (y < 0 || y >= h) {
+					for (int ox = 0; ox < wo; ox++) dst[ox] = 0;
+					continue;
+				}
+				const float *src = plane + (size_t)y * w;
+				// Columns whose source pixel lies inside the row: lo <= ox < hi.
+				int lo = 0, hi = wo;
+				while (lo < wo && lo * stride + kj - pad < 0) lo++;
+				while (hi > lo && (hi - 1) * stride + kj - pad >= w) hi--;
+				for (int ox = 0; ox < lo; ox++) dst[ox] = 0;
+				if (stride == 1) {
+					const float *s = src + kj - pad;
+					for (int ox = lo; ox < hi; ox++) dst[ox] = s[ox];
+				} else {
+					for (int ox = lo; ox < hi; ox++) dst[ox] = src[ox * stride + kj - pad];
+				}
+				for (int ox = hi; ox < wo; ox++) dst[ox] = 0;
+			}
+		}
+}
+
+// Adds the k·k rows of one plane back into it (the adjoint of im2col);
+// the plane is overwritten.
+MULTIVERSION void ncs_col2im_plane(float *plane, const float *rows, int h, int w, int k, int stride, int pad, int ho, int wo) {
+	for (int i = 0; i < h * w; i++) plane[i] = 0;
+	for (int ki = 0; ki < k; ki++)
+		for (int kj = 0; kj < k; kj++) {
+			const float *row = rows + (size_t)(ki * k + kj) * ho * wo;
+			int lo = 0, hi = wo;
+			while (lo < wo && lo * stride + kj - pad < 0) lo++;
+			while (hi > lo && (hi - 1) * stride + kj - pad >= w) hi--;
+			for (int oy = 0; oy < ho; oy++) {
+				int y = oy * stride + ki - pad;
+				if (y < 0 || y >= h) continue;
+				float *dst = plane + (size_t)y * w;
+				const float *src = row + (size_t)oy * wo;
+				if (stride == 1) {
+					float *d = dst + kj - pad;
+					for (int ox = lo; ox < hi; ox++) d[ox] += src[ox];
+				} else {
+					for (int ox = lo; ox < hi; ox++) dst[ox * stride + kj - pad] += src[ox];
+				}
+			}
+		}
+}
+
+// Mean and biased variance of x (two passes, float64 accumulation across
+// float32 lanes).
+MULTIVERSION void ncs_moments(const float *x, size_t n, double *mean, double *var) {
+	double m = 0;
+	size_t i;
+	for (i = 0; i < n; i += 256) m += row_sum(x + i, (i + 256 < n ? i + 256 : n) - i);
+	m /= (double)n;
+	float mf = (float)m;
+	double v = 0;
+	for (i = 0; i < n; i += 256) {
+		size_t e = i + 256 < n ? i + 256 : n;
+		float s[LANES] = {0};
+		size_t j = i;
+		for (; j + LANES <= e; j += LANES)
+			for (int l = 0; l < LANES; l++) {
+				float d = x[j + l] - mf;
+				s[l] += d * d;
+			}
+		for (; j < e; j++) s[0] += (x[j] - mf) * (x[j] - mf);
+		for (int l = 0; l < LANES; l++) v += s[l];
+	}
+	*mean = m;
+	*var = v / (double)n;
+}
+
+// Σdy and Σdy·(x-mu), the two sums of a normalisation's backward.
+MULTIVERSION void ncs_sums(const float *dy, const float *x, size_t n, float mu, double *sum_dy, double *sum_dy_xc) {
+	double a = 0, b = 0;
+	for (size_t i = 0; i < n; i += 256) {
+		size_t e = i + 256 < n ? i + 256 : n;
+		float sa[LANES] = {0}, sb[LANES] = {0};
+		size_t j = i;
+		for (; j + LANES <= e; j += LANES)
+			for (int l = 0; l < LANES; l++) {
+				sa[l] += dy[j + l];
+				sb[l] += dy[j + l] * (x[j + l] - mu);
+			}
+		for (; j < e; j++) {
+			sa[0] += dy[j];
+			sb[0] += dy[j] * (x[j] - mu);
+		}
+		for (int l = 0; l < LANES; l++) {
+			a += sa[l];
+			b += sb[l];
+		}
+	}
+	*sum_dy = a;
+	*sum_dy_xc = b;
+}
+
+// out = ca·a + cb·b + c0 elementwise (b may be NULL when cb is 0).
+MULTIVERSION void ncs_affine3(float *out, const float *a, const float *b, size_t n, float ca, float cb, float c0) {
+	if (b == NULL) {
+		for (size_t i = 0; i < n; i++) out[i] = ca * a[i] + c0;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) out[i] = ca * a[i] + cb * b[i] + c0;
+}
+
+// Σx with 8 float32 lanes per block of 256 and float64 across blocks.
+MULTIVERSION double ncs_sum(const float *x, size_t n) {
+	double s = 0;
+	for (size_t i = 0; i < n; i += 256) s += row_sum(x + i, (i + 256 < n ? i + 256 : n) - i);
+	return s;
+}

@@ -40,3 +40,32 @@ func softmaxRowsK(out, x []float32, cols int) {
 func softmaxBackwardRowsK(dx, dy, y []float32, cols int, scale float32) {
 	C.ncs_softmax_backward_rows(ptr(dx), ptr(dy), ptr(y), C.size_t(len(dx)/cols), C.size_t(cols), C.float(scale))
 }
+
+func im2colPlaneK(rows, plane []float32, h, w, k, stride, pad, ho, wo int) {
+	C.ncs_im2col_plane(ptr(rows), ptr(plane), C.int(h), C.int(w), C.int(k), C.int(stride), C.int(pad), C.int(ho), C.int(wo))
+}
+
+func col2imPlaneK(plane, rows []float32, h, w, k, stride, pad, ho, wo int) {
+	C.ncs_col2im_plane(ptr(plane), ptr(rows), C.int(h), C.int(w), C.int(k), C.int(stride), C.int(pad), C.int(ho), C.int(wo))
+}
+
+// momentsK returns the mean and biased variance of x.
+func momentsK(x []float32) (mean, variance float64) {
+	var m, v C.double
+	C.ncs_moments(ptr(x), C.size_t(len(x)), &m, &v)
+	return float64(m), float64(v)
+}
+
+// sumsK returns Σdy and Σdy·(x-mu).
+func sumsK(dy, x []float32, mu float32) (sumDy, sumDyXc float64) {
+	var a, b C.double
+	C.ncs_sums(ptr(dy), ptr(x), C.size_t(len(x)), C.float(mu), &a, &b)
+	return float64(a), float64(b)
+}
+
+// affine3K writes out = ca·a + cb·b + c0 (b may be nil when cb is 0).
+func affine3K(out, a, b []float32, ca, cb, c0 float32) {
+	C.ncs_affine3(ptr(out), ptr(a), ptr(b), C.size_t(len(out)), C.float(ca), C.float(cb), C.float(c0))
+}
+
+func sumK(x []float32) float64 { return float64(C.ncs_sum(ptr(x), C.size_t(len(x)))) }

@@ -203,22 +203,22 @@ func (*Backend) GroupNorm(out, mean, rstd, x, w, b *tensor.Tensor, groups int, e
 	parallelFor(n*groups, 4*size, func(lo, hi int) {
 		for ng := lo; ng < hi; ng++ {
 			o := ng * size
-			mu, rs := moments(xd[o:o+size], eps)
+			mu, variance := momentsK(xd[o : o+size])
+			rs := 1 / math.Sqrt(variance+float64(eps))
 			md[ng], rd[ng] = float32(mu), float32(rs)
 			c0 := (ng % groups) * cpg
 			for ch := 0; ch < cpg; ch++ {
-				scale, shift := float32(rs), float32(-mu*rs)
+				// y = x*scale + shift with scale = rstd*w, shift = b - mean*scale.
+				scale := float32(rs)
 				if wd != nil {
-					scale, shift = scale*wd[c0+ch], shift*wd[c0+ch]
+					scale *= wd[c0+ch]
 				}
+				shift := -float32(mu) * scale
 				if bd != nil {
 					shift += bd[c0+ch]
 				}
 				p := o + ch*hw
-				dst := od[p : p+hw]
-				for i, v := range xd[p : p+hw] {
-					dst[i] = v*scale + shift
-				}
+				affine3K(od[p:p+hw], xd[p:p+hw], nil, scale, 0, shift)
 			}
 		}
 	})
@@ -240,13 +240,8 @@ func (*Backend) GroupNormBackward(dx, dw, db, dy, x, mean, rstd, w *tensor.Tenso
 			// w, the group means in dx = rstd*(w·dy - mean(w·dy) - xhat*mean(w·dy·xhat)).
 			var sg, sgx float64
 			for ch := 0; ch < cpg; ch++ {
-				var sdy, sdyx float64
 				p := o + ch*hw
-				xs := xd[p : p+hw]
-				for i, g := range dyd[p : p+hw] {
-					sdy += float64(g)
-					sdyx += float64(g * (xs[i] - mu))
-				}
+				sdy, sdyx := sumsK(dyd[p:p+hw], xd[p:p+hw], mu)
 				sdyx *= float64(rs)
 				acc[c0+ch] += sdyx
 				acc[c+c0+ch] += sdy
@@ -263,11 +258,10 @@ func (*Backend) GroupNormBackward(dx, dw, db, dy, x, mean, rstd, w *tensor.Tenso
 				if wd != nil {
 					wc = wd[c0+ch]
 				}
+				// dx = rstd*(w·dy - mg - (x-mean)*rstd*mgx), as a·dy + b·x + c.
 				p := o + ch*hw
-				xs, dxs := xd[p:p+hw], dxd[p:p+hw]
-				for i, g := range dyd[p : p+hw] {
-					dxs[i] = rs * (wc*g - mg - (xs[i]-mu)*rs*mgx)
-				}
+				b := -rs * rs * mgx
+				affine3K(dxd[p:p+hw], dyd[p:p+hw], xd[p:p+hw], rs*wc, b, -rs*mg-b*mu)
 			}
 		}
 	})

@@ -68,17 +68,16 @@ func Conv2DBackward(be tensor.Backend, dx, dw, db, dy, x, cols, dcols, w *tensor
 
 // Conv2D is a 2-D convolution layer over [N, C, H, W].
 type Conv2D struct {
-	be          tensor.Backend
-	G           ConvShape
-	W, B        *Param
-	x, cols     *tensor.Tensor
-	colsScratch *tensor.Tensor // reused dcols workspace
+	arena
+	G       ConvShape
+	W, B    *Param
+	x, cols *tensor.Tensor
 }
 
 // NewConv2D makes a k×k convolution from in to out channels with
 // PyTorch's default initialisation; pad keeps the size at stride 1.
 func NewConv2D(be tensor.Backend, name string, in, out, k, stride int, rng *rand.Rand) *Conv2D {
-	c := &Conv2D{be: be, G: ConvShape{K: k, Stride: stride, Pad: (k - 1) / 2},
+	c := &Conv2D{arena: newArena(be), G: ConvShape{K: k, Stride: stride, Pad: (k - 1) / 2},
 		W: NewParam(be, name+".weight", out, in, k, k), B: NewParam(be, name+".bias", out)}
 	bound := fanInBound(in * k * k)
 	InitUniform(be, c.W, bound, rng)
@@ -91,20 +90,22 @@ func (c *Conv2D) Params() []*Param { return []*Param{c.W, c.B} }
 // Forward maps x [N, C, H, W] to [N, O, Ho, Wo].
 func (c *Conv2D) Forward(x *tensor.Tensor) *tensor.Tensor {
 	c.x = x
-	if cs := c.G.ColsShape(x.Shape); cs != nil && (c.cols == nil || !c.cols.Shape.Equal(cs)) {
-		c.cols = c.be.Zeros(cs...)
+	c.cols = nil
+	if cs := c.G.ColsShape(x.Shape); cs != nil {
+		c.cols = c.buf("cols", cs...)
 	}
-	out := c.be.Zeros(x.Dim(0), c.W.Value.Dim(0), c.G.OutSize(x.Dim(2)), c.G.OutSize(x.Dim(3)))
+	out := c.buf("out", x.Dim(0), c.W.Value.Dim(0), c.G.OutSize(x.Dim(2)), c.G.OutSize(x.Dim(3)))
 	Conv2DForward(c.be, out, c.cols, x, c.W.Value, c.B.Value, c.G)
 	return out
 }
 
 // Backward returns dx and accumulates the parameter gradients.
 func (c *Conv2D) Backward(dy *tensor.Tensor) *tensor.Tensor {
-	if c.cols != nil && (c.colsScratch == nil || !c.colsScratch.Shape.Equal(c.cols.Shape)) {
-		c.colsScratch = c.be.Zeros(c.cols.Shape...)
+	var dcols *tensor.Tensor
+	if c.cols != nil {
+		dcols = c.buf("dcols", c.cols.Shape...)
 	}
-	dx := c.be.Zeros(c.x.Shape...)
-	Conv2DBackward(c.be, dx, c.W.Grad, c.B.Grad, dy, c.x, c.cols, c.colsScratch, c.W.Value, c.G)
+	dx := c.buf("dx", c.x.Shape...)
+	Conv2DBackward(c.be, dx, c.W.Grad, c.B.Grad, dy, c.x, c.cols, dcols, c.W.Value, c.G)
 	return dx
 }

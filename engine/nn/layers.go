@@ -6,14 +6,14 @@ import (
 
 // LayerNorm normalises over the last dimension, with a gain and a bias.
 type LayerNorm struct {
-	be            tensor.Backend
+	arena
 	W, B          *Param
 	Eps           float32
 	x, mean, rstd *tensor.Tensor
 }
 
 func NewLayerNorm(be tensor.Backend, name string, dim int) *LayerNorm {
-	l := &LayerNorm{be: be, W: NewParam(be, name+".weight", dim), B: NewParam(be, name+".bias", dim), Eps: 1e-5}
+	l := &LayerNorm{arena: newArena(be), W: NewParam(be, name+".weight", dim), B: NewParam(be, name+".bias", dim), Eps: 1e-5}
 	InitConst(be, l.W, 1)
 	return l
 }
@@ -22,14 +22,14 @@ func (l *LayerNorm) Params() []*Param { return []*Param{l.W, l.B} }
 
 func (l *LayerNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 	rows := x.Numel() / x.Dim(-1)
-	l.x, l.mean, l.rstd = x, l.be.Zeros(rows), l.be.Zeros(rows)
-	out := l.be.Zeros(x.Shape...)
+	l.x, l.mean, l.rstd = x, l.buf("mean", rows), l.buf("rstd", rows)
+	out := l.buf("out", x.Shape...)
 	l.be.LayerNorm(out, l.mean, l.rstd, x, l.W.Value, l.B.Value, l.Eps)
 	return out
 }
 
 func (l *LayerNorm) Backward(dy *tensor.Tensor) *tensor.Tensor {
-	dx := l.be.Zeros(l.x.Shape...)
+	dx := l.buf("dx", l.x.Shape...)
 	l.be.LayerNormBackward(dx, l.W.Grad, l.B.Grad, dy, l.x, l.mean, l.rstd, l.W.Value)
 	return dx
 }
@@ -37,7 +37,7 @@ func (l *LayerNorm) Backward(dy *tensor.Tensor) *tensor.Tensor {
 // GroupNorm normalises [N, C, H, W] over groups of channels, with a
 // per-channel gain and bias.
 type GroupNorm struct {
-	be            tensor.Backend
+	arena
 	W, B          *Param
 	Groups        int
 	Eps           float32
@@ -45,7 +45,7 @@ type GroupNorm struct {
 }
 
 func NewGroupNorm(be tensor.Backend, name string, groups, channels int) *GroupNorm {
-	g := &GroupNorm{be: be, W: NewParam(be, name+".weight", channels), B: NewParam(be, name+".bias", channels), Groups: groups, Eps: 1e-5}
+	g := &GroupNorm{arena: newArena(be), W: NewParam(be, name+".weight", channels), B: NewParam(be, name+".bias", channels), Groups: groups, Eps: 1e-5}
 	InitConst(be, g.W, 1)
 	return g
 }
@@ -53,33 +53,33 @@ func NewGroupNorm(be tensor.Backend, name string, groups, channels int) *GroupNo
 func (g *GroupNorm) Params() []*Param { return []*Param{g.W, g.B} }
 
 func (g *GroupNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
-	g.x, g.mean, g.rstd = x, g.be.Zeros(x.Dim(0), g.Groups), g.be.Zeros(x.Dim(0), g.Groups)
-	out := g.be.Zeros(x.Shape...)
+	g.x, g.mean, g.rstd = x, g.buf("mean", x.Dim(0), g.Groups), g.buf("rstd", x.Dim(0), g.Groups)
+	out := g.buf("out", x.Shape...)
 	g.be.GroupNorm(out, g.mean, g.rstd, x, g.W.Value, g.B.Value, g.Groups, g.Eps)
 	return out
 }
 
 func (g *GroupNorm) Backward(dy *tensor.Tensor) *tensor.Tensor {
-	dx := g.be.Zeros(g.x.Shape...)
+	dx := g.buf("dx", g.x.Shape...)
 	g.be.GroupNormBackward(dx, g.W.Grad, g.B.Grad, dy, g.x, g.mean, g.rstd, g.W.Value, g.Groups)
 	return dx
 }
 
 // Activation is a pointwise nonlinearity: SiLU or GELU.
 type Activation struct {
-	be   tensor.Backend
+	arena
 	gelu bool
 	x    *tensor.Tensor
 }
 
-func NewSiLU(be tensor.Backend) *Activation { return &Activation{be: be} }
-func NewGELU(be tensor.Backend) *Activation { return &Activation{be: be, gelu: true} }
+func NewSiLU(be tensor.Backend) *Activation { return &Activation{arena: newArena(be)} }
+func NewGELU(be tensor.Backend) *Activation { return &Activation{arena: newArena(be), gelu: true} }
 
 func (a *Activation) Params() []*Param { return nil }
 
 func (a *Activation) Forward(x *tensor.Tensor) *tensor.Tensor {
 	a.x = x
-	out := a.be.Zeros(x.Shape...)
+	out := a.buf("out", x.Shape...)
 	if a.gelu {
 		a.be.GELU(out, x)
 	} else {
@@ -89,7 +89,7 @@ func (a *Activation) Forward(x *tensor.Tensor) *tensor.Tensor {
 }
 
 func (a *Activation) Backward(dy *tensor.Tensor) *tensor.Tensor {
-	dx := a.be.Zeros(a.x.Shape...)
+	dx := a.buf("dx", a.x.Shape...)
 	if a.gelu {
 		a.be.GELUBackward(dx, dy, a.x)
 	} else {

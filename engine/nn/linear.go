@@ -31,14 +31,14 @@ func LinearBackward(be tensor.Backend, dx, dw, db, dy, x, w *tensor.Tensor) {
 
 // Linear is a fully connected layer over the last dimension.
 type Linear struct {
-	be   tensor.Backend
+	arena
 	W, B *Param // B is nil without bias
 	x    *tensor.Tensor
 }
 
 // NewLinear makes a Linear with PyTorch's default initialisation.
 func NewLinear(be tensor.Backend, name string, in, out int, bias bool, rng *rand.Rand) *Linear {
-	l := &Linear{be: be, W: NewParam(be, name+".weight", out, in)}
+	l := &Linear{arena: newArena(be), W: NewParam(be, name+".weight", out, in)}
 	InitUniform(be, l.W, fanInBound(in), rng)
 	if bias {
 		l.B = NewParam(be, name+".bias", out)
@@ -59,14 +59,14 @@ func (l *Linear) Forward(x *tensor.Tensor) *tensor.Tensor {
 	l.x = x
 	shape := x.Shape.Clone()
 	shape[len(shape)-1] = l.W.Value.Dim(0)
-	out := l.be.Zeros(shape...)
+	out := l.buf("out", shape...)
 	LinearForward(l.be, out, x, l.W.Value, valueOf(l.B))
 	return out
 }
 
 // Backward returns dx and accumulates the parameter gradients.
 func (l *Linear) Backward(dy *tensor.Tensor) *tensor.Tensor {
-	dx := l.be.Zeros(l.x.Shape...)
+	dx := l.buf("dx", l.x.Shape...)
 	LinearBackward(l.be, dx, l.W.Grad, gradOf(l.B), dy, l.x, l.W.Value)
 	return dx
 }
