@@ -5,7 +5,9 @@
 package bench
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"time"
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
@@ -101,7 +103,7 @@ func Run(o Options) Report {
 			o.Progress(s)
 		}
 	}
-	threads := cpuThreads()
+	threads := runtime.GOMAXPROCS(0)
 	progress("sgemm peak")
 	peak, per, iters := SgemmPeak(o.SgemmSize, o.MinTime, threads)
 	rep := Report{Threads: threads, SgemmPeak: peak}
@@ -111,7 +113,7 @@ func Run(o Options) Report {
 			Millis: per.Seconds() * 1e3, GFLOPS: g, FracOfSgemm: g / peak, Iterations: iters})
 	}
 	n := float64(o.SgemmSize)
-	add("sgemm", shapeStr("%dx%d @ %dx%d", o.SgemmSize), 2*n*n*n, per, iters)
+	add("sgemm", fmt.Sprintf("%[1]dx%[1]d @ %[1]dx%[1]d, OpenBLAS threads", o.SgemmSize), 2*n*n*n, per, iters)
 
 	be := cpu.New()
 	rng := rand.New(rand.NewPCG(3, 4))

@@ -9,14 +9,30 @@ import (
 	"time"
 )
 
-func TestQuickReport(t *testing.T) {
+func TestRunReportsEveryWorkload(t *testing.T) {
 	if testing.Short() {
-		t.Skip("short")
+		t.Skip("runs both blocks once each")
 	}
-	r := Run(Options{MinTime: 2 * time.Second, SgemmSize: 2048})
-	t.Logf("peak %.1f", r.SgemmPeak)
+	r := Run(Options{MinTime: time.Millisecond, SgemmSize: 256})
+	if r.SgemmPeak <= 0 || len(r.Results) != 3 {
+		t.Fatalf("report: peak %v, %d results", r.SgemmPeak, len(r.Results))
+	}
 	for _, x := range r.Results {
-		t.Logf("%-28s %8.1f ms %7.1f GFLOP/s frac %.2f", x.Name, x.Millis, x.GFLOPS, x.FracOfSgemm)
+		if x.Millis <= 0 || x.GFLOP <= 0 || x.FracOfSgemm <= 0 || x.Iterations < 1 {
+			t.Errorf("%s: %+v", x.Name, x)
+		}
+	}
+}
+
+func TestFLOPCounts(t *testing.T) {
+	// One transformer block, B=1 T=1 D=1 MLP 1x: six 1×1 linear maps (2 FLOP
+	// each) and two 1×1×1 attention products, forward plus twice that backward.
+	if got := TransformerFLOP(1, 1, 1, 1, 1); got != 3*(2*6+4) {
+		t.Errorf("TransformerFLOP(1,1,1,1,1) = %v, want %v", got, 3*(2*6+4))
+	}
+	// Two 3×3 convolutions of one channel on one pixel: 2·9 FLOP each, ×3.
+	if got := ConvFLOP(1, 1, 1, 1); got != 3*2*18 {
+		t.Errorf("ConvFLOP(1,1,1,1) = %v, want %v", got, 3*2*18)
 	}
 }
 

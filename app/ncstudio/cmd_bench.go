@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ncstudio/ncstudio/engine/bench"
+)
+
+func init() {
+	register(&command{
+		name:    "bench cpu",
+		usage:   "[--min-time 3s] [--sgemm-size 2048] [--json]",
+		summary: "measure the CPU engine against OpenBLAS's sgemm peak on this machine",
+		run:     runBenchCPU,
+	})
+}
+
+func runBenchCPU(c *context) error {
+	minTime := c.Flags.Duration("min-time", 3*time.Second, "how long to repeat each workload after a warm-up run")
+	size := c.Flags.Int("sgemm-size", 2048, "side of the square matrices for the sgemm peak")
+	if _, err := c.Parse(); err != nil {
+		return err
+	}
+	if *size < 64 || *minTime <= 0 {
+		return usagef("--sgemm-size must be at least 64 and --min-time positive")
+	}
+	rep := bench.Run(bench.Options{MinTime: *minTime, SgemmSize: *size, Progress: func(name string) {
+		fmt.Fprintf(c.Stderr, "measuring %s...\n", name)
+	}})
+	return c.Emit(rep, func(w io.Writer) { printBench(w, rep) })
+}
+
+func printBench(w io.Writer, rep bench.Report) {
+	fmt.Fprintf(w, "OpenBLAS sgemm peak: %.1f GFLOP/s on %d threads (the reference for every ratio)\n\n", rep.SgemmPeak, rep.Threads)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "workload\t ms/iter\t GFLOP/iter\t GFLOP/s\t of peak\t shape")
+	for _, r := range rep.Results {
+		fmt.Fprintf(tw, "%s\t%8.1f\t%11.2f\t%8.1f\t%8.2f\t %s\n", r.Name, r.Millis, r.GFLOP, r.GFLOPS, r.FracOfSgemm, r.Shape)
+	}
+	tw.Flush()
+}
