@@ -37,13 +37,6 @@ func NewAdamW(be tensor.Backend, params []*nn.Param) *AdamW {
 // StepCount is the number of updates made so far.
 func (o *AdamW) StepCount() int { return o.step }
 
-// Moments returns the first and second moment of parameter i (for saving
-// training state in checkpoints).
-func (o *AdamW) Moments(i int) (m, v *tensor.Tensor) { return o.m[i], o.v[i] }
-
-// Restore sets the step count (the moments are restored through Moments).
-func (o *AdamW) Restore(step int) { o.step = step }
-
 // GradNorm is the L2 norm of all gradients together.
 func (o *AdamW) GradNorm() float64 {
 	var ss float64
