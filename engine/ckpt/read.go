@@ -52,31 +52,37 @@ func (h *Header) ParamCount() int {
 
 // Load reads a whole checkpoint file.
 func Load(path string) (*File, error) {
-	f, err := os.Open(path)
+	f, size, err := open(path)
 	if err != nil {
-		return nil, failf("", "%w", err)
+		return nil, err
 	}
 	defer f.Close()
+	return Decode(path, f, size)
+}
+
+// open opens path and returns its size.
+func open(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, failf("", "%w", err)
+	}
 	st, err := f.Stat()
 	if err != nil {
-		return nil, failf("", "%w", err)
+		f.Close()
+		return nil, 0, failf("", "%w", err)
 	}
-	return Decode(path, f, st.Size())
+	return f, st.Size(), nil
 }
 
 // ReadHeader reads and checks only the header of a checkpoint file, which is
 // cheap even for a file of many gigabytes.
 func ReadHeader(path string) (*Header, error) {
-	f, err := os.Open(path)
+	f, size, err := open(path)
 	if err != nil {
-		return nil, failf("", "%w", err)
+		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, failf("", "%w", err)
-	}
-	return DecodeHeader(path, f, st.Size())
+	return DecodeHeader(path, f, size)
 }
 
 // Decode reads a checkpoint of size bytes from r. name is used in errors.

@@ -56,19 +56,7 @@ func planes2x(op string, small, big *tensor.Tensor) (nc, h, w int) {
 
 func (*Backend) Upsample2x(out, x *tensor.Tensor) {
 	nc, h, w := planes2x("Upsample2x", x, out)
-	xd, od := x.Host(), out.Host()
-	parallelFor(nc, 5*h*w, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			src, dst := xd[p*h*w:], od[p*4*h*w:]
-			for y := 0; y < h; y++ {
-				row := dst[2*y*2*w : (2*y+1)*2*w]
-				for xx, v := range src[y*w : (y+1)*w] {
-					row[2*xx], row[2*xx+1] = v, v
-				}
-				copy(dst[(2*y+1)*2*w:(2*y+2)*2*w], row)
-			}
-		}
-	})
+	spreadBlocks(out.Host(), x.Host(), nc, h, w, 1)
 }
 
 func (*Backend) Upsample2xBackward(dx, dy *tensor.Tensor) {
@@ -99,16 +87,22 @@ func sumBlocks(small, big []float32, nc, h, w int, scale float32) {
 
 func (*Backend) AvgPool2xBackward(dx, dy *tensor.Tensor) {
 	nc, h, w := planes2x("AvgPool2xBackward", dy, dx)
-	dyd, dxd := dy.Host(), dx.Host()
+	spreadBlocks(dx.Host(), dy.Host(), nc, h, w, 0.25)
+}
+
+// spreadBlocks fills each 2×2 block of big at (2y, 2x) with scale *
+// small[p,y,x]: nearest upsampling, and the backward of average pooling.
+func spreadBlocks(big, small []float32, nc, h, w int, scale float32) {
 	parallelFor(nc, 5*h*w, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
-			s, b := dyd[p*h*w:], dxd[p*4*h*w:]
+			s, b := small[p*h*w:], big[p*4*h*w:]
 			for y := 0; y < h; y++ {
-				r0, r1 := b[2*y*2*w:], b[(2*y+1)*2*w:]
-				for x := 0; x < w; x++ {
-					g := 0.25 * s[y*w+x]
-					r0[2*x], r0[2*x+1], r1[2*x], r1[2*x+1] = g, g, g, g
+				r0, r1 := b[2*y*2*w:(2*y+1)*2*w], b[(2*y+1)*2*w:(2*y+2)*2*w]
+				for x, v := range s[y*w : (y+1)*w] {
+					v *= scale
+					r0[2*x], r0[2*x+1] = v, v
 				}
+				copy(r1, r0)
 			}
 		}
 	})
