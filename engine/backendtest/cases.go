@@ -81,21 +81,17 @@ func matmulCase(name string, ta, tb bool, a, b, c []int) Case {
 		}}
 }
 
-func convCase(name string, k, stride int, bias bool) Case {
+// convCase convolves x [2, c, h, h+1] to 4 channels. Large c and h make a
+// backend tile the output (the CPU one tiles about 256K unfolded floats).
+func convCase(name string, k, stride int, bias bool, c, h int) Case {
 	g := nn.ConvShape{K: k, Stride: stride, Pad: (k - 1) / 2}
-	inputs := []Input{diff("x", 2, 3, 7, 6), diff("w", 4, 3, k, k)}
+	inputs := []Input{diff("x", 2, c, h, h+1), diff("w", 4, c, k, k)}
 	if bias {
 		inputs = append(inputs, diff("b", 4))
 	}
-	get := func(in []*tensor.Tensor, i int) *tensor.Tensor {
-		if i < len(in) {
-			return in[i]
-		}
-		return nil
-	}
-	cols := func(be tensor.Backend, x *tensor.Tensor) *tensor.Tensor {
-		if s := g.ColsShape(x.Shape); s != nil {
-			return be.Zeros(s...)
+	biasOf := func(in []*tensor.Tensor) *tensor.Tensor {
+		if bias {
+			return in[2]
 		}
 		return nil
 	}
@@ -104,22 +100,17 @@ func convCase(name string, k, stride int, bias bool) Case {
 		Forward: func(be tensor.Backend, in []*tensor.Tensor) *tensor.Tensor {
 			x := in[0]
 			out := be.Zeros(x.Dim(0), 4, g.OutSize(x.Dim(2)), g.OutSize(x.Dim(3)))
-			nn.Conv2DForward(be, out, cols(be, x), x, in[1], get(in, 2), g)
+			be.Conv2D(out, x, in[1], biasOf(in), g.Stride, g.Pad)
 			return out
 		},
 		Backward: func(be tensor.Backend, in []*tensor.Tensor, dy *tensor.Tensor) []*tensor.Tensor {
-			x := in[0]
-			c, dc := cols(be, x), cols(be, x)
-			if c != nil {
-				be.Im2Col(c, x, g.K, g.Stride, g.Pad)
-			}
-			grads := []*tensor.Tensor{zerosLike(be, x), zerosLike(be, in[1])}
+			grads := []*tensor.Tensor{zerosLike(be, in[0]), zerosLike(be, in[1])}
 			var db *tensor.Tensor
 			if bias {
 				db = zerosLike(be, in[2])
 				grads = append(grads, db)
 			}
-			nn.Conv2DBackward(be, grads[0], grads[1], db, dy, x, c, dc, in[1], g)
+			be.Conv2DBackward(grads[0], grads[1], db, dy, in[0], in[1], g.Stride, g.Pad)
 			return grads
 		}}
 }

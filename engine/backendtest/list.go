@@ -25,10 +25,12 @@ func Cases() []Case {
 				nn.LinearBackward(be, g[0], g[1], g[2], dy, in[0], in[1])
 				return g
 			}},
-		convCase("conv2d_3x3", 3, 1, true),
-		convCase("conv2d_3x3_s2", 3, 2, true),
-		convCase("conv2d_1x1", 1, 1, true),
-		convCase("conv2d_1x1_s2_nobias", 1, 2, false),
+		convCase("conv2d_3x3", 3, 1, true, 3, 6),
+		convCase("conv2d_3x3_s2", 3, 2, true, 3, 6),
+		convCase("conv2d_1x1", 1, 1, true, 3, 6),
+		convCase("conv2d_1x1_s2_nobias", 1, 2, false, 3, 6),
+		convCase("conv2d_3x3_tiled", 3, 1, true, 64, 40),
+		convCase("conv2d_3x3_s2_tiled", 3, 2, false, 96, 63),
 		unaryCase("silu", tensor.Backend.SiLU, tensor.Backend.SiLUBackward),
 		unaryCase("gelu", tensor.Backend.GELU, tensor.Backend.GELUBackward),
 		{Name: "upsample2x", Torch: "upsample2x", Inputs: []Input{diff("x", 2, 3, 4, 5)},

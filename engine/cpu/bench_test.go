@@ -54,13 +54,24 @@ func BenchmarkAttention(b *testing.B) {
 	flops(b, 4*8*8*256*256*32)
 }
 
-func BenchmarkIm2Col3x3(b *testing.B) {
+func BenchmarkConv2D3x3(b *testing.B) {
 	be := cpu.New()
-	x, cols := randn(be, 8, 64, 64, 64), be.Zeros(8, 64*9, 64*64)
+	x, w, bias := randn(be, 8, 64, 64, 64), randn(be, 64, 64, 3, 3), randn(be, 64)
+	out := be.Zeros(8, 64, 64, 64)
 	for b.Loop() {
-		be.Im2Col(cols, x, 3, 1, 1)
+		be.Conv2D(out, x, w, bias, 1, 1)
 	}
-	b.SetBytes(int64(4 * cols.Numel()))
+	flops(b, 2*8*64*64*9*64*64)
+}
+
+func BenchmarkConv2D3x3Backward(b *testing.B) {
+	be := cpu.New()
+	x, w, dy := randn(be, 8, 64, 64, 64), randn(be, 64, 64, 3, 3), randn(be, 8, 64, 64, 64)
+	dx, dw, db := be.Zeros(8, 64, 64, 64), be.Zeros(64, 64, 3, 3), be.Zeros(64)
+	for b.Loop() {
+		be.Conv2DBackward(dx, dw, db, dy, x, w, 1, 1)
+	}
+	flops(b, 2*2*8*64*64*9*64*64)
 }
 
 func BenchmarkLayerNorm(b *testing.B) {

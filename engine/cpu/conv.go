@@ -14,39 +14,6 @@ func image4(op, name string, t *tensor.Tensor) (n, c, h, w int) {
 	return t.Dim(0), t.Dim(1), t.Dim(2), t.Dim(3)
 }
 
-// ConvOutSize is the output length of a convolution along one axis.
-func ConvOutSize(in, k, stride, pad int) int { return (in+2*pad-k)/stride + 1 }
-
-// im2colGeometry checks Im2Col/Col2Im shapes and returns the dimensions.
-func im2colGeometry(op string, x, cols *tensor.Tensor, k, stride, pad int) (n, c, h, w, ho, wo int) {
-	n, c, h, w = image4(op, "x", x)
-	ho, wo = ConvOutSize(h, k, stride, pad), ConvOutSize(w, k, stride, pad)
-	mustShape(op, "cols", cols, n, c*k*k, ho*wo)
-	return
-}
-
-func (*Backend) Im2Col(cols, x *tensor.Tensor, k, stride, pad int) {
-	n, c, h, w, ho, wo := im2colGeometry("Im2Col", x, cols, k, stride, pad)
-	xd, cd := x.Host(), cols.Host()
-	rows := k * k * ho * wo
-	parallelFor(n*c, rows, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			im2colPlaneK(cd[p*rows:(p+1)*rows], xd[p*h*w:(p+1)*h*w], h, w, k, stride, pad, ho, wo)
-		}
-	})
-}
-
-func (*Backend) Col2Im(dx, cols *tensor.Tensor, k, stride, pad int) {
-	n, c, h, w, ho, wo := im2colGeometry("Col2Im", dx, cols, k, stride, pad)
-	dxd, cd := dx.Host(), cols.Host()
-	rows := k * k * ho * wo
-	parallelFor(n*c, rows, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			col2imPlaneK(dxd[p*h*w:(p+1)*h*w], cd[p*rows:(p+1)*rows], h, w, k, stride, pad, ho, wo)
-		}
-	})
-}
-
 // planes2x checks that big is small with both spatial sizes doubled.
 func planes2x(op string, small, big *tensor.Tensor) (nc, h, w int) {
 	n, c, h, w := image4(op, "small", small)

@@ -145,23 +145,33 @@ MULTIVERSION void ncs_softmax_backward_rows(float *dx, const float *dy, const fl
 	}
 }
 
-// Unfolds one [h, w] plane into its k·k rows of [ho·wo] columns.
-MULTIVERSION void ncs_im2col_plane(float *rows, const float *plane, int h, int w, int k, int stride, int pad, int ho, int wo) {
+// The columns ox of an output row whose source pixel ox*stride+kj-pad lies
+// inside a row of width w: lo <= ox < hi.
+static inline void valid_columns(int wo, int w, int kj, int stride, int pad, int *lo, int *hi) {
+	int l = 0, h = wo;
+	while (l < wo && l * stride + kj - pad < 0) l++;
+	while (h > l && (h - 1) * stride + kj - pad >= w) h--;
+	*lo = l;
+	*hi = h;
+}
+
+// Unfolds output rows [oy0, oy1) of one [h, w] plane for a k×k convolution:
+// k·k rows of (oy1-oy0)·wo columns, zero where the kernel overlaps padding.
+MULTIVERSION void ncs_im2col_rows(float *rows, const float *plane, int h, int w, int k, int stride, int pad, int oy0, int oy1, int wo) {
+	size_t len = (size_t)(oy1 - oy0) * wo;
 	for (int ki = 0; ki < k; ki++)
 		for (int kj = 0; kj < k; kj++) {
-			float *row = rows + (size_t)(ki * k + kj) * ho * wo;
-			for (int oy = 0; oy < ho; oy++) {
+			float *row = rows + (size_t)(ki * k + kj) * len;
+			int lo, hi;
+			valid_columns(wo, w, kj, stride, pad, &lo, &hi);
+			for (int oy = oy0; oy < oy1; oy++) {
 				int y = oy * stride + ki - pad;
-				float *dst = row + (size_t)oy * wo;
+				float *dst = row + (size_t)(oy - oy0) * wo;
 				if (y < 0 || y >= h) {
 					for (int ox = 0; ox < wo; ox++) dst[ox] = 0;
 					continue;
 				}
 				const float *src = plane + (size_t)y * w;
-				// Columns whose source pixel lies inside the row: lo <= ox < hi.
-				int lo = 0, hi = wo;
-				while (lo < wo && lo * stride + kj - pad < 0) lo++;
-				while (hi > lo && (hi - 1) * stride + kj - pad >= w) hi--;
 				for (int ox = 0; ox < lo; ox++) dst[ox] = 0;
 				if (stride == 1) {
 					const float *s = src + kj - pad;
@@ -174,21 +184,20 @@ MULTIVERSION void ncs_im2col_plane(float *rows, const float *plane, int h, int w
 		}
 }
 
-// Adds the k·k rows of one plane back into it (the adjoint of im2col);
-// the plane is overwritten.
-MULTIVERSION void ncs_col2im_plane(float *plane, const float *rows, int h, int w, int k, int stride, int pad, int ho, int wo) {
-	for (int i = 0; i < h * w; i++) plane[i] = 0;
+// Adds unfolded rows (as ncs_im2col_rows lays them out) back into the plane:
+// the adjoint of im2col, accumulating.
+MULTIVERSION void ncs_col2im_rows(float *plane, const float *rows, int h, int w, int k, int stride, int pad, int oy0, int oy1, int wo) {
+	size_t len = (size_t)(oy1 - oy0) * wo;
 	for (int ki = 0; ki < k; ki++)
 		for (int kj = 0; kj < k; kj++) {
-			const float *row = rows + (size_t)(ki * k + kj) * ho * wo;
-			int lo = 0, hi = wo;
-			while (lo < wo && lo * stride + kj - pad < 0) lo++;
-			while (hi > lo && (hi - 1) * stride + kj - pad >= w) hi--;
-			for (int oy = 0; oy < ho; oy++) {
+			const float *row = rows + (size_t)(ki * k + kj) * len;
+			int lo, hi;
+			valid_columns(wo, w, kj, stride, pad, &lo, &hi);
+			for (int oy = oy0; oy < oy1; oy++) {
 				int y = oy * stride + ki - pad;
 				if (y < 0 || y >= h) continue;
 				float *dst = plane + (size_t)y * w;
-				const float *src = row + (size_t)oy * wo;
+				const float *src = row + (size_t)(oy - oy0) * wo;
 				if (stride == 1) {
 					float *d = dst + kj - pad;
 					for (int ox = lo; ox < hi; ox++) d[ox] += src[ox];

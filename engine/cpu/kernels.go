@@ -41,12 +41,17 @@ func softmaxBackwardRowsK(dx, dy, y []float32, cols int, scale float32) {
 	C.ncs_softmax_backward_rows(ptr(dx), ptr(dy), ptr(y), C.size_t(len(dx)/cols), C.size_t(cols), C.float(scale))
 }
 
-func im2colPlaneK(rows, plane []float32, h, w, k, stride, pad, ho, wo int) {
-	C.ncs_im2col_plane(ptr(rows), ptr(plane), C.int(h), C.int(w), C.int(k), C.int(stride), C.int(pad), C.int(ho), C.int(wo))
+// convGeom is the geometry of one 2-D convolution over [h, w] planes.
+type convGeom struct{ h, w, k, stride, pad, ho, wo int }
+
+// im2colRowsK unfolds output rows [oy0, oy1) of plane into rows.
+func im2colRowsK(rows, plane []float32, g convGeom, oy0, oy1 int) {
+	C.ncs_im2col_rows(ptr(rows), ptr(plane), C.int(g.h), C.int(g.w), C.int(g.k), C.int(g.stride), C.int(g.pad), C.int(oy0), C.int(oy1), C.int(g.wo))
 }
 
-func col2imPlaneK(plane, rows []float32, h, w, k, stride, pad, ho, wo int) {
-	C.ncs_col2im_plane(ptr(plane), ptr(rows), C.int(h), C.int(w), C.int(k), C.int(stride), C.int(pad), C.int(ho), C.int(wo))
+// col2imRowsK adds unfolded output rows [oy0, oy1) back into plane.
+func col2imRowsK(plane, rows []float32, g convGeom, oy0, oy1 int) {
+	C.ncs_col2im_rows(ptr(plane), ptr(rows), C.int(g.h), C.int(g.w), C.int(g.k), C.int(g.stride), C.int(g.pad), C.int(oy0), C.int(oy1), C.int(g.wo))
 }
 
 // momentsK returns the mean and biased variance of x.

@@ -71,11 +71,13 @@ type Backend interface {
 	// Permute0213 maps [A, B, C, D] to [A, C, B, D] (splits or merges heads).
 	Permute0213(out, x *Tensor)
 
-	// Im2Col unfolds x [N, C, H, W] into cols [N, C*k*k, Ho*Wo] for a k×k
-	// convolution with the given stride and zero padding; Col2Im is its
-	// adjoint and overwrites dx.
-	Im2Col(cols, x *Tensor, k, stride, pad int)
-	Col2Im(dx, cols *Tensor, k, stride, pad int)
+	// Conv2D is the 2-D convolution (cross-correlation, as in PyTorch) of
+	// x [N, C, H, W] with weights w [O, C, K, K], zero padding pad on every
+	// side, plus the optional bias b [O]: out is [N, O, Ho, Wo].
+	Conv2D(out, x, w, b *Tensor, stride, pad int)
+	// Conv2DBackward writes dx (skipped when nil) and accumulates dw and db
+	// (db may be nil).
+	Conv2DBackward(dx, dw, db, dy, x, w *Tensor, stride, pad int)
 
 	// Nearest-neighbour ×2 upsampling and 2×2 average pooling of [N, C, H, W].
 	Upsample2x(out, x *Tensor)

@@ -1,0 +1,139 @@
+package cpu
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// Convolutions are GEMMs over unfolded input (im2col), done a tile of output
+// rows at a time: the unfolded tile (about a megabyte) is still in cache when
+// the GEMM reads it, where unfolding whole images costs a round trip to
+// memory of nine times the input. Measured on one core here: 3.9 ms against
+// 5.3 ms for a 64→64 3×3 convolution of a 64×64 image, the GEMM alone
+// taking 4.1.
+
+// tileFloats is the target size of one unfolded tile.
+const tileFloats = 256 << 10
+
+// convShapes checks a convolution's shapes and returns its geometry, batch,
+// input and output channels.
+func convShapes(op string, out, x, w *tensor.Tensor, stride, pad int) (g convGeom, n, c, o int) {
+	n, c, h, wd := image4(op, "x", x)
+	o, cw, k, k2 := image4(op, "w", w)
+	if cw != c || k != k2 || stride < 1 || pad < 0 {
+		panic(fmt.Sprintf("%s: weights %v, stride %d, pad %d do not fit x %v", op, w.Shape, stride, pad, x.Shape))
+	}
+	g = convGeom{h: h, w: wd, k: k, stride: stride, pad: pad, ho: (h+2*pad-k)/stride + 1, wo: (wd+2*pad-k)/stride + 1}
+	mustShape(op, "out", out, n, o, g.ho, g.wo)
+	return g, n, c, o
+}
+
+// direct reports a 1×1 stride-1 convolution: a plain GEMM per image.
+func (g convGeom) direct() bool { return g.k == 1 && g.stride == 1 && g.pad == 0 }
+
+// tileRows is how many output rows one tile holds.
+func (g convGeom) tileRows(c int) int {
+	return max(1, min(g.ho, tileFloats/(c*g.k*g.k*g.wo)))
+}
+
+var scratchPool sync.Pool
+
+// scratch returns a float32 slice of length n from a pool.
+func scratch(n int) []float32 {
+	if p, ok := scratchPool.Get().(*[]float32); ok && cap(*p) >= n {
+		return (*p)[:n]
+	}
+	return make([]float32, n)
+}
+
+func release(s []float32) { scratchPool.Put(&s) }
+
+func (be *Backend) Conv2D(out, x, w, b *tensor.Tensor, stride, pad int) {
+	g, n, c, o := convShapes("Conv2D", out, x, w, stride, pad)
+	if g.direct() {
+		be.MatMul(out.Reshape(n, o, -1), w.Reshape(o, c), x.Reshape(n, c, -1), false, false, 1, 0)
+	} else {
+		xd, wd, od := x.Host(), w.Host(), out.Host()
+		ckk, plane, rows := c*g.k*g.k, g.ho*g.wo, g.tileRows(c)
+		tiles := (g.ho + rows - 1) / rows
+		parallelFor(n*tiles, 1<<30, func(lo, hi int) {
+			cols := scratch(ckk * rows * g.wo)
+			defer release(cols)
+			for t := lo; t < hi; t++ {
+				img, oy0 := t/tiles, (t%tiles)*rows
+				oy1 := min(oy0+rows, g.ho)
+				span := (oy1 - oy0) * g.wo
+				for ch := 0; ch < c; ch++ {
+					im2colRowsK(cols[ch*g.k*g.k*span:], xd[(img*c+ch)*g.h*g.w:], g, oy0, oy1)
+				}
+				sgemm(false, false, o, span, ckk, 1, wd, ckk, cols, span, 0, od[img*o*plane+oy0*g.wo:], plane)
+			}
+		})
+	}
+	if b != nil {
+		be.Add(out, out, b.Reshape(1, o, 1, 1))
+	}
+}
+
+func (be *Backend) Conv2DBackward(dx, dw, db, dy, x, w *tensor.Tensor, stride, pad int) {
+	g, n, c, o := convShapes("Conv2DBackward", dy, x, w, stride, pad)
+	mustShape("Conv2DBackward", "dw", dw, o, c, g.k, g.k)
+	if db != nil {
+		be.SumTo(db.Reshape(1, o, 1, 1), dy, 1)
+	}
+	if g.direct() {
+		dy3 := dy.Reshape(n, o, -1)
+		be.MatMul(dw.Reshape(o, c), dy3, x.Reshape(n, c, -1), false, true, 1, 1)
+		if dx != nil {
+			be.MatMul(dx.Reshape(n, c, -1), w.Reshape(o, c), dy3, true, false, 1, 0)
+		}
+		return
+	}
+	xd, wd, dyd, dwd := x.Host(), w.Host(), dy.Host(), dw.Host()
+	var dxd []float32
+	if dx != nil {
+		tensor.MustSameShape("Conv2DBackward", dx, x)
+		dxd = dx.Host()
+	}
+	ckk, plane, rows := c*g.k*g.k, g.ho*g.wo, g.tileRows(c)
+	var mu sync.Mutex
+	// Whole images per worker: tiles of one image add into overlapping rows of dx.
+	parallelFor(n, 1<<30, func(lo, hi int) {
+		cols, dcols := scratch(ckk*rows*g.wo), scratch(ckk*rows*g.wo)
+		defer release(cols)
+		defer release(dcols)
+		// dwT [ckk, o]: the weight gradient transposed, which OpenBLAS computes
+		// faster (see gemm.sumOverBatch).
+		dwT := make([]float32, ckk*o)
+		for img := lo; img < hi; img++ {
+			if dxd != nil {
+				clear(dxd[img*c*g.h*g.w : (img+1)*c*g.h*g.w])
+			}
+			for oy0 := 0; oy0 < g.ho; oy0 += rows {
+				oy1 := min(oy0+rows, g.ho)
+				span := (oy1 - oy0) * g.wo
+				dyTile := dyd[img*o*plane+oy0*g.wo:]
+				for ch := 0; ch < c; ch++ {
+					im2colRowsK(cols[ch*g.k*g.k*span:], xd[(img*c+ch)*g.h*g.w:], g, oy0, oy1)
+				}
+				sgemm(false, true, ckk, o, span, 1, cols, span, dyTile, plane, 1, dwT, o)
+				if dxd == nil {
+					continue
+				}
+				sgemm(true, false, ckk, span, o, 1, wd, ckk, dyTile, plane, 0, dcols, span)
+				for ch := 0; ch < c; ch++ {
+					col2imRowsK(dxd[(img*c+ch)*g.h*g.w:], dcols[ch*g.k*g.k*span:], g, oy0, oy1)
+				}
+			}
+		}
+		mu.Lock()
+		for i := 0; i < o; i++ {
+			for j := 0; j < ckk; j++ {
+				dwd[i*ckk+j] += dwT[j*o+i]
+			}
+		}
+		mu.Unlock()
+	})
+}
