@@ -1,0 +1,48 @@
+package main
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/ncstudio/ncstudio/studio"
+)
+
+func init() {
+	register(&command{
+		name:    "studio",
+		usage:   "[--quit-after DURATION]",
+		summary: "open the studio window (the default with no command)",
+		run:     runStudio,
+	})
+}
+
+func runStudio(c *context) error {
+	quitAfter := c.Flags.Duration("quit-after", 0, "close the studio after this long, e.g. 20s (for tests)")
+	args, err := c.Parse()
+	if err != nil {
+		return err
+	}
+	if len(args) != 0 {
+		return usagef("studio: takes no arguments")
+	}
+	if *quitAfter < 0 {
+		return usagef("studio: --quit-after must not be negative")
+	}
+	return studio.Run(studio.Options{
+		Version:   buildVersionInfo().oneLine(),
+		Commands:  commandLines(),
+		QuitAfter: *quitAfter,
+	})
+}
+
+// commandLines lists the registered commands for the studio's placeholder
+// page: "ncstudio NAME USAGE", a tab, then the summary.
+func commandLines() []string {
+	cmds := append([]*command(nil), registry...)
+	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
+	lines := make([]string, 0, len(cmds))
+	for _, c := range cmds {
+		lines = append(lines, strings.TrimSpace("ncstudio "+c.name+" "+c.usage)+"\t"+c.summary)
+	}
+	return lines
+}

@@ -1,0 +1,132 @@
+package studio
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// A page is one of the studio's planned pages.
+type page struct {
+	name  string
+	icon  fyne.Resource
+	about string
+}
+
+// pages lists the studio's pages in the order the sidebar will show them.
+// None is built yet; the placeholder names them so newcomers see the plan.
+var pages = []page{
+	{"Library", theme.StorageIcon(), "checkpoints and traces on this machine"},
+	{"Sandbox & record", theme.MediaRecordIcon(), "record traces of the sandbox desktop, an X11 display or a terminal"},
+	{"Train", theme.ComputerIcon(), "fine-tune a neural computer on your traces, on CPU or CUDA"},
+	{"Play", theme.MediaPlayIcon(), "drive a neural desktop with your mouse and keyboard"},
+	{"Debug", theme.SearchIcon(), "predicted versus real cursor, action-injection modes, drift"},
+	{"Evaluate", theme.ConfirmIcon(), "check that new behaviours appear and old ones survive"},
+}
+
+// content builds the placeholder page: a sidebar with the planned pages and
+// a scrolling main area with the introduction and the CLI, and the version
+// in a footer.
+func content(opts Options, icon fyne.Resource) fyne.CanvasObject {
+	return container.NewBorder(nil, nil, sidebar(icon), nil, mainArea(opts))
+}
+
+func sidebar(icon fyne.Resource) fyne.CanvasObject {
+	img := canvas.NewImageFromResource(icon)
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(48, 48))
+	name := widget.NewLabelWithStyle(Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.SizeName = theme.SizeNameSubHeadingText
+	brand := container.NewHBox(img, container.NewCenter(name))
+
+	heading := widget.NewLabel("Pages")
+	heading.Importance = widget.LowImportance
+	items := container.NewVBox()
+	for _, p := range pages {
+		l := widget.NewLabel(p.name)
+		l.Importance = widget.LowImportance
+		items.Add(container.NewHBox(widget.NewIcon(theme.NewDisabledResource(p.icon)), l))
+	}
+	soon := widget.NewLabel("coming with later work")
+	soon.Importance = widget.LowImportance
+	soon.TextStyle = fyne.TextStyle{Italic: true}
+
+	bar := container.NewVBox(brand, widget.NewSeparator(), heading, items, soon)
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
+	return container.NewHBox(container.NewStack(bg, container.NewPadded(bar)), widget.NewSeparator())
+}
+
+func mainArea(opts Options) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle("Welcome to NC Studio", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	intro := widget.NewLabel("NC Studio is a desktop studio for neural computers: video models that act as the " +
+		"running computer. They keep a runtime state, update it from the last screen frame and your mouse " +
+		"and keyboard actions, and draw the next frame, learning only from recorded screen-and-action traces.")
+	intro.Wrapping = fyne.TextWrapWord
+
+	plan := container.NewVBox()
+	plan.Add(wrapped("This is a placeholder: these pages arrive with later work, " +
+		"and each will also be available as an ncstudio command."))
+	plan.Add(container.New(layout.NewFormLayout(), pageRows()...))
+
+	cmds := container.NewVBox(wrapped("Everything that exists so far runs from the terminal. " +
+		"Run `ncstudio help COMMAND` for a command's flags; most accept --json."))
+	if len(opts.Commands) == 0 {
+		cmds.Add(wrapped("(no commands registered)"))
+	} else {
+		cmds.Add(container.New(layout.NewFormLayout(), commandRows(opts.Commands)...))
+	}
+
+	version := opts.Version
+	if version == "" {
+		version = "version unknown"
+	}
+	footer := widget.NewLabel(version)
+	footer.Importance = widget.LowImportance
+	footer.Wrapping = fyne.TextWrapWord
+
+	body := container.NewVBox(
+		title,
+		intro,
+		widget.NewCard("Studio pages", "", plan),
+		widget.NewCard("Command line", "", cmds),
+	)
+	return container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), footer), nil, nil,
+		container.NewVScroll(container.NewPadded(body)))
+}
+
+func pageRows() []fyne.CanvasObject {
+	var rows []fyne.CanvasObject
+	for _, p := range pages {
+		name := widget.NewLabelWithStyle(p.name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		about := widget.NewLabel(p.about)
+		about.Importance = widget.LowImportance
+		about.Truncation = fyne.TextTruncateEllipsis
+		rows = append(rows, container.NewHBox(widget.NewIcon(p.icon), name), about)
+	}
+	return rows
+}
+
+// commandRows lays out command lines as two columns: the synopsis before the
+// first tab in monospace, the description after it wrapped beside it.
+func commandRows(lines []string) []fyne.CanvasObject {
+	var rows []fyne.CanvasObject
+	for _, line := range lines {
+		synopsis, about, _ := strings.Cut(line, "\t")
+		rows = append(rows,
+			widget.NewLabelWithStyle(strings.TrimSpace(synopsis), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}),
+			wrapped(strings.TrimSpace(about)))
+	}
+	return rows
+}
+
+func wrapped(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}

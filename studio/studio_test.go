@@ -1,0 +1,73 @@
+package studio
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// TestAppIDMatchesFyneAppToml keeps AppID and FyneApp.toml's Details.ID equal,
+// so a packaged app and `go build` share preferences and storage.
+func TestAppIDMatchesFyneAppToml(t *testing.T) {
+	data, err := os.ReadFile("../FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*ID\s*=\s*"([^"]+)"`).FindSubmatch(data)
+	if m == nil {
+		t.Fatal("FyneApp.toml has no ID")
+	}
+	if got := string(m[1]); got != AppID {
+		t.Fatalf("FyneApp.toml ID = %q, studio.AppID = %q", got, AppID)
+	}
+}
+
+// TestPlaceholderContent lays the placeholder page out with Fyne's software
+// test driver (no display needed) and checks that it shows what it promises.
+func TestPlaceholderContent(t *testing.T) {
+	test.NewTempApp(t)
+	opts := Options{
+		Version:  "ncstudio test · go1.26 · linux/amd64",
+		Commands: []string{"ncstudio version [--json]\tprint the version", "ncstudio studio\topen the studio"},
+	}
+	w := test.NewTempWindow(t, content(opts, fyne.NewStaticResource("icon.png", nil)))
+	w.Resize(fyne.NewSize(1200, 800))
+
+	var texts []string
+	for _, o := range test.LaidOutObjects(w.Content()) {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+		}
+	}
+	all := strings.Join(texts, "\n")
+	want := []string{Title, "Welcome to NC Studio", opts.Version,
+		"ncstudio version [--json]", "print the version", "ncstudio studio", "open the studio"}
+	for _, p := range pages {
+		want = append(want, p.name)
+	}
+	for _, s := range want {
+		if !strings.Contains(all, s) {
+			t.Errorf("placeholder page lacks %q; labels:\n%s", s, all)
+		}
+	}
+
+	img := w.Canvas().Capture()
+	if img.Bounds().Dx() < 1000 || img.Bounds().Dy() < 700 {
+		t.Errorf("captured canvas is %v, want about 1200x800", img.Bounds())
+	}
+}
+
+func TestRunWithoutDisplay(t *testing.T) {
+	if !needsX11() {
+		t.Skip("only X11 platforms check DISPLAY")
+	}
+	t.Setenv("DISPLAY", "")
+	if err := Run(Options{}); err != ErrNoDisplay {
+		t.Fatalf("Run without DISPLAY = %v, want ErrNoDisplay", err)
+	}
+}
