@@ -32,7 +32,7 @@ type Case struct {
 	Forward  func(be tensor.Backend, in []*tensor.Tensor) *tensor.Tensor
 	Backward func(be tensor.Backend, in []*tensor.Tensor, dy *tensor.Tensor) []*tensor.Tensor
 	FDStep   float32 // 0: 1e-2
-	FDTol    float64 // 0: 2e-3 relative
+	FDTol    float64 // 0: 1e-3 relative
 }
 
 func diff(name string, shape ...int) Input  { return Input{Name: name, Shape: shape, Diff: true} }

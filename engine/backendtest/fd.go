@@ -94,8 +94,9 @@ func (inst Instance) Output(be tensor.Backend) []float32 {
 }
 
 // CheckFiniteDifferences compares the analytic gradient of each
-// differentiable input with central differences of the objective.
-func CheckFiniteDifferences(be tensor.Backend, c Case) error {
+// differentiable input with central differences of the objective, and
+// returns the worst relative error it saw.
+func CheckFiniteDifferences(be tensor.Backend, c Case) (float64, error) {
 	inst := Instantiate(be, c)
 	grads := inst.Gradients(be)
 	h := c.FDStep
@@ -104,14 +105,15 @@ func CheckFiniteDifferences(be tensor.Backend, c Case) error {
 	}
 	tol := c.FDTol
 	if tol == 0 {
-		tol = 2e-3
+		tol = 1e-3
 	}
+	worst := 0.0
 	for i, in := range c.Inputs {
 		if !in.Diff {
 			continue
 		}
 		if grads[i] == nil {
-			return fmt.Errorf("%s: no gradient for %s", c.Name, in.Name)
+			return worst, fmt.Errorf("%s: no gradient for %s", c.Name, in.Name)
 		}
 		values := make([][]float32, len(inst.Values))
 		for j := range values {
@@ -134,11 +136,12 @@ func CheckFiniteDifferences(be tensor.Backend, c Case) error {
 			refSq += num * num
 		}
 		rel := math.Sqrt(errSq) / math.Max(math.Sqrt(refSq), 1e-6)
+		worst = math.Max(worst, rel)
 		if rel > tol {
-			return fmt.Errorf("%s: gradient of %s differs from finite differences by %.3g (relative), tolerance %.g", c.Name, in.Name, rel, tol)
+			return worst, fmt.Errorf("%s: gradient of %s differs from finite differences by %.3g (relative), tolerance %.g", c.Name, in.Name, rel, tol)
 		}
 	}
-	return nil
+	return worst, nil
 }
 
 // Run checks every case's backward against finite differences on be, plus
@@ -146,8 +149,12 @@ func CheckFiniteDifferences(be tensor.Backend, c Case) error {
 func Run(t *testing.T, be tensor.Backend) {
 	for _, c := range Cases() {
 		t.Run("fd/"+c.Name, func(t *testing.T) {
-			if err := CheckFiniteDifferences(be, c); err != nil {
+			worst, err := CheckFiniteDifferences(be, c)
+			if err != nil {
 				t.Fatal(err)
+			}
+			if testing.Verbose() {
+				t.Logf("worst relative error against finite differences: %.2g", worst)
 			}
 		})
 	}
