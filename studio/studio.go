@@ -54,7 +54,7 @@ var ErrNoDisplay = errors.New("no X display: DISPLAY is not set (on a headless m
 // Run opens the studio's main window and blocks until it is closed (or
 // Options.QuitAfter has passed). It must be called on the main goroutine.
 func Run(opts Options) error {
-	if needsX11() && os.Getenv("DISPLAY") == "" {
+	if needsX11() && missingDisplay() {
 		return ErrNoDisplay
 	}
 	a := app.NewWithID(AppID)
@@ -75,6 +75,8 @@ func Run(opts Options) error {
 	w.ShowAndRun()
 	return nil
 }
+
+func missingDisplay() bool { return os.Getenv("DISPLAY") == "" }
 
 // needsX11 reports whether Fyne's desktop driver on this OS talks to X11
 // (Fyne builds for Wayland only with the `wayland` build tag).
