@@ -48,8 +48,12 @@ test: deps vet ## vet, then go test ./... (under Xvfb when there is no DISPLAY)
 bench: build ## CPU benchmark (bin/ncstudio bench cpu)
 	./$(BIN) bench cpu
 
-fuzz: deps ## fuzz the checkpoint decoder for FUZZTIME (default 10m)
+fuzz: deps ## fuzz the parsers of outside files (checkpoints, traces), FUZZTIME each (default 10m)
 	go test -run '^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) -timeout 0 ./engine/ckpt/
+	@# Small minimisation time: new inputs are shrunk for up to a minute each otherwise.
+	for f in FuzzOpen FuzzReadEvents FuzzReadChunks; do \
+		go test -run '^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/trace/ || exit 1; \
+	done
 
 clean: ## remove bin/
 	rm -rf bin

@@ -2,7 +2,10 @@ module github.com/ncstudio/ncstudio
 
 go 1.26
 
-require fyne.io/fyne/v2 v2.7.4
+require (
+	fyne.io/fyne/v2 v2.7.4
+	github.com/klauspost/compress v1.18.0
+)
 
 require (
 	fyne.io/systray v1.12.1 // indirect

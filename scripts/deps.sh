@@ -23,6 +23,7 @@ PACKAGES=(
 	imagemagick      # GUI tests take screenshots (import)
 	python3-numpy    # reference numbers in tests
 	python3-torch    # reference numerics for layers (PyTorch, CPU)
+	python3-zstandard # the independent Python trace reader in engine/trace tests
 )
 
 GO_MIN=1.26
