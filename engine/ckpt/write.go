@@ -5,18 +5,13 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"math/rand/v2"
-	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
-	"syscall"
+
+	"github.com/ncstudio/ncstudio/engine/internal/atomicfile"
 )
 
 // Encode writes f to w in safetensors layout. Tensors are laid out sorted by
@@ -152,87 +147,29 @@ func Save(path string, f *File) error {
 
 // save is Save with a hook that can wrap the file's writer, so tests can
 // make a write fail halfway.
-func save(path string, f *File, wrap func(io.Writer) io.Writer) (err error) {
+func save(path string, f *File, wrap func(io.Writer) io.Writer) error {
 	if err := f.check(path); err != nil {
 		return err // nothing touched on disk yet
 	}
-	dir := filepath.Dir(path)
-	// Keep an existing file's permissions; a new one gets 0644 less umask.
-	perm, keep := os.FileMode(0o644), false
-	if st, err := os.Stat(path); err == nil {
-		perm, keep = st.Mode().Perm(), true
-	}
-	tmp, err := createTemp(dir, filepath.Base(path), perm)
-	if err != nil {
-		return failf(path, "%v", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+	var encodeErr error
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		if wrap != nil {
+			w = wrap(w)
 		}
-	}()
-	if keep {
-		if err := tmp.Chmod(perm); err != nil && runtime.GOOS != "windows" {
-			return failf(path, "%v", err)
+		bw := bufio.NewWriterSize(w, 1<<20)
+		if encodeErr = encode(path, bw, f); encodeErr != nil {
+			return encodeErr
 		}
-	}
-
-	var w io.Writer = tmp
-	if wrap != nil {
-		w = wrap(w)
-	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	if err := encode(path, bw, f); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return failf(path, "write: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return failf(path, "sync: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return failf(path, "close: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return failf(path, "%v", err)
-	}
-	// The rename is durable only once the directory entry is on disk.
-	if err := syncDir(dir); err != nil {
-		return failf(path, "sync directory: %v", err)
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		return nil
+	})
+	switch {
+	case encodeErr != nil:
+		return encodeErr // already names the file
+	case err != nil:
+		return failf(path, "%w", err)
 	}
 	return nil
-}
-
-// createTemp is os.CreateTemp with a chosen mode (CreateTemp always uses
-// 0600, which would make every saved checkpoint private).
-func createTemp(dir, base string, perm os.FileMode) (*os.File, error) {
-	for range 100 {
-		name := filepath.Join(dir, fmt.Sprintf(".%s.tmp-%08x", base, rand.Uint32()))
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
-		if !errors.Is(err, fs.ErrExist) {
-			return f, err
-		}
-	}
-	return nil, errors.New("cannot create a temporary file in " + dir)
-}
-
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil // directories cannot be opened for syncing there
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	// Some file systems cannot sync a directory; nothing more can be done.
-	if errors.Is(err, syscall.EINVAL) || errors.Is(err, errors.ErrUnsupported) {
-		return nil
-	}
-	return err
 }

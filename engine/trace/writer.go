@@ -6,18 +6,19 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"io/fs"
 	"math"
 	"math/bits"
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/internal/atomicfile"
 )
 
 // Chunking: a chunk is written when it holds chunkFrames frames, when one
@@ -110,7 +111,7 @@ func (w *Writer) start() error {
 	if w.events, err = createExcl(w.dir, EventsFile); err != nil {
 		return err
 	}
-	if err := syncDir(w.dir); err != nil {
+	if err := atomicfile.SyncDir(w.dir); err != nil {
 		return fileErr(w.dir, "sync: %v", pathless(err))
 	}
 	// One goroutine-free encoder per writer; its window spans two frames so
@@ -339,33 +340,13 @@ func (w *Writer) writeMeta() error {
 	return writeFileAtomic(w.dir, MetaFile, b)
 }
 
-// writeFileAtomic writes dir/name through a synced temporary file renamed
-// over it, then syncs dir: readers see the old or the new file, never a mix.
+// writeFileAtomic replaces dir/name with data: readers see the old or the
+// new file, never a mix.
 func writeFileAtomic(dir, name string, data []byte) error {
 	path := join(dir, name)
-	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
+	err := atomicfile.Write(path, func(w io.Writer) error { _, err := w.Write(data); return err })
 	if err != nil {
 		return fileErr(path, "%v", pathless(err))
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fileErr(path, "%v", pathless(err))
-	}
-	if err := syncDir(dir); err != nil {
-		return fileErr(path, "sync directory: %v", err)
 	}
 	return nil
 }
@@ -392,22 +373,6 @@ func makeEmptyDir(dir string) error {
 		return errors.New("already exists and is not empty")
 	}
 	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	// Some file systems cannot sync a directory; nothing more can be done.
-	if errors.Is(err, syscall.EINVAL) || errors.Is(err, errors.ErrUnsupported) {
-		return nil
-	}
-	return err
 }
 
 // join names a file of a trace directory for messages and system calls.
