@@ -75,6 +75,10 @@ func (*Backend) SumTo(dst, src *tensor.Tensor, beta float32) {
 				acc[id] += sumK(sd[o : o+n])
 				return
 			}
+			if sdst == 1 {
+				accumulateK(acc[id:id+n], sd[o:o+n])
+				return
+			}
 			for i, v := range sd[o : o+n] {
 				acc[id+i*sdst] += float64(v)
 			}

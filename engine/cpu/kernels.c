@@ -273,3 +273,68 @@ MULTIVERSION double ncs_sum(const float *x, size_t n) {
 	for (size_t i = 0; i < n; i += 256) s += row_sum(x + i, (i + 256 < n ? i + 256 : n) - i);
 	return s;
 }
+
+// Layer norm of each row: y = (x-mean)·rstd·w + b, saving mean and rstd;
+// w and b may be NULL.
+MULTIVERSION void ncs_layernorm_rows(float *out, float *mean, float *rstd, const float *x, const float *w, const float *b, size_t rows, size_t cols, float eps) {
+	for (size_t r = 0; r < rows; r++) {
+		const float *xr = x + r * cols;
+		float *o = out + r * cols;
+		double m, v;
+		ncs_moments(xr, cols, &m, &v);
+		float mf = (float)m, rs = (float)(1.0 / sqrt(v + eps));
+		mean[r] = mf;
+		rstd[r] = rs;
+		if (w && b) {
+			for (size_t i = 0; i < cols; i++) o[i] = (xr[i] - mf) * rs * w[i] + b[i];
+		} else if (w) {
+			for (size_t i = 0; i < cols; i++) o[i] = (xr[i] - mf) * rs * w[i];
+		} else {
+			for (size_t i = 0; i < cols; i++) o[i] = (xr[i] - mf) * rs + (b ? b[i] : 0.0f);
+		}
+	}
+}
+
+// Backward of ncs_layernorm_rows: dx = rstd·(g − mean(g) − x̂·mean(g·x̂)) with
+// g = dy·w, x̂ = (x−mean)·rstd; adds dy·x̂ to dw_acc and dy to db_acc (either
+// may be NULL).
+MULTIVERSION void ncs_layernorm_backward_rows(float *dx, float *dw_acc, float *db_acc, const float *dy, const float *x, const float *mean, const float *rstd, const float *w, size_t rows, size_t cols) {
+	for (size_t r = 0; r < rows; r++) {
+		const float *dyr = dy + r * cols, *xr = x + r * cols;
+		float *d = dx + r * cols;
+		float m = mean[r], rs = rstd[r];
+		float sg[LANES] = {0}, sgx[LANES] = {0};
+		size_t i = 0;
+		for (; i + LANES <= cols; i += LANES)
+			for (int l = 0; l < LANES; l++) {
+				float g = dyr[i + l] * (w ? w[i + l] : 1.0f);
+				sg[l] += g;
+				sgx[l] += g * (xr[i + l] - m) * rs;
+			}
+		for (; i < cols; i++) {
+			float g = dyr[i] * (w ? w[i] : 1.0f);
+			sg[0] += g;
+			sgx[0] += g * (xr[i] - m) * rs;
+		}
+		float tg = 0, tgx = 0;
+		for (int l = 0; l < LANES; l++) {
+			tg += sg[l];
+			tgx += sgx[l];
+		}
+		float mg = tg / (float)cols, mgx = tgx / (float)cols;
+		for (i = 0; i < cols; i++) {
+			float xhat = (xr[i] - m) * rs;
+			float g = dyr[i] * (w ? w[i] : 1.0f);
+			d[i] = rs * (g - mg - xhat * mgx);
+		}
+		if (dw_acc)
+			for (i = 0; i < cols; i++) dw_acc[i] += dyr[i] * (xr[i] - m) * rs;
+		if (db_acc)
+			for (i = 0; i < cols; i++) db_acc[i] += dyr[i];
+	}
+}
+
+// acc[i] += x[i], widening to double (reductions over many rows).
+MULTIVERSION void ncs_accumulate(double *acc, const float *x, size_t n) {
+	for (size_t i = 0; i < n; i++) acc[i] += x[i];
+}

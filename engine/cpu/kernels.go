@@ -74,3 +74,20 @@ func affine3K(out, a, b []float32, ca, cb, c0 float32) {
 }
 
 func sumK(x []float32) float64 { return float64(C.ncs_sum(ptr(x), C.size_t(len(x)))) }
+
+func layerNormRowsK(out, mean, rstd, x, w, b []float32, cols int, eps float32) {
+	C.ncs_layernorm_rows(ptr(out), ptr(mean), ptr(rstd), ptr(x), ptr(w), ptr(b), C.size_t(len(mean)), C.size_t(cols), C.float(eps))
+}
+
+// layerNormBackwardRowsK writes dx for rows of x and adds to dwAcc, dbAcc
+// (nil to skip).
+func layerNormBackwardRowsK(dx, dwAcc, dbAcc, dy, x, mean, rstd, w []float32, cols int) {
+	C.ncs_layernorm_backward_rows(ptr(dx), ptr(dwAcc), ptr(dbAcc), ptr(dy), ptr(x), ptr(mean), ptr(rstd), ptr(w), C.size_t(len(mean)), C.size_t(cols))
+}
+
+// accumulateK adds x into acc elementwise.
+func accumulateK(acc []float64, x []float32) {
+	if len(x) > 0 {
+		C.ncs_accumulate((*C.double)(unsafe.Pointer(&acc[0])), ptr(x), C.size_t(len(x)))
+	}
+}

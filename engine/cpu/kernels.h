@@ -16,3 +16,6 @@ void ncs_moments(const float *x, size_t n, double *mean, double *var);
 void ncs_sums(const float *dy, const float *x, size_t n, float mu, double *sum_dy, double *sum_dy_xc);
 void ncs_affine3(float *out, const float *a, const float *b, size_t n, float ca, float cb, float c0);
 double ncs_sum(const float *x, size_t n);
+void ncs_layernorm_rows(float *out, float *mean, float *rstd, const float *x, const float *w, const float *b, size_t rows, size_t cols, float eps);
+void ncs_layernorm_backward_rows(float *dx, float *dw_acc, float *db_acc, const float *dy, const float *x, const float *mean, const float *rstd, const float *w, size_t rows, size_t cols);
+void ncs_accumulate(double *acc, const float *x, size_t n);

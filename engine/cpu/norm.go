@@ -23,29 +23,8 @@ func (*Backend) LayerNorm(out, mean, rstd, x, w, b *tensor.Tensor, eps float32) 
 	mustShape(op, "rstd", rstd, rows)
 	xd, od, md, rd, wd, bd := x.Host(), out.Host(), mean.Host(), rstd.Host(), optional(w), optional(b)
 	parallelFor(rows, 4*c, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			row := xd[r*c : (r+1)*c]
-			mu, rs := moments(row, eps)
-			md[r], rd[r] = float32(mu), float32(rs)
-			affine(od[r*c:(r+1)*c], row, float32(mu), float32(rs), wd, bd)
-		}
+		layerNormRowsK(od[lo*c:hi*c], md[lo:hi], rd[lo:hi], xd[lo*c:hi*c], wd, bd, c, eps)
 	})
-}
-
-// moments returns the mean and 1/sqrt(variance+eps) of v (biased variance, as
-// normalisation layers use), accumulated in float64.
-func moments(v []float32, eps float32) (mean, rstd float64) {
-	var s float64
-	for _, x := range v {
-		s += float64(x)
-	}
-	mean = s / float64(len(v))
-	var ss float64
-	for _, x := range v {
-		d := float64(x) - mean
-		ss += d * d
-	}
-	return mean, 1 / math.Sqrt(ss/float64(len(v))+float64(eps))
 }
 
 // affine writes out = (x-mean)*rstd*w + b, with w and b optional and indexed
@@ -70,45 +49,14 @@ func (*Backend) LayerNormBackward(dx, dw, db, dy, x, mean, rstd, w *tensor.Tenso
 	xd, dyd, dxd, md, rd, wd := x.Host(), dy.Host(), dx.Host(), mean.Host(), rstd.Host(), optional(w)
 	// Accumulators: dw in [0,c), db in [c,2c).
 	sums := parallelReduce(rows, 6*c, 2*c, func(lo, hi int, acc []float64) {
-		for r := lo; r < hi; r++ {
-			o := r * c
-			normBackwardRow(dxd[o:o+c], dyd[o:o+c], xd[o:o+c], md[r], rd[r], wd, acc[:c], acc[c:])
+		part := make([]float32, 2*c)
+		layerNormBackwardRowsK(dxd[lo*c:hi*c], part[:c], part[c:], dyd[lo*c:hi*c], xd[lo*c:hi*c], md[lo:hi], rd[lo:hi], wd, c)
+		for i, v := range part {
+			acc[i] = float64(v)
 		}
 	})
 	accumulate(dw, sums[:c])
 	accumulate(db, sums[c:])
-}
-
-// normBackwardRow is the backward of y = (x-mean)*rstd*w + b over one
-// normalised group: dx = rstd*(g - mean(g) - xhat*mean(g*xhat)) with g = dy*w.
-// It adds dy*xhat to dwAcc and dy to dbAcc (either may be nil).
-func normBackwardRow(dx, dy, x []float32, mean, rstd float32, w []float32, dwAcc, dbAcc []float64) {
-	var sg, sgx float64
-	for i, v := range x {
-		xhat := (v - mean) * rstd
-		g := dy[i]
-		if w != nil {
-			g *= w[i]
-		}
-		sg += float64(g)
-		sgx += float64(g * xhat)
-		if dwAcc != nil {
-			dwAcc[i] += float64(dy[i] * xhat)
-		}
-		if dbAcc != nil {
-			dbAcc[i] += float64(dy[i])
-		}
-	}
-	n := float64(len(x))
-	mg, mgx := float32(sg/n), float32(sgx/n)
-	for i, v := range x {
-		xhat := (v - mean) * rstd
-		g := dy[i]
-		if w != nil {
-			g *= w[i]
-		}
-		dx[i] = rstd * (g - mg - xhat*mgx)
-	}
 }
 
 // accumulate adds sums into a parameter gradient; a nil gradient is skipped.
