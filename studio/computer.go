@@ -3,6 +3,7 @@ package studio
 import (
 	"fmt"
 	"image"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -57,6 +58,10 @@ func RunComputer(c Computer, opts ComputerOptions) error {
 	c.Render(frame)
 	scr.SetFrame(frame)
 
+	// Once the window closes, Fyne's event loop ends and calls from the
+	// stepping goroutine would arrive on the wrong thread: it stops first.
+	var closing atomic.Bool
+	w.SetOnClosed(func() { closing.Store(true) })
 	var runErr error
 	stop := make(chan struct{})
 	done := make(chan struct{})
@@ -74,6 +79,9 @@ func RunComputer(c Computer, opts ComputerOptions) error {
 			act := scr.Step()
 			c.Step(act)
 			c.Render(frame)
+			if closing.Load() {
+				return
+			}
 			scr.SetFrame(frame)
 			if opts.OnStep != nil {
 				if err := opts.OnStep(act, frame); err != nil {
@@ -90,7 +98,12 @@ func RunComputer(c Computer, opts ComputerOptions) error {
 		}
 	}()
 	if opts.QuitAfter > 0 {
-		t := time.AfterFunc(opts.QuitAfter, func() { fyne.Do(a.Quit) })
+		t := time.AfterFunc(opts.QuitAfter, func() {
+			fyne.Do(func() {
+				closing.Store(true)
+				a.Quit()
+			})
+		})
 		defer t.Stop()
 	}
 	w.ShowAndRun()

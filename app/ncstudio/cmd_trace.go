@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/ncstudio/ncstudio/engine/atomicfile"
 	"github.com/ncstudio/ncstudio/engine/trace"
 )
 
@@ -197,10 +197,6 @@ type traceExport struct {
 	Bytes  int64  `json:"bytes,omitempty"` // size of the GIF
 }
 
-// progressEvery spaces progress updates; short exports finish before the
-// first one and print nothing.
-var progressEvery = 250 * time.Millisecond
-
 func runTraceExport(c *context) error {
 	gifOut := c.Flags.String("gif", "", "write an animated GIF with the cursor path drawn to this file")
 	pngDir := c.Flags.String("png-dir", "", "write one PNG per frame (frame_NNNNNN.png) into this directory")
@@ -224,8 +220,8 @@ func runTraceExport(c *context) error {
 	if !(*scale > 0) {
 		return usagef("trace export: --scale must be positive")
 	}
-	p := &progress{w: c.Stderr, every: progressEvery, start: time.Now()}
-	opts := trace.ExportOptions{From: *from, To: *to, Scale: *scale, Progress: p.update}
+	p := newProgress(c.Stderr, "exporting", "frames", *to-*from)
+	opts := trace.ExportOptions{From: *from, To: *to, Scale: *scale, Progress: func(done, _ int) { p.set(done) }}
 	res := traceExport{Path: path, From: *from, To: *to, Frames: *to - *from}
 	if *gifOut != "" {
 		res.Out, res.Format = *gifOut, "gif"
@@ -234,7 +230,7 @@ func runTraceExport(c *context) error {
 		res.Out, res.Format = *pngDir, "png"
 		_, err = trace.ExportPNGs(r, *pngDir, opts)
 	}
-	p.done()
+	p.finish()
 	if err != nil {
 		return err
 	}
@@ -247,52 +243,27 @@ func runTraceExport(c *context) error {
 	})
 }
 
-// exportGIF writes the GIF next to out and renames it into place, so a
-// failed export leaves no half-written file.
+// exportGIF writes the GIF atomically, so a failed export leaves no
+// half-written file, and returns its size.
 func exportGIF(r *trace.Reader, out string, opts trace.ExportOptions) (int64, error) {
-	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(f.Name()) // fails harmlessly after the rename
-	err = trace.ExportGIF(r, f, opts)
-	var size int64
-	if err == nil {
-		size, err = f.Seek(0, io.SeekCurrent)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), out)
-	}
-	return size, err
+	var n int64
+	err := atomicfile.Write(out, func(w io.Writer) error {
+		cw := &countingWriter{w: w}
+		err := trace.ExportGIF(r, cw, opts)
+		n = cw.n
+		return err
+	})
+	return n, err
 }
 
-// progress prints "exporting: done/total frames" on one terminal line.
-type progress struct {
-	w       io.Writer
-	every   time.Duration
-	start   time.Time
-	last    time.Time
-	printed bool
-	n, of   int
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
 }
 
-func (p *progress) update(done, total int) {
-	p.n, p.of = done, total
-	if now := time.Now(); now.Sub(p.start) >= p.every && now.Sub(p.last) >= p.every {
-		p.last, p.printed = now, true
-		fmt.Fprintf(p.w, "\rexporting: %d/%d frames", done, total)
-	}
-}
-
-// done ends the progress line, if one was started, with the final count.
-func (p *progress) done() {
-	if p.printed {
-		fmt.Fprintf(p.w, "\rexporting: %d/%d frames\n", p.n, p.of)
-	}
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

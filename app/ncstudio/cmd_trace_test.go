@@ -162,7 +162,7 @@ func TestTraceExport(t *testing.T) {
 	if !strings.Contains(stdout.String(), "wrote "+out+": frames 5..24") {
 		t.Errorf("stdout %q", stdout.String())
 	}
-	if !strings.Contains(stderr.String(), "exporting: 20/20 frames\n") {
+	if !strings.Contains(stderr.String(), "] 20/20 frames") {
 		t.Errorf("no progress on stderr: %q", stderr.String())
 	}
 	f, err := os.Open(out)

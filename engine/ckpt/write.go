@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/ncstudio/ncstudio/engine/internal/atomicfile"
+	"github.com/ncstudio/ncstudio/engine/atomicfile"
 )
 
 // Encode writes f to w in safetensors layout. Tensors are laid out sorted by

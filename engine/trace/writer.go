@@ -18,7 +18,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/ncstudio/ncstudio/engine/action"
-	"github.com/ncstudio/ncstudio/engine/internal/atomicfile"
+	"github.com/ncstudio/ncstudio/engine/atomicfile"
 )
 
 // Chunking: a chunk is written when it holds chunkFrames frames, when one

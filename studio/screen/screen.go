@@ -102,6 +102,10 @@ func (s *Screen) MouseIn(e *desktop.MouseEvent)    { s.move(e.Position) }
 func (s *Screen) MouseMoved(e *desktop.MouseEvent) { s.move(e.Position) }
 func (s *Screen) MouseOut()                        {}
 
+// Cursor hides the system pointer over the screen: the frames draw the
+// computer's own cursor, and two would confuse.
+func (s *Screen) Cursor() desktop.Cursor { return desktop.HiddenCursor }
+
 func (s *Screen) MouseDown(e *desktop.MouseEvent) {
 	s.move(e.Position)
 	s.input.Press(buttonOf(e.Button))

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"fmt"
+	"image"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/atomicfile"
+	"github.com/ncstudio/ncstudio/engine/sandbox"
+	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
+	"github.com/ncstudio/ncstudio/engine/trace"
+	"github.com/ncstudio/ncstudio/studio"
+)
+
+func init() {
+	register(&command{
+		name:    "sandbox",
+		usage:   "[--spec FILE] [--size WxH] [--fps F] [--scale K] [--record DIR]",
+		summary: "use the sandbox desktop in a window, optionally recording a trace",
+		run:     runSandbox,
+	})
+	register(&command{
+		name:    "sandbox spec",
+		usage:   "[--out FILE]",
+		summary: "print the built-in desktop's spec, to copy and edit",
+		run:     runSandboxSpec,
+	})
+	register(&command{
+		name:    "sandbox check",
+		usage:   "FILE",
+		summary: "check a desktop spec and report its first problem with its line",
+		run:     runSandboxCheck,
+	})
+}
+
+func runSandbox(c *context) error {
+	specFile := c.Flags.String("spec", "", "desktop spec (JSON; default: the built-in desktop)")
+	size := c.Flags.String("size", "256x192", "frame size WxH")
+	fps := c.Flags.Float64("fps", 15, "frame steps per second")
+	scale := c.Flags.Int("scale", 0, "window pixels per frame pixel (0: about 1000 pixels wide)")
+	record := c.Flags.String("record", "", "record a trace into this new directory (NAME.nctrace)")
+	quitAfter := c.Flags.Duration("quit-after", 0, "close the window after this long (for scripts and tests)")
+	args, err := c.Parse()
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return usagef("sandbox: unexpected argument %q", args[0])
+	}
+	w, h, err := parseSize(*size)
+	if err != nil {
+		return err
+	}
+	spec := sandbox.DefaultSpec()
+	if *specFile != "" {
+		if spec, err = sandbox.LoadSpec(*specFile); err != nil {
+			return err
+		}
+	}
+	d, err := sandbox.New(spec, sandbox.Options{Width: w, Height: h, FPS: *fps})
+	if err != nil {
+		return usageError{err}
+	}
+	opts := studio.ComputerOptions{
+		Title: "NC Studio sandbox: " + spec.Name, Width: w, Height: h, FPS: *fps, Scale: *scale, QuitAfter: *quitAfter,
+	}
+	var rec *recorder
+	if *record != "" {
+		if rec, err = newRecorder(*record, d); err != nil {
+			return err
+		}
+		opts.Title += " (recording)"
+		opts.OnStep = rec.step
+		opts.Status = rec.status
+	}
+	err = studio.RunComputer(d, opts)
+	if rec != nil {
+		n, cerr := rec.close()
+		if err == nil {
+			err = cerr
+		}
+		if cerr == nil {
+			fmt.Fprintf(c.Stdout, "recorded %d frames to %s\n", n, *record)
+		}
+	}
+	return err
+}
+
+// recorder writes a person's sandbox session as a trace: each frame with
+// the action taken after it.
+type recorder struct {
+	w    *trace.Writer
+	dir  string
+	prev *image.RGBA // the frame the next action applies to
+}
+
+func newRecorder(dir string, d *sandbox.Desktop) (*recorder, error) {
+	m := synth.Meta(d, "", 0)
+	m.Source = "sandbox-human:" + d.Spec().Name
+	w, err := trace.Create(dir, m)
+	if err != nil {
+		return nil, err
+	}
+	width, height := d.Size()
+	prev := image.NewRGBA(image.Rect(0, 0, width, height))
+	d.Render(prev)
+	return &recorder{w: w, dir: dir, prev: prev}, nil
+}
+
+func (r *recorder) step(a action.Action, frame *image.RGBA) error {
+	if err := r.w.Append(r.prev, a); err != nil {
+		return err
+	}
+	copy(r.prev.Pix, frame.Pix)
+	return nil
+}
+
+func (r *recorder) status() string {
+	return fmt.Sprintf("● REC %d frames (%s) → %s", r.w.Len(), (time.Duration(r.w.Len()) * time.Second / time.Duration(max(r.w.Meta().FPS, 1))).Round(time.Second), filepath.Base(r.dir))
+}
+
+func (r *recorder) close() (int, error) {
+	n := r.w.Len()
+	return n, r.w.Close()
+}
+
+func runSandboxSpec(c *context) error {
+	out := c.Flags.String("out", "", "write to this file instead of standard output")
+	args, err := c.Parse()
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return usagef("sandbox spec: unexpected argument %q", args[0])
+	}
+	if *out == "" {
+		_, err := c.Stdout.Write(sandbox.DefaultSpecJSON())
+		return err
+	}
+	if _, err := os.Stat(*out); err == nil {
+		return fmt.Errorf("sandbox spec: %s exists; not overwriting it", *out)
+	}
+	return atomicfile.Write(*out, func(w io.Writer) error {
+		_, err := w.Write(sandbox.DefaultSpecJSON())
+		return err
+	})
+}
+
+// specCheck is the --json form of `sandbox check`.
+type specCheck struct {
+	File    string `json:"file"`
+	OK      bool   `json:"ok"`
+	Error   string `json:"error,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Icons   int    `json:"icons"`
+	Windows int    `json:"windows"`
+	Menu    int    `json:"menu_items"`
+}
+
+func runSandboxCheck(c *context) error {
+	args, err := c.Parse()
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return usagef("sandbox check: want one FILE, got %d arguments", len(args))
+	}
+	res := specCheck{File: args[0]}
+	spec, err := sandbox.LoadSpec(args[0])
+	if err != nil {
+		res.Error = err.Error()
+	} else {
+		res.OK, res.Name, res.Icons, res.Windows, res.Menu = true, spec.Name, len(spec.Icons), len(spec.Windows), len(spec.Menu)
+	}
+	if eerr := c.Emit(res, func(w io.Writer) {
+		if res.OK {
+			fmt.Fprintf(w, "%s: ok: desktop %q with %d icons, %d windows, %d menu items\n", res.File, res.Name, res.Icons, res.Windows, res.Menu)
+		}
+	}); eerr != nil {
+		return eerr
+	}
+	return err
+}
