@@ -16,6 +16,35 @@ func init() {
 		summary: "measure the CPU engine against OpenBLAS's sgemm peak on this machine",
 		run:     runBenchCPU,
 	})
+	register(&command{
+		name:    "bench sandbox",
+		usage:   "[--min-time 2s] [--json]",
+		summary: "measure the sandbox desktop's render rate and synthetic trace throughput against real time",
+		run:     runBenchSandbox,
+	})
+}
+
+func runBenchSandbox(c *context) error {
+	minTime := c.Flags.Duration("min-time", 2*time.Second, "how long to repeat each workload")
+	if _, err := c.Parse(); err != nil {
+		return err
+	}
+	if *minTime <= 0 {
+		return usagef("--min-time must be positive")
+	}
+	rep, err := bench.RunSandbox(*minTime, func(name string) { fmt.Fprintf(c.Stderr, "measuring %s...\n", name) })
+	if err != nil {
+		return err
+	}
+	return c.Emit(rep, func(w io.Writer) {
+		fmt.Fprintf(w, "one core each; real time is %g frames/s (the reference for the ratios)\n\n", rep.FPS)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "workload\t size\t frames/s\t x real time")
+		for _, r := range rep.Results {
+			fmt.Fprintf(tw, "%s\t %s\t%9.0f\t%12.0f\n", r.Name, r.Size, r.FramesPerSec, r.XRealTime)
+		}
+		tw.Flush()
+	})
 }
 
 func runBenchCPU(c *context) error {

@@ -6,15 +6,17 @@ import "sync"
 // recorder) into one Action per frame step. Events may arrive from any
 // goroutine; Step is called once per frame at the frame rate.
 //
-// A button pressed and released within one step would be invisible in the
-// held-buttons state at the step's end, and the click lost; the collector
-// shows such a button as held for that step and releases it in the next.
+// Every button change is shown for at least one step, in order: a click
+// pressed and released within one step shows as held for that step and up
+// in the next, and the two clicks of a double click faster than the frame
+// rate stay two clicks (up, down, up, down over successive steps) instead of
+// merging into one long press.
 type Collector struct {
 	mu       sync.Mutex
 	x, y     int
-	held     Buttons // buttons physically down now
-	pressed  Buttons // pressed during the current step
-	deferred Buttons // pressed and released within the current step
+	buttons  Buttons   // physically down now
+	shown    Buttons   // in the last step returned
+	changes  []Buttons // button states still to show, one per step
 	down, up []string
 	text     []rune
 	scroll   int
@@ -30,18 +32,27 @@ func (c *Collector) Move(x, y int) {
 // Press records a button going down.
 func (c *Collector) Press(b Buttons) {
 	c.mu.Lock()
-	c.held |= b
-	c.pressed |= b
-	c.deferred &^= b
+	c.setButtons(c.buttons | b)
 	c.mu.Unlock()
 }
 
 // Release records a button going up.
 func (c *Collector) Release(b Buttons) {
 	c.mu.Lock()
-	c.held &^= b
-	c.deferred |= b & c.pressed
+	c.setButtons(c.buttons &^ b)
 	c.mu.Unlock()
+}
+
+// setButtons queues a new button state after those not yet shown.
+func (c *Collector) setButtons(b Buttons) {
+	c.buttons = b
+	last := c.shown
+	if n := len(c.changes); n > 0 {
+		last = c.changes[n-1]
+	}
+	if b != last {
+		c.changes = append(c.changes, b)
+	}
 }
 
 // KeyDown and KeyUp record a key by its X keysym name.
@@ -75,9 +86,10 @@ func (c *Collector) Scroll(steps int) {
 func (c *Collector) Step() Action {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	a := Action{X: c.x, Y: c.y, Buttons: c.held | c.deferred, KeyDown: c.down, KeyUp: c.up, Text: string(c.text), Scroll: c.scroll}
-	// A quick click shows as held for this step; in the next it is up.
-	c.pressed, c.deferred = 0, 0
+	if len(c.changes) > 0 {
+		c.shown, c.changes = c.changes[0], c.changes[1:]
+	}
+	a := Action{X: c.x, Y: c.y, Buttons: c.shown, KeyDown: c.down, KeyUp: c.up, Text: string(c.text), Scroll: c.scroll}
 	c.down, c.up, c.text, c.scroll = nil, nil, nil, 0
 	return a
 }

@@ -20,6 +20,47 @@ func TestCollectorKeepsQuickClicks(t *testing.T) {
 	}
 }
 
+// TestCollectorKeepsFastDoubleClicks: two clicks whose events land in
+// neighbouring steps (or one) stay two press edges.
+func TestCollectorKeepsFastDoubleClicks(t *testing.T) {
+	for _, split := range []bool{false, true} {
+		var c Collector
+		c.Press(Left)
+		c.Release(Left)
+		if split {
+			c.Step()
+		}
+		c.Press(Left)
+		c.Release(Left)
+		var got []Buttons
+		prev := Action{}
+		presses := 0
+		for range 5 {
+			a := c.Step()
+			if a.Pressed(prev).Has(Left) {
+				presses++
+			}
+			got = append(got, a.Buttons)
+			prev = a
+		}
+		if split {
+			presses++ // the first press was in the step skipped above
+		}
+		if presses != 2 || got[len(got)-1] != 0 {
+			t.Errorf("split %v: buttons by step %v: %d presses, want 2 and up at the end", split, got, presses)
+		}
+	}
+	// A held button is not delayed: the state is shown in the step it began.
+	var c Collector
+	c.Press(Right)
+	if a := c.Step(); a.Buttons != Right {
+		t.Errorf("held right button shown as %v", a.Buttons)
+	}
+	if a := c.Step(); a.Buttons != Right {
+		t.Errorf("still-held right button shown as %v", a.Buttons)
+	}
+}
+
 func TestCollectorStepContents(t *testing.T) {
 	var c Collector
 	c.Press(Right)
@@ -42,15 +83,15 @@ func TestCollectorStepContents(t *testing.T) {
 	if got := c.Step(); got.Buttons != 0 {
 		t.Fatalf("released button still held: %v", got)
 	}
-	// Press, release, press again within one step: held at the end.
+	// Press, release, press again within one step: two presses over three
+	// steps, then held.
 	c.Press(Left)
 	c.Release(Left)
 	c.Press(Left)
-	if got := c.Step(); got.Buttons != Left {
-		t.Fatalf("re-pressed button: %v", got)
-	}
-	if got := c.Step(); got.Buttons != Left {
-		t.Fatalf("button held across steps: %v", got)
+	for i, want := range []Buttons{Left, 0, Left, Left} {
+		if got := c.Step(); got.Buttons != want {
+			t.Fatalf("re-pressed button, step %d: %v, want %v", i, got.Buttons, want)
+		}
 	}
 }
 

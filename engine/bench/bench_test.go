@@ -57,3 +57,18 @@ func BenchmarkConvBlock(b *testing.B) {
 		res.Backward(dy)
 	}
 }
+
+func TestRunSandbox(t *testing.T) {
+	rep, err := RunSandbox(time.Millisecond, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != 7 || rep.FPS != 15 {
+		t.Fatalf("report %+v", rep)
+	}
+	for _, r := range rep.Results {
+		if r.FramesPerSec <= 0 || r.Frames < 10 || r.XRealTime != r.FramesPerSec/15 {
+			t.Errorf("result %+v", r)
+		}
+	}
+}

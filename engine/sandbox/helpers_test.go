@@ -7,9 +7,9 @@ import (
 	"github.com/ncstudio/ncstudio/engine/action"
 )
 
-func leftDown(x, y int) action.Action { return action.Action{X: x, Y: y, Buttons: action.Left} }
+func leftDown(x, y int) action.Action  { return action.Action{X: x, Y: y, Buttons: action.Left} }
 func rightDown(x, y int) action.Action { return action.Action{X: x, Y: y, Buttons: action.Right} }
-func up(x, y int) action.Action       { return action.Action{X: x, Y: y} }
+func up(x, y int) action.Action        { return action.Action{X: x, Y: y} }
 
 func newFrame(d *Desktop) *image.RGBA {
 	w, h := d.Size()
