@@ -38,9 +38,7 @@ func init() {
 }
 
 func runSandbox(c *context) error {
-	specFile := c.Flags.String("spec", "", "desktop spec (JSON; default: the built-in desktop)")
-	size := c.Flags.String("size", "256x192", "frame size WxH")
-	fps := c.Flags.Float64("fps", 15, "frame steps per second")
+	df := addDesktopFlags(c)
 	scale := c.Flags.Int("scale", 0, "window pixels per frame pixel (0: about 1000 pixels wide)")
 	record := c.Flags.String("record", "", "record a trace into this new directory (NAME.nctrace)")
 	quitAfter := c.Flags.Duration("quit-after", 0, "close the window after this long (for scripts and tests)")
@@ -51,22 +49,16 @@ func runSandbox(c *context) error {
 	if len(args) > 0 {
 		return usagef("sandbox: unexpected argument %q", args[0])
 	}
-	w, h, err := parseSize(*size)
+	spec, dopts, err := df.parse()
 	if err != nil {
 		return err
 	}
-	spec := sandbox.DefaultSpec()
-	if *specFile != "" {
-		if spec, err = sandbox.LoadSpec(*specFile); err != nil {
-			return err
-		}
-	}
-	d, err := sandbox.New(spec, sandbox.Options{Width: w, Height: h, FPS: *fps})
+	d, err := sandbox.New(spec, dopts)
 	if err != nil {
 		return usageError{err}
 	}
 	opts := studio.ComputerOptions{
-		Title: "NC Studio sandbox: " + spec.Name, Width: w, Height: h, FPS: *fps, Scale: *scale, QuitAfter: *quitAfter,
+		Title: "NC Studio sandbox: " + spec.Name, Width: dopts.Width, Height: dopts.Height, FPS: dopts.FPS, Scale: *scale, QuitAfter: *quitAfter,
 	}
 	var rec *recorder
 	if *record != "" {
@@ -88,6 +80,35 @@ func runSandbox(c *context) error {
 		}
 	}
 	return err
+}
+
+// desktopFlags are the flags that choose a sandbox desktop.
+type desktopFlags struct {
+	spec, size *string
+	fps        *float64
+}
+
+func addDesktopFlags(c *context) desktopFlags {
+	return desktopFlags{
+		spec: c.Flags.String("spec", "", "desktop spec (JSON; default: the built-in desktop, see `ncstudio sandbox spec`)"),
+		size: c.Flags.String("size", "256x192", "frame size WxH"),
+		fps:  c.Flags.Float64("fps", 15, "frame steps per second"),
+	}
+}
+
+// parse loads the spec and reads the size, after the flags are parsed.
+func (f desktopFlags) parse() (*sandbox.Spec, sandbox.Options, error) {
+	w, h, err := parseSize(*f.size)
+	if err != nil {
+		return nil, sandbox.Options{}, err
+	}
+	spec := sandbox.DefaultSpec()
+	if *f.spec != "" {
+		if spec, err = sandbox.LoadSpec(*f.spec); err != nil {
+			return nil, sandbox.Options{}, err
+		}
+	}
+	return spec, sandbox.Options{Width: w, Height: h, FPS: *f.fps}, nil
 }
 
 // recorder writes a person's sandbox session as a trace: each frame with

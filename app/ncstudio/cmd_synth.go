@@ -41,9 +41,7 @@ func runSynth(c *context) error {
 	traces := c.Flags.Int("traces", 1, "number of traces; trace k uses seed S+k")
 	seed := c.Flags.Uint64("seed", 1, "seed of the first trace")
 	agentName := c.Flags.String("agent", "mixed", "agent: "+strings.Join(agent.Kinds, ", "))
-	specFile := c.Flags.String("spec", "", "desktop spec (JSON; default: the built-in desktop, see `ncstudio sandbox spec`)")
-	size := c.Flags.String("size", "256x192", "frame size WxH")
-	fps := c.Flags.Float64("fps", 15, "frame rate")
+	df := addDesktopFlags(c)
 	jobs := c.Flags.Int("jobs", runtime.NumCPU(), "traces written at once")
 	args, err := c.Parse()
 	if err != nil {
@@ -57,18 +55,13 @@ func runSynth(c *context) error {
 	case *frames < 1 || *traces < 1 || *jobs < 1:
 		return usagef("synth: --frames, --traces and --jobs must be at least 1")
 	}
-	w, h, err := parseSize(*size)
+	spec, dopts, err := df.parse()
 	if err != nil {
 		return err
 	}
-	spec := sandbox.DefaultSpec()
-	if *specFile != "" {
-		if spec, err = sandbox.LoadSpec(*specFile); err != nil {
-			return err
-		}
-	}
+	w, h, fps := dopts.Width, dopts.Height, &dopts.FPS
 	// Check the options once before starting workers.
-	if _, err := sandbox.New(spec, sandbox.Options{Width: w, Height: h, FPS: *fps}); err != nil {
+	if _, err := sandbox.New(spec, dopts); err != nil {
 		return usageError{err}
 	}
 	if _, err := agent.New(*agentName, 0); err != nil {

@@ -200,25 +200,18 @@ func TestCalculatorComputes(t *testing.T) {
 		}
 	}
 	display := func() string { return mustWindow(t, d, "calc").Display }
-	press("12+7=")
-	if display() != "19" {
-		t.Errorf("12+7= shows %q", display())
-	}
-	press("*3=")
-	if display() != "57" {
-		t.Errorf("then *3= shows %q", display())
-	}
-	press("C9-4*2=")
-	if display() != "10" {
-		t.Errorf("9-4*2= (left to right) shows %q", display())
-	}
-	press("1/0=")
-	if display() != "Error" {
-		t.Errorf("1/0= shows %q", display())
-	}
-	press("C2/3=")
-	if display() != "0.6666666667" {
-		t.Errorf("2/3= shows %q", display())
+	// In sequence: each line starts from the state the previous one left.
+	for _, c := range []struct{ keys, want string }{
+		{"12+7=", "19"},
+		{"*3=", "57"},
+		{"C9-4*2=", "10"}, // left to right, like a pocket calculator
+		{"1/0=", "Error"},
+		{"C2/3=", "0.6666666667"},
+	} {
+		press(c.keys)
+		if got := display(); got != c.want {
+			t.Errorf("%s shows %q, want %q", c.keys, got, c.want)
+		}
 	}
 	// From the keyboard too.
 	p := center(mustWindow(t, d, "calc").Content)
