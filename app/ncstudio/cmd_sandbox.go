@@ -126,6 +126,10 @@ func newRecorder(dir string, d *sandbox.Desktop) (*recorder, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := synth.SaveSpec(dir, d.Spec()); err != nil {
+		w.Close()
+		return nil, err
+	}
 	width, height := d.Size()
 	prev := image.NewRGBA(image.Rect(0, 0, width, height))
 	d.Render(prev)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ncstudio/ncstudio/engine/sandbox"
+	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
 	"github.com/ncstudio/ncstudio/engine/trace"
 )
 
@@ -55,21 +56,29 @@ func TestSandboxRecordGUI(t *testing.T) {
 	if r.Len() < 100 || st.Clicks < 2 || st.TextChars < 4 {
 		t.Fatalf("recorded %d frames, %d clicks, %d typed characters", r.Len(), st.Clicks, st.TextChars)
 	}
-	replay, _ := sandbox.New(nil, sandbox.Options{Width: 256, Height: 192})
-	for s, err := range r.Frames() {
+	spec, err := synth.LoadSpec(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states, err := synth.Replay(r, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := image.NewRGBA(image.Rect(0, 0, 256, 192))
+	var last *sandbox.Desktop
+	for i, d := range states {
+		d.Render(want)
+		got, err := r.Frame(i)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := newFrameRGBA(256, 192)
-		replay.Render(want)
-		if string(want.Pix) != string(s.Frame.Pix) {
-			t.Fatalf("recorded frame %d differs from the replay", s.Index)
+		if string(want.Pix) != string(got.Pix) {
+			t.Fatalf("recorded frame %d differs from the replay", i)
 		}
-		replay.Step(r.Action(s.Index))
+		last = d
 	}
-	if w, ok := replay.Window("calc"); !ok || w.Display != "19" {
+	last.Step(r.Action(r.Len() - 1))
+	if w, ok := last.Window("calc"); !ok || w.Display != "19" {
 		t.Errorf("after replaying the session the calculator is %+v, want it open showing 19", w)
 	}
 }
-
-func newFrameRGBA(w, h int) *image.RGBA { return image.NewRGBA(image.Rect(0, 0, w, h)) }

@@ -50,6 +50,10 @@ func Write(ctx context.Context, dir string, o Options) (trace.Meta, error) {
 	if err != nil {
 		return trace.Meta{}, err
 	}
+	if err := SaveSpec(dir, spec); err != nil {
+		w.Close()
+		return trace.Meta{}, err
+	}
 	frame := image.NewRGBA(image.Rect(0, 0, o.Width, o.Height))
 	d.Render(frame)
 	for i := range o.Frames {
