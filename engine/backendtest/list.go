@@ -122,6 +122,17 @@ func Cases() []Case {
 				be.Permute0213(dx, dy)
 				return []*tensor.Tensor{dx}
 			}},
+		{Name: "concat", Torch: "concat", Inputs: []Input{diff("a", 2, 3, 4), diff("b", 2, 5, 4)},
+			Forward: func(be tensor.Backend, in []*tensor.Tensor) *tensor.Tensor {
+				out := be.Zeros(2, 8, 4)
+				be.Concat(out, in[0], in[1])
+				return out
+			},
+			Backward: func(be tensor.Backend, in []*tensor.Tensor, dy *tensor.Tensor) []*tensor.Tensor {
+				da, db := zerosLike(be, in[0]), zerosLike(be, in[1])
+				be.Split(da, db, dy)
+				return []*tensor.Tensor{da, db}
+			}},
 		embeddingCase(),
 		binaryCase("add_broadcast", []int{2, 3, 4}, []int{3, 1}, tensor.Backend.Add),
 		binaryCase("add_same", []int{2, 3, 4}, []int{2, 3, 4}, tensor.Backend.Add),

@@ -57,6 +57,7 @@ OPS = {
     "softmax": lambda p, x: torch.softmax(x, -1),
     "attention": attention,
     "permute0213": lambda p, x: x.permute(0, 2, 1, 3),
+    "concat": lambda p, a, b: torch.cat([a, b], dim=1),
     "embedding": lambda p, table: F.embedding(torch.tensor(p["ids"]), table),
     "add": lambda p, a, b: a + b,
     "mul": lambda p, a, b: a * b,

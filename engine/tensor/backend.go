@@ -70,6 +70,11 @@ type Backend interface {
 
 	// Permute0213 maps [A, B, C, D] to [A, C, B, D] (splits or merges heads).
 	Permute0213(out, x *Tensor)
+	// Concat joins a [B, Ta, D] and b [B, Tb, D] into out [B, Ta+Tb, D]:
+	// token sequences, or channels of images viewed as [N, C, H*W]. Split
+	// is its inverse (and its backward): in [B, Ta+Tb, D] into a and b.
+	Concat(out, a, b *Tensor)
+	Split(a, b, in *Tensor)
 
 	// Conv2D is the 2-D convolution (cross-correlation, as in PyTorch) of
 	// x [N, C, H, W] with weights w [O, C, K, K], zero padding pad on every
