@@ -11,15 +11,23 @@ import (
 // relErr is max|got-want| / max|want|: the error relative to the scale of
 // the reference, so that near-zero elements do not dominate.
 func relErr(got, want []float32) float64 {
-	var num, den float64
+	rel, _ := RelErr(got, want)
+	return rel
+}
+
+// RelErr is the largest absolute difference relative to the reference's
+// largest element (the absolute difference itself when the reference is all
+// zero), and the largest absolute difference.
+func RelErr(got, want []float32) (rel, abs float64) {
+	var den float64
 	for i := range want {
-		num = math.Max(num, math.Abs(float64(got[i])-float64(want[i])))
+		abs = math.Max(abs, math.Abs(float64(got[i])-float64(want[i])))
 		den = math.Max(den, math.Abs(float64(want[i])))
 	}
 	if den == 0 {
-		return num
+		return abs, abs
 	}
-	return num / den
+	return abs / den, abs
 }
 
 // naiveMatMul is c = alpha*op(a)@op(b) + beta*c for 2-D row-major slices in float64.

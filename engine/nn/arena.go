@@ -34,3 +34,17 @@ func (a *arena) buf(name string, shape ...int) *tensor.Tensor {
 	a.bufs[name] = t
 	return t
 }
+
+// Arena is the buffer cache for layers built outside this package, with the
+// same rule: a buffer stays valid until the next call that asks for it.
+type Arena struct{ a arena }
+
+// NewArena makes an empty cache on be.
+func NewArena(be tensor.Backend) Arena { return Arena{newArena(be)} }
+
+// Buf returns the buffer called name with the given shape; its contents are
+// undefined until the caller writes it.
+func (a *Arena) Buf(name string, shape ...int) *tensor.Tensor { return a.a.buf(name, shape...) }
+
+// Backend is the backend the buffers live on.
+func (a *Arena) Backend() tensor.Backend { return a.a.be }

@@ -96,3 +96,36 @@ func (r *ResBlock) Backward(dy *tensor.Tensor) *tensor.Tensor {
 	r.be.Axpy(dx, 1, dy)
 	return dx
 }
+
+// PlainResBlock is x + Conv(SiLU(Conv(SiLU(x)))): a residual block without
+// normalisation, whose every op a fragment shader runs exactly (the
+// decoders that the viewer runs on the GPU are built from it). The second
+// convolution starts scaled down so the block begins near the identity.
+type PlainResBlock struct {
+	be           tensor.Backend
+	Act1, Act2   *Activation
+	Conv1, Conv2 *Conv2D
+}
+
+func NewPlainResBlock(be tensor.Backend, name string, channels int, rng *rand.Rand) *PlainResBlock {
+	r := &PlainResBlock{be: be, Act1: NewSiLU(be), Act2: NewSiLU(be),
+		Conv1: NewConv2D(be, name+".conv1", channels, channels, 3, 1, rng),
+		Conv2: NewConv2D(be, name+".conv2", channels, channels, 3, 1, rng)}
+	be.Scale(r.Conv2.W.Value, 0.1)
+	return r
+}
+
+func (r *PlainResBlock) Params() []*Param { return ParamsOf(r.Conv1, r.Conv2) }
+
+// Forward maps x [N, C, H, W] to the same shape.
+func (r *PlainResBlock) Forward(x *tensor.Tensor) *tensor.Tensor {
+	out := r.Conv2.Forward(r.Act2.Forward(r.Conv1.Forward(r.Act1.Forward(x))))
+	r.be.Add(out, out, x)
+	return out
+}
+
+func (r *PlainResBlock) Backward(dy *tensor.Tensor) *tensor.Tensor {
+	dx := r.Act1.Backward(r.Conv1.Backward(r.Act2.Backward(r.Conv2.Backward(dy))))
+	r.be.Axpy(dx, 1, dy)
+	return dx
+}

@@ -2,7 +2,6 @@ package nn_test
 
 import (
 	"encoding/json"
-	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"testing"
@@ -103,7 +102,7 @@ func compareBlock(t *testing.T, be tensor.Backend, blk block, cfg map[string]any
 		}
 		// An exactly-zero reference (the key bias's gradient: softmax ignores a
 		// shift shared by all keys) leaves only float32 noise to compare.
-		if e, abs := relErr(be.ToHost(got), want.Data); e > tol && abs > 1e-6 {
+		if e, abs := backendtest.RelErr(be.ToHost(got), want.Data); e > tol && abs > 1e-6 {
 			t.Errorf("%s: relative error %.3g against PyTorch (float64), tolerance %g", name, e, tol)
 		}
 	}
@@ -126,15 +125,4 @@ func compareBlock(t *testing.T, be tensor.Backend, blk block, cfg map[string]any
 	for _, p := range blk.Params() {
 		check("trained/"+p.Name, p.Value, backendtest.TorchTolerance)
 	}
-}
-
-// relErr returns the max-abs error relative to the reference's largest
-// element, and the absolute error.
-func relErr(got, want []float32) (rel, abs float64) {
-	var num, den float64
-	for i := range want {
-		num = math.Max(num, math.Abs(float64(got[i])-float64(want[i])))
-		den = math.Max(den, math.Abs(float64(want[i])))
-	}
-	return num / math.Max(den, 1e-30), num
 }

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/ncstudio/ncstudio/engine/backendtest"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/nn"
 	"github.com/ncstudio/ncstudio/engine/tensor"
@@ -41,7 +42,7 @@ func TestParallelMatchesSerial(t *testing.T) {
 	for name, build := range builders {
 		serial, parallel := run(1, build), run(runtime.NumCPU(), build)
 		for i := range serial {
-			if e, abs := relErr(parallel[i], serial[i]); e > 1e-5 && abs > 1e-6 {
+			if e, abs := backendtest.RelErr(parallel[i], serial[i]); e > 1e-5 && abs > 1e-6 {
 				t.Errorf("%s: result %d differs between 1 and %d cores by %.3g (relative)", name, i, runtime.NumCPU(), e)
 			}
 		}

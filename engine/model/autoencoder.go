@@ -1,0 +1,105 @@
+package model
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/ncstudio/ncstudio/engine/nn"
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// The autoencoder maps frames [N, 3, H, W] with values in [-1, 1] to
+// latents [N, Latent, H/r, W/r] and back. Both halves are convolutions,
+// SiLU, nearest upsampling and plain residual blocks: no normalisation, so
+// that the viewer's fragment shaders run the decoder exactly.
+
+// stage is a sequence of layers with explicit forward and backward.
+type stage interface {
+	nn.Layer
+	Forward(x *tensor.Tensor) *tensor.Tensor
+	Backward(dy *tensor.Tensor) *tensor.Tensor
+}
+
+// sequence runs stages in order.
+type sequence []stage
+
+func (s sequence) Params() []*nn.Param {
+	var ps []*nn.Param
+	for _, l := range s {
+		ps = append(ps, l.Params()...)
+	}
+	return ps
+}
+
+func (s sequence) Forward(x *tensor.Tensor) *tensor.Tensor {
+	for _, l := range s {
+		x = l.Forward(x)
+	}
+	return x
+}
+
+func (s sequence) Backward(dy *tensor.Tensor) *tensor.Tensor {
+	for i := len(s) - 1; i >= 0; i-- {
+		dy = s[i].Backward(dy)
+	}
+	return dy
+}
+
+// upsample is nearest-neighbour ×2 as a stage.
+type upsample struct{ a nn.Arena }
+
+func (u *upsample) Params() []*nn.Param { return nil }
+
+func (u *upsample) Forward(x *tensor.Tensor) *tensor.Tensor {
+	out := u.a.Buf("out", x.Dim(0), x.Dim(1), 2*x.Dim(2), 2*x.Dim(3))
+	u.a.Backend().Upsample2x(out, x)
+	return out
+}
+
+func (u *upsample) Backward(dy *tensor.Tensor) *tensor.Tensor {
+	dx := u.a.Buf("dx", dy.Dim(0), dy.Dim(1), dy.Dim(2)/2, dy.Dim(3)/2)
+	u.a.Backend().Upsample2xBackward(dx, dy)
+	return dx
+}
+
+// Encoder maps frames to latents.
+type Encoder struct{ sequence }
+
+// Decoder maps latents to frames.
+type Decoder struct{ sequence }
+
+// NewEncoder builds conv(3→C0), blocks, then per level a stride-2
+// convolution and blocks, and a final conv to the latent channels.
+func NewEncoder(be tensor.Backend, c AEConfig, rng *rand.Rand) *Encoder {
+	ch := c.Channels
+	s := sequence{nn.NewConv2D(be, "enc.in", 3, ch[0], 3, 1, rng)}
+	for l := range ch {
+		if l > 0 {
+			s = append(s, nn.NewSiLU(be), nn.NewConv2D(be, fmt.Sprintf("enc.down%d", l), ch[l-1], ch[l], 3, 2, rng))
+		}
+		for b := range c.Blocks[l] {
+			s = append(s, nn.NewPlainResBlock(be, fmt.Sprintf("enc.level%d.block%d", l, b), ch[l], rng))
+		}
+	}
+	s = append(s, nn.NewSiLU(be), nn.NewConv2D(be, "enc.out", ch[len(ch)-1], c.Latent, 3, 1, rng))
+	return &Encoder{s}
+}
+
+// NewDecoder mirrors the encoder: conv(latent→C_last), blocks, then per
+// level nearest ×2 upsampling, a convolution and blocks, and a final conv
+// to RGB.
+func NewDecoder(be tensor.Backend, c AEConfig, rng *rand.Rand) *Decoder {
+	ch := c.Channels
+	last := len(ch) - 1
+	s := sequence{nn.NewConv2D(be, "dec.in", c.Latent, ch[last], 3, 1, rng)}
+	for l := last; l >= 0; l-- {
+		if l < last {
+			s = append(s, &upsample{nn.NewArena(be)}, nn.NewConv2D(be, fmt.Sprintf("dec.up%d", l), ch[l+1], ch[l], 3, 1, rng))
+		}
+		for b := range c.Blocks[l] {
+			s = append(s, nn.NewPlainResBlock(be, fmt.Sprintf("dec.level%d.block%d", l, b), ch[l], rng))
+		}
+	}
+	s = append(s, nn.NewSiLU(be), nn.NewConv2D(be, "dec.out", ch[0], 3, 3, 1, rng))
+	return &Decoder{s}
+}
