@@ -28,20 +28,20 @@ type DynamicsInputs struct {
 // noisy next latent, the context latents, the cursor map, the noise levels
 // and the action.
 type Dynamics struct {
-	cfg    *Config
-	be     tensor.Backend
-	a      nn.Arena
-	In     *nn.Linear // patch features → width
-	Pos    *nn.Param  // [T, width]
-	Time1  *nn.Linear
-	Time2  *nn.Linear
-	Act1   *nn.Linear // action features → width
-	Act2   *nn.Linear // width → A·width
-	Film   *nn.Linear // external: width → 2·width (scale, shift)
-	Res    []*nn.Linear
-	Blocks []*block
-	LNOut  *nn.LayerNorm
-	Out    *nn.Linear // width → Cz·p·p
+	cfg             *Config
+	be              tensor.Backend
+	a               nn.Arena
+	In              *nn.Linear // patch features → width
+	Pos             *nn.Param  // [T, width]
+	Time1           *nn.Linear
+	Time2           *nn.Linear
+	Act1            *nn.Linear // action features → width
+	Act2            *nn.Linear // width → A·width
+	Film            *nn.Linear // external: width → 2·width (scale, shift)
+	Res             []*nn.Linear
+	Blocks          []*block
+	LNOut           *nn.LayerNorm
+	Out             *nn.Linear // width → Cz·p·p
 	timeAct, actAct *nn.Activation
 
 	// Saved by Forward for Backward.
