@@ -25,6 +25,7 @@ const (
 type Model struct {
 	Cfg Config
 	be  tensor.Backend
+	a   nn.Arena // buffers of training and sampling
 	Enc *Encoder
 	Dec *Decoder
 	Dyn *Dynamics
@@ -36,12 +37,14 @@ func New(be tensor.Backend, cfg Config, seed uint64) (*Model, error) {
 		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x6e63_6d6f_6465_6c31))
-	m := &Model{Cfg: cfg, be: be}
+	m := &Model{Cfg: cfg, be: be, a: nn.NewArena(be)}
 	m.Enc = NewEncoder(be, m.Cfg.AE, rng)
 	m.Dec = NewDecoder(be, m.Cfg.AE, rng)
 	m.Dyn = NewDynamics(be, &m.Cfg, rng)
 	return m, nil
 }
+
+func (m *Model) buf(name string, shape ...int) *tensor.Tensor { return m.a.Buf(name, shape...) }
 
 // Backend is where the parameters live.
 func (m *Model) Backend() tensor.Backend { return m.be }

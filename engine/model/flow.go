@@ -1,0 +1,129 @@
+package model
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// The dynamics is trained by rectified flow (flow matching on straight
+// paths): with noise ε and the true next latent z, the point at flow time τ
+// is x_τ = (1-τ)·ε + τ·z and the model learns the velocity z - ε. Sampling
+// integrates dx/dτ = v(x, τ) from τ = 0 (noise) to 1 with Euler steps; one
+// step gives the model's mean prediction, more steps sharper samples.
+
+// FlowBatch is a training batch for the dynamics, on the model's backend.
+// Latents are scaled (Config.AE.Scale).
+type FlowBatch struct {
+	Target  *tensor.Tensor // [B, Cz, h, w]: the next latent
+	Context *tensor.Tensor // [B, K·Cz, h, w]: newest first
+	Cursor  *tensor.Tensor // [B, 1, h, w] or nil
+	Actions *tensor.Tensor // [B, ActionFeatures]
+	// Weight, if set, weights the loss per latent cell ([B, 1, h, w]): the
+	// cursor supervision.
+	Weight *tensor.Tensor
+}
+
+// FlowOptions are the training-time noise settings.
+type FlowOptions struct {
+	// ContextNoiseMax: each item's context gets Gaussian noise of a level
+	// drawn uniformly from [0, ContextNoiseMax] (half of the items none),
+	// against the drift of free-running rollouts.
+	ContextNoiseMax float32
+}
+
+// FlowLoss runs the dynamics forward and backward on one batch and returns
+// the loss; parameter gradients accumulate.
+func (m *Model) FlowLoss(batch FlowBatch, o FlowOptions, rng *rand.Rand) float32 {
+	be := m.be
+	b := batch.Target.Dim(0)
+	tau, sigma := make([]float32, b), make([]float32, b)
+	for i := range b {
+		// Logit-normal flow times favour the middle, where prediction is
+		// hardest (as in Stable Diffusion 3).
+		tau[i] = float32(1 / (1 + math.Exp(-rng.NormFloat64())))
+		if rng.Float64() < 0.5 {
+			sigma[i] = o.ContextNoiseMax * rng.Float32()
+		}
+	}
+	eps := m.noise("flow.eps", rng, batch.Target.Shape...)
+	// x = (1-τ)ε + τz, per item; target velocity u = z - ε.
+	x := m.buf("flow.x", batch.Target.Shape...)
+	scaled := m.buf("flow.tmp", batch.Target.Shape...)
+	be.Mul(x, eps, m.perItem("flow.one_minus_tau", tau, true))
+	be.Mul(scaled, batch.Target, m.perItem("flow.tau", tau, false))
+	be.Add(x, x, scaled)
+	u := m.buf("flow.u", batch.Target.Shape...)
+	be.Copy(u, batch.Target)
+	be.Axpy(u, -1, eps)
+
+	ctx := m.buf("flow.ctx", batch.Context.Shape...)
+	be.Copy(ctx, batch.Context)
+	ctxNoise := m.noise("flow.ctx_eps", rng, batch.Context.Shape...)
+	be.Mul(ctxNoise, ctxNoise, m.perItem("flow.sigma", sigma, false))
+	be.Add(ctx, ctx, ctxNoise)
+
+	v := m.Dyn.Forward(DynamicsInputs{Noisy: x, Context: ctx, Cursor: batch.Cursor, Actions: batch.Actions, Tau: tau, Sigma: sigma})
+	grad := m.buf("flow.grad", v.Shape...)
+	loss := be.MSELoss(grad, v, u, batch.Weight)
+	m.Dyn.Backward(grad)
+	return loss
+}
+
+// Sample generates next latents [B, Cz, h, w] (scaled) for the inputs, with
+// steps Euler steps and the given context noise. The result is valid until
+// the next call.
+func (m *Model) Sample(context, cursor, actions *tensor.Tensor, steps int, contextNoise float32, rng *rand.Rand) *tensor.Tensor {
+	be := m.be
+	b := context.Dim(0)
+	lw, lh := m.Cfg.LatentSize()
+	shape := []int{b, m.Cfg.AE.Latent, lh, lw}
+	x := m.buf("sample.x", shape...)
+	be.Copy(x, m.noise("sample.eps", rng, shape...))
+	sigma := make([]float32, b)
+	for i := range sigma {
+		sigma[i] = contextNoise
+	}
+	ctx := context
+	if contextNoise > 0 {
+		ctx = m.buf("sample.ctx", context.Shape...)
+		be.Copy(ctx, m.noise("sample.ctx_eps", rng, context.Shape...))
+		be.Scale(ctx, contextNoise)
+		be.Add(ctx, ctx, context)
+	}
+	tau := make([]float32, b)
+	for s := range steps {
+		for i := range tau {
+			tau[i] = float32(s) / float32(steps)
+		}
+		v := m.Dyn.Forward(DynamicsInputs{Noisy: x, Context: ctx, Cursor: cursor, Actions: actions, Tau: tau, Sigma: sigma})
+		be.Axpy(x, 1/float32(steps), v)
+	}
+	return x
+}
+
+// noise returns a buffer of standard normal values.
+func (m *Model) noise(name string, rng *rand.Rand, shape ...int) *tensor.Tensor {
+	v := make([]float32, tensor.Shape(shape).Numel())
+	for i := range v {
+		v[i] = float32(rng.NormFloat64())
+	}
+	t := m.buf(name, shape...)
+	m.be.Copy(t, tensor.FromSlice(v, shape...))
+	return t
+}
+
+// perItem uploads one value per batch item as [B, 1, 1, 1] (1-v with oneMinus).
+func (m *Model) perItem(name string, v []float32, oneMinus bool) *tensor.Tensor {
+	h := make([]float32, len(v))
+	for i := range v {
+		h[i] = v[i]
+		if oneMinus {
+			h[i] = 1 - v[i]
+		}
+	}
+	t := m.buf(name, len(v), 1, 1, 1)
+	m.be.Copy(t, tensor.FromSlice(h, len(v), 1, 1, 1))
+	return t
+}

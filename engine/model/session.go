@@ -1,0 +1,143 @@
+package model
+
+import (
+	"fmt"
+	"image"
+	"math/rand/v2"
+
+	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// Session is one running neural computer: its runtime state (the last K
+// latents), the last action, and a seeded noise source. Stepping it with the
+// same actions from the same start and seed gives the same latents. The
+// sessions of one model share its layers' buffers: step them from one
+// goroutine.
+type Session struct {
+	m       *Model
+	pcg     *rand.PCG
+	rng     *rand.Rand
+	history *tensor.Tensor // [1, K·Cz, h, w], newest first, scaled
+	latent  *tensor.Tensor // [1, Cz, h, w]: the newest, scaled
+	prev    action.Action
+	steps   int
+
+	// SampleSteps and ContextNoise start at the model's sampler defaults.
+	SampleSteps  int
+	ContextNoise float32
+
+	feats []float32
+	cmap  []float32
+}
+
+// NewSession starts a session from a frame of the model's size: the frame
+// is encoded and fills the whole history.
+func (m *Model) NewSession(frame *image.RGBA, seed uint64) (*Session, error) {
+	if frame.Rect.Dx() != m.Cfg.Width || frame.Rect.Dy() != m.Cfg.Height {
+		return nil, fmt.Errorf("model: start frame is %dx%d, the model's frames are %dx%d", frame.Rect.Dx(), frame.Rect.Dy(), m.Cfg.Width, m.Cfg.Height)
+	}
+	be := m.be
+	lw, lh := m.Cfg.LatentSize()
+	cz, k := m.Cfg.AE.Latent, m.Cfg.Dyn.Context
+	pcg := rand.NewPCG(seed, 0x6e63_7365_7373_696f)
+	s := &Session{m: m, pcg: pcg, rng: rand.New(pcg),
+		history: be.Zeros(1, k*cz, lh, lw), latent: be.Zeros(1, cz, lh, lw),
+		SampleSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise,
+		feats: make([]float32, ActionFeatures), cmap: make([]float32, lw*lh),
+		prev: action.Action{X: m.Cfg.Width / 2, Y: m.Cfg.Height / 2}}
+	z := m.EncodeFrame(frame)
+	be.Copy(s.latent, z)
+	zh := be.ToHost(z)
+	full := make([]float32, 0, k*len(zh))
+	for range k {
+		full = append(full, zh...)
+	}
+	be.Copy(s.history, tensor.FromSlice(full, s.history.Shape...))
+	return s, nil
+}
+
+// EncodeFrame returns the scaled latent [1, Cz, h, w] of a frame, valid
+// until the next encode.
+func (m *Model) EncodeFrame(frame *image.RGBA) *tensor.Tensor {
+	x := make([]float32, 3*m.Cfg.Width*m.Cfg.Height)
+	FrameToTensor(x, frame)
+	in := m.buf("encode.in", 1, 3, m.Cfg.Height, m.Cfg.Width)
+	m.be.Copy(in, tensor.FromSlice(x, 1, 3, m.Cfg.Height, m.Cfg.Width))
+	z := m.Enc.Forward(in)
+	m.be.Scale(z, m.Cfg.AE.Scale)
+	return z
+}
+
+// DecodeLatent draws a scaled latent [1, Cz, h, w] into dst with the CPU
+// decoder.
+func (m *Model) DecodeLatent(dst *image.RGBA, z *tensor.Tensor) {
+	in := m.buf("decode.in", z.Shape...)
+	m.be.Copy(in, z)
+	m.be.Scale(in, 1/m.Cfg.AE.Scale)
+	TensorToFrame(dst, m.be.ToHost(m.Dec.Forward(in)))
+}
+
+// Step applies one action and returns the new latent (valid until the next
+// Step).
+func (s *Session) Step(a action.Action) *tensor.Tensor {
+	m, be := s.m, s.m.be
+	cfg := &m.Cfg
+	lw, lh := cfg.LatentSize()
+	Featurize(s.feats, s.prev, a, cfg.Width, cfg.Height)
+	acts := m.buf("session.actions", 1, ActionFeatures)
+	be.Copy(acts, tensor.FromSlice(s.feats, 1, ActionFeatures))
+	var cursor *tensor.Tensor
+	if cfg.Dyn.CursorMap {
+		CursorMap(s.cmap, a.X, a.Y, cfg.Width, cfg.Height, lw, lh, cfg.Dyn.CursorSigma)
+		cursor = m.buf("session.cursor", 1, 1, lh, lw)
+		be.Copy(cursor, tensor.FromSlice(s.cmap, 1, 1, lh, lw))
+	}
+	z := m.Sample(s.history, cursor, acts, s.SampleSteps, s.ContextNoise, s.rng)
+	be.Copy(s.latent, z)
+	s.push(z)
+	s.prev = a
+	s.steps++
+	return s.latent
+}
+
+// push makes z the newest latent of the history, dropping the oldest.
+func (s *Session) push(z *tensor.Tensor) {
+	m, be := s.m, s.m.be
+	k, cz := m.Cfg.Dyn.Context, m.Cfg.AE.Latent
+	cells := z.Numel() / cz
+	if k == 1 {
+		be.Copy(s.history, z)
+		return
+	}
+	keep := m.buf("session.keep", 1, (k-1)*cz, cells)
+	drop := m.buf("session.drop", 1, cz, cells)
+	be.Split(keep, drop, s.history.Reshape(1, k*cz, cells))
+	be.Concat(s.history.Reshape(1, k*cz, cells), z.Reshape(1, cz, cells), keep)
+}
+
+// Latent is the newest latent (scaled), valid until the next Step.
+func (s *Session) Latent() *tensor.Tensor { return s.latent }
+
+// Steps is the number of steps taken.
+func (s *Session) Steps() int { return s.steps }
+
+// Frame decodes the newest latent into dst with the CPU decoder.
+func (s *Session) Frame(dst *image.RGBA) { s.m.DecodeLatent(dst, s.latent) }
+
+// Fork returns an independent copy: same state and same noise source, so
+// both continue identically until given different actions.
+func (s *Session) Fork() *Session {
+	be := s.m.be
+	pcg := *s.pcg
+	f := *s
+	f.pcg = &pcg
+	f.rng = rand.New(f.pcg)
+	f.history = be.Zeros(s.history.Shape...)
+	be.Copy(f.history, s.history)
+	f.latent = be.Zeros(s.latent.Shape...)
+	be.Copy(f.latent, s.latent)
+	f.feats = make([]float32, len(s.feats))
+	f.cmap = make([]float32, len(s.cmap))
+	return &f
+}

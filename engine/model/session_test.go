@@ -1,0 +1,118 @@
+package model
+
+import (
+	"image"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/optim"
+)
+
+func tinyModel(t *testing.T) *Model {
+	t.Helper()
+	cfg, _ := Preset("tiny")
+	m, err := New(cpu.New(), cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func testFrame(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 37)
+	}
+	return img
+}
+
+func TestSessionDeterministicAndForkable(t *testing.T) {
+	m := tinyModel(t)
+	frame := testFrame(m.Cfg.Width, m.Cfg.Height)
+	actions := []action.Action{{X: 3, Y: 4}, {X: 10, Y: 4, Buttons: action.Left}, {X: 10, Y: 4, Text: "a", KeyDown: []string{"a"}}, {X: 20, Y: 20}}
+	run := func(s *Session, acts []action.Action) [][]float32 {
+		var out [][]float32
+		for _, a := range acts {
+			out = append(out, slices.Clone(s.Step(a).Host()))
+		}
+		return out
+	}
+	a, _ := m.NewSession(frame, 5)
+	b, _ := m.NewSession(frame, 5)
+	c, _ := m.NewSession(frame, 6)
+	ra, rb, rc := run(a, actions), run(b, actions), run(c, actions)
+	if !slices.EqualFunc(ra, rb, slices.Equal) {
+		t.Error("two sessions with the same seed and actions differ")
+	}
+	if slices.EqualFunc(ra, rc, slices.Equal) {
+		t.Error("sessions with different seeds agree (the sampler ignores its noise?)")
+	}
+	// A fork continues exactly like the original.
+	f := a.Fork()
+	more := []action.Action{{X: 1, Y: 1}, {X: 2, Y: 2, Buttons: action.Right}}
+	if !slices.EqualFunc(run(a, more), run(f, more), slices.Equal) {
+		t.Error("a fork diverges from its original on the same actions")
+	}
+	if a.Steps() != 6 || f.Steps() != 6 {
+		t.Errorf("steps %d and %d, want 6", a.Steps(), f.Steps())
+	}
+	img := image.NewRGBA(frame.Rect)
+	a.Frame(img)
+}
+
+func TestSessionHistory(t *testing.T) {
+	m := tinyModel(t)
+	s, _ := m.NewSession(testFrame(m.Cfg.Width, m.Cfg.Height), 1)
+	start := slices.Clone(s.Latent().Host())
+	z1 := slices.Clone(s.Step(action.Action{X: 1, Y: 1}).Host())
+	h := s.history.Host()
+	n := len(z1)
+	if !slices.Equal(h[:n], z1) || !slices.Equal(h[n:2*n], start) {
+		t.Error("after a step the history is not [new, previous]")
+	}
+	z2 := slices.Clone(s.Step(action.Action{X: 2, Y: 2}).Host())
+	h = s.history.Host()
+	if !slices.Equal(h[:n], z2) || !slices.Equal(h[n:2*n], z1) {
+		t.Error("after two steps the history is not [newest, previous]")
+	}
+	if _, err := m.NewSession(testFrame(10, 10), 1); err == nil {
+		t.Error("a frame of the wrong size was accepted")
+	}
+}
+
+// TestFlowLossLearns overfits one batch: the loss must fall well below its
+// start, so the whole training path (noise, targets, backward) is wired.
+func TestFlowLossLearns(t *testing.T) {
+	m := tinyModel(t)
+	be := m.Backend()
+	rng := rand.New(rand.NewPCG(3, 4))
+	lw, lh := m.Cfg.LatentSize()
+	cz, k := m.Cfg.AE.Latent, m.Cfg.Dyn.Context
+	const b = 4
+	batch := FlowBatch{
+		Target:  randn(rng, 1, b, cz, lh, lw),
+		Context: randn(rng, 1, b, k*cz, lh, lw),
+		Cursor:  randn(rng, 1, b, 1, lh, lw),
+		Actions: randn(rng, 1, b, ActionFeatures),
+	}
+	// The target is a function of the context: learnable.
+	copy(batch.Target.Host(), batch.Context.Host()[:batch.Target.Numel()])
+	opt := optim.NewAdamW(be, m.Dyn.Params())
+	var first, last float32
+	for step := range 300 {
+		opt.ZeroGrad()
+		loss := m.FlowLoss(batch, FlowOptions{}, rng)
+		opt.Step(3e-3)
+		if step == 0 {
+			first = loss
+		}
+		last = loss
+	}
+	t.Logf("flow loss %.3f → %.3f", first, last)
+	if !(last < 0.5*first) {
+		t.Errorf("flow loss went from %.3f to %.3f in 300 steps on one batch", first, last)
+	}
+}
