@@ -134,8 +134,8 @@ func (c *Config) Check() error {
 // Presets are named configurations for `ncstudio train --preset`.
 var Presets = map[string]Config{
 	// tiny is for tests: seconds to build and run.
-	"tiny": {Width: 32, Height: 24, FPS: 15,
-		AE:      AEConfig{Channels: []int{4, 8}, Blocks: []int{0, 1}, Latent: 3, Scale: 1},
+	"tiny": {Width: 64, Height: 48, FPS: 15,
+		AE:      AEConfig{Channels: []int{4, 8, 8}, Blocks: []int{0, 0, 1}, Latent: 3, Scale: 1},
 		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 16, Layers: 2, Heads: 2, MLPRatio: 2, Injection: Internal, ActionTokens: 2, ResidualEvery: 1, CursorMap: true, CursorSigma: 0.7},
 		Sampler: SamplerConfig{Steps: 2, ContextNoise: 0.02}},
 	// default is the embedded checkpoint's architecture.

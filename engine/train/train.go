@@ -1,0 +1,358 @@
+// Package train trains neural computers on traces: the autoencoder stage
+// (frames to latents and back), then the dynamics stage (next latent from
+// the context latents and the action, by flow matching), from scratch or
+// fine-tuning a checkpoint, with replay of older traces against forgetting.
+package train
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/nn"
+	"github.com/ncstudio/ncstudio/engine/optim"
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// Options configure a training run.
+type Options struct {
+	Data   []string // traces or directories of traces
+	Replay []string // older traces mixed in when fine-tuning
+	// ReplayShare is the fraction of each batch drawn from Replay.
+	ReplayShare float64
+	Init        string // checkpoint to start from; empty: Config from scratch
+	Config      model.Config
+	Out         string // checkpoint path
+	AESteps     int
+	DynSteps    int
+	Batch       int
+	LR          float64
+	// CursorWeight up-weights the loss on the cursor's pixels (its cells in
+	// latent space): the paper's explicit cursor supervision. 0 turns it off.
+	CursorWeight    float32
+	ContextNoiseMax float32
+	Seed            uint64
+	CheckpointEvery int // steps; 0: only at the end of each stage
+	// Progress receives a report after every step (from the training goroutine).
+	Progress func(Progress)
+	// Meta is added to the checkpoint's metadata (provenance).
+	Meta map[string]string
+}
+
+// Progress is one training step's report.
+type Progress struct {
+	Stage       string        `json:"stage"` // "autoencoder", "latents", "dynamics"
+	Step        int           `json:"step"`
+	Steps       int           `json:"steps"`
+	Loss        float64       `json:"loss"`
+	StepsPerSec float64       `json:"steps_per_sec"`
+	Elapsed     time.Duration `json:"elapsed_ns"`
+	ETA         time.Duration `json:"eta_ns"`
+	Checkpoint  string        `json:"checkpoint,omitempty"` // set when one was just written
+}
+
+// Run trains and writes the checkpoint to o.Out. When ctx is cancelled it
+// writes a checkpoint of the current state and returns ctx's error.
+func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error) {
+	if o.Batch < 1 || o.LR <= 0 || o.AESteps < 0 || o.DynSteps < 0 {
+		return nil, fmt.Errorf("train: batch %d, learning rate %g and steps must be positive", o.Batch, o.LR)
+	}
+	var m *model.Model
+	var err error
+	if o.Init != "" {
+		if m, _, err = model.Load(be, o.Init); err != nil {
+			return nil, err
+		}
+	} else if m, err = model.New(be, o.Config, o.Seed); err != nil {
+		return nil, err
+	}
+	data, err := OpenDataset(o.Data, m.Cfg.Width, m.Cfg.Height)
+	if err != nil {
+		return nil, err
+	}
+	defer data.Close()
+	var replay *Dataset
+	if len(o.Replay) > 0 {
+		if replay, err = OpenDataset(o.Replay, m.Cfg.Width, m.Cfg.Height); err != nil {
+			return nil, err
+		}
+		defer replay.Close()
+	}
+	t := &trainer{m: m, be: be, o: o, data: data, replay: replay, bufs: nn.NewArena(be),
+		rng: rand.New(rand.NewPCG(o.Seed, 0x6e637472_61696e31))}
+	save := func() error {
+		meta := map[string]string{}
+		for k, v := range o.Meta {
+			meta[k] = v
+		}
+		return m.Save(o.Out, meta)
+	}
+	if o.AESteps > 0 {
+		aeParams := append(m.Enc.Params(), m.Dec.Params()...)
+		if err := t.stage(ctx, "autoencoder", o.AESteps, aeParams, t.aeStep, save); err != nil {
+			return m, err
+		}
+	}
+	if o.DynSteps > 0 {
+		// A new autoencoder's latents are scaled to unit variance for the
+		// dynamics; a fine-tuned model keeps its scale.
+		if err := t.encodeAll(ctx, o.Init == ""); err != nil {
+			return m, err
+		}
+		if err := t.stage(ctx, "dynamics", o.DynSteps, m.Dyn.Params(), t.dynStep, save); err != nil {
+			return m, err
+		}
+	}
+	return m, save()
+}
+
+type trainer struct {
+	m            *model.Model
+	be           tensor.Backend
+	o            Options
+	data, replay *Dataset
+	rng          *rand.Rand
+	host         hostBuffers
+	bufs         nn.Arena
+}
+
+// hostBuffers are reused batch buffers on the host.
+type hostBuffers struct {
+	x, w, ctx, target, acts, cmap, weight, mask []float32
+}
+
+// source picks the dataset a batch item comes from.
+func (t *trainer) source() *Dataset {
+	if t.replay != nil && t.rng.Float64() < t.o.ReplayShare {
+		return t.replay
+	}
+	return t.data
+}
+
+// stage runs one training stage with AdamW over params, a warm-up +
+// cosine schedule, progress reports and checkpoints.
+func (t *trainer) stage(ctx context.Context, name string, steps int, params []*nn.Param, step func() float32, save func() error) error {
+	opt := optim.NewAdamW(t.be, params)
+	opt.Beta2, opt.WeightDecay, opt.MaxGradNorm = 0.99, 0.01, 1
+	opt.NoDecay = func(p *nn.Param) bool { return p.Value.Numel() == p.Value.Dim(0) } // biases, gains
+	sched := optim.Schedule{Peak: t.o.LR, Min: t.o.LR / 10, Warmup: min(200, steps/10+1), Total: steps}
+	start := time.Now()
+	for i := 1; i <= steps; i++ {
+		if err := ctx.Err(); err != nil {
+			if serr := save(); serr != nil {
+				return serr
+			}
+			return err
+		}
+		opt.ZeroGrad()
+		loss := step()
+		if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
+			return fmt.Errorf("train: %s loss is %v at step %d; lower the learning rate (%g)", name, loss, i, t.o.LR)
+		}
+		opt.Step(float32(sched.At(i)))
+		p := Progress{Stage: name, Step: i, Steps: steps, Loss: float64(loss), Elapsed: time.Since(start)}
+		p.StepsPerSec = float64(i) / p.Elapsed.Seconds()
+		p.ETA = time.Duration(float64(steps-i) / p.StepsPerSec * float64(time.Second))
+		if t.o.CheckpointEvery > 0 && i%t.o.CheckpointEvery == 0 || i == steps {
+			if err := save(); err != nil {
+				return err
+			}
+			p.Checkpoint = t.o.Out
+		}
+		if t.o.Progress != nil {
+			t.o.Progress(p)
+		}
+	}
+	return nil
+}
+
+// aeStep trains the autoencoder on one batch of frames: L1 + MSE of the
+// reconstruction, weighted up on the cursor.
+func (t *trainer) aeStep() float32 {
+	m, be := t.m, t.be
+	cfg := &m.Cfg
+	b, w, h := t.o.Batch, cfg.Width, cfg.Height
+	px := w * h
+	t.host.x = grow(t.host.x, b*3*px)
+	t.host.w = grow(t.host.w, b*px)
+	t.host.mask = grow(t.host.mask, px)
+	for j := range b {
+		d := t.source()
+		tr, i := d.pick(t.rng, 0, 0)
+		frame, err := tr.R.Frame(i)
+		if err != nil {
+			panic(err) // validated at open; a disk error mid-run
+		}
+		model.FrameToTensor(t.host.x[j*3*px:], frame)
+		tr.Mask(t.host.mask, i, w, h)
+		for k, v := range t.host.mask {
+			t.host.w[j*px+k] = 1 + t.o.CursorWeight*v
+		}
+	}
+	x := t.upload("ae.x", t.host.x, b, 3, h, w)
+	weight := t.upload("ae.w", t.host.w, b, 1, h, w)
+	recon := m.Dec.Forward(m.Enc.Forward(x))
+	g1, g2 := t.buf("ae.g1", recon.Shape...), t.buf("ae.g2", recon.Shape...)
+	loss := be.MSELoss(g1, recon, x, weight) + be.L1Loss(g2, recon, x, weight)
+	be.Axpy(g1, 1, g2)
+	m.Enc.Backward(m.Dec.Backward(g1))
+	return loss
+}
+
+// encodeAll computes every frame's latent (scaled) into the traces. With
+// rescale, the latent scale is first set so that latents have unit variance.
+func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
+	m, be := t.m, t.be
+	cfg := &m.Cfg
+	lw, lh := cfg.LatentSize()
+	n := cfg.AE.Latent * lw * lh
+	total := t.data.Frames()
+	if t.replay != nil {
+		total += t.replay.Frames()
+	}
+	done, start := 0, time.Now()
+	const chunk = 16
+	var sum, sumSq float64
+	var count int
+	for _, d := range []*Dataset{t.data, t.replay} {
+		if d == nil {
+			continue
+		}
+		for _, tr := range d.Traces {
+			tr.Latents = make([]float32, tr.R.Len()*n)
+			x := make([]float32, chunk*3*cfg.Width*cfg.Height)
+			for from := 0; from < tr.R.Len(); from += chunk {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				to := min(from+chunk, tr.R.Len())
+				for i := from; i < to; i++ {
+					f, err := tr.R.Frame(i)
+					if err != nil {
+						return err
+					}
+					model.FrameToTensor(x[(i-from)*3*cfg.Width*cfg.Height:], f)
+				}
+				in := t.upload("enc.x", x[:(to-from)*3*cfg.Width*cfg.Height], to-from, 3, cfg.Height, cfg.Width)
+				z := be.ToHost(m.Enc.Forward(in))
+				copy(tr.Latents[from*n:], z)
+				for _, v := range z {
+					sum += float64(v)
+					sumSq += float64(v) * float64(v)
+				}
+				count += len(z)
+				done += to - from
+				if t.o.Progress != nil {
+					el := time.Since(start)
+					rate := float64(done) / el.Seconds()
+					t.o.Progress(Progress{Stage: "latents", Step: done, Steps: total, StepsPerSec: rate, Elapsed: el,
+						ETA: time.Duration(float64(total-done) / rate * float64(time.Second))})
+				}
+			}
+		}
+	}
+	scale := cfg.AE.Scale
+	if rescale {
+		mean := sum / float64(count)
+		std := math.Sqrt(max(sumSq/float64(count)-mean*mean, 1e-12))
+		scale = float32(1 / std)
+		cfg.AE.Scale = scale
+	}
+	for _, d := range []*Dataset{t.data, t.replay} {
+		if d == nil {
+			continue
+		}
+		for _, tr := range d.Traces {
+			for i := range tr.Latents {
+				tr.Latents[i] *= scale
+			}
+		}
+	}
+	return nil
+}
+
+// dynStep trains the dynamics on one batch of windows: K context latents
+// (clamped at the trace's start, as a session starts), the action, and the
+// next latent.
+func (t *trainer) dynStep() float32 {
+	m := t.m
+	cfg := &m.Cfg
+	lw, lh := cfg.LatentSize()
+	cells := lw * lh
+	n := cfg.AE.Latent * cells
+	b, k := t.o.Batch, cfg.Dyn.Context
+	r := cfg.AE.Reduction()
+	t.host.ctx = grow(t.host.ctx, b*k*n)
+	t.host.target = grow(t.host.target, b*n)
+	t.host.acts = grow(t.host.acts, b*model.ActionFeatures)
+	t.host.cmap = grow(t.host.cmap, b*cells)
+	t.host.weight = grow(t.host.weight, b*cells)
+	t.host.mask = grow(t.host.mask, cfg.Width*cfg.Height)
+	for j := range b {
+		d := t.source()
+		tr, i := d.pick(t.rng, 0, 1)
+		for c := range k {
+			src := max(i-c, 0)
+			copy(t.host.ctx[(j*k+c)*n:(j*k+c+1)*n], tr.Latents[src*n:(src+1)*n])
+		}
+		copy(t.host.target[j*n:(j+1)*n], tr.Latents[(i+1)*n:(i+2)*n])
+		a := tr.R.Action(i)
+		prev := a
+		if i > 0 {
+			prev = tr.R.Action(i - 1)
+		} else {
+			prev.X, prev.Y = tr.Cursor[0].X, tr.Cursor[0].Y
+			prev.Buttons, prev.KeyDown, prev.KeyUp, prev.Text, prev.Scroll = 0, nil, nil, "", 0
+		}
+		model.Featurize(t.host.acts[j*model.ActionFeatures:(j+1)*model.ActionFeatures], prev, a, cfg.Width, cfg.Height)
+		if cfg.Dyn.CursorMap {
+			model.CursorMap(t.host.cmap[j*cells:(j+1)*cells], a.X, a.Y, cfg.Width, cfg.Height, lw, lh, cfg.Dyn.CursorSigma)
+		}
+		// The cursor supervision: cells of the next frame that its cursor touches.
+		tr.Mask(t.host.mask, i+1, cfg.Width, cfg.Height)
+		wt := t.host.weight[j*cells : (j+1)*cells]
+		for cy := range lh {
+			for cx := range lw {
+				hit := float32(0)
+				for y := cy * r; y < (cy+1)*r && hit == 0; y++ {
+					for x := cx * r; x < (cx+1)*r; x++ {
+						if t.host.mask[y*cfg.Width+x] != 0 {
+							hit = 1
+							break
+						}
+					}
+				}
+				wt[cy*lw+cx] = 1 + t.o.CursorWeight*hit
+			}
+		}
+	}
+	batch := model.FlowBatch{
+		Target:  t.upload("dyn.target", t.host.target, b, cfg.AE.Latent, lh, lw),
+		Context: t.upload("dyn.ctx", t.host.ctx, b, k*cfg.AE.Latent, lh, lw),
+		Actions: t.upload("dyn.acts", t.host.acts, b, model.ActionFeatures),
+		Weight:  t.upload("dyn.weight", t.host.weight, b, 1, lh, lw),
+	}
+	if cfg.Dyn.CursorMap {
+		batch.Cursor = t.upload("dyn.cmap", t.host.cmap, b, 1, lh, lw)
+	}
+	return m.FlowLoss(batch, model.FlowOptions{ContextNoiseMax: t.o.ContextNoiseMax}, t.rng)
+}
+
+// upload copies host data into the trainer's buffer called name.
+func (t *trainer) upload(name string, data []float32, shape ...int) *tensor.Tensor {
+	dst := t.buf(name, shape...)
+	t.be.Copy(dst, tensor.FromSlice(data[:dst.Numel()], shape...))
+	return dst
+}
+
+func (t *trainer) buf(name string, shape ...int) *tensor.Tensor { return t.bufs.Buf(name, shape...) }
+
+func grow(b []float32, n int) []float32 {
+	if cap(b) < n {
+		return make([]float32, n)
+	}
+	return b[:n]
+}

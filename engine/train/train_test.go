@@ -1,0 +1,96 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"path/filepath"
+	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
+)
+
+// writeTraces writes n goal-agent traces of the given size into a new
+// directory.
+func writeTraces(t *testing.T, n, frames, w, h int) string {
+	t.Helper()
+	dir := t.TempDir()
+	for k := range n {
+		_, err := synth.Write(context.Background(), filepath.Join(dir, fmt.Sprintf("t%d.nctrace", k)),
+			synth.Options{Width: w, Height: h, FPS: 15, Agent: "goal", Seed: uint64(k + 1), Frames: frames})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestTrainTinyEndToEnd(t *testing.T) {
+	cfg, _ := model.Preset("tiny")
+	data := writeTraces(t, 2, 150, cfg.Width, cfg.Height)
+	out := filepath.Join(t.TempDir(), "tiny.safetensors")
+	var reports []Progress
+	be := cpu.New()
+	m, err := Run(context.Background(), be, Options{
+		Data: []string{data}, Config: cfg, Out: out, AESteps: 200, DynSteps: 40, Batch: 4, LR: 3e-3,
+		CursorWeight: 5, ContextNoiseMax: 0.1, Seed: 1, Progress: func(p Progress) { reports = append(reports, p) },
+		Meta: map[string]string{"ncstudio.preset": "tiny"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ae []float64
+	stages := map[string]int{}
+	for _, p := range reports {
+		stages[p.Stage]++
+		if p.Stage == "autoencoder" {
+			ae = append(ae, p.Loss)
+		}
+	}
+	if stages["autoencoder"] != 200 || stages["dynamics"] != 40 || stages["latents"] == 0 {
+		t.Errorf("progress reports per stage: %v", stages)
+	}
+	first, last := mean(ae[:5]), mean(ae[len(ae)-5:])
+	t.Logf("autoencoder loss %.3f → %.3f; latent scale %.3f", first, last, m.Cfg.AE.Scale)
+	if !(last < 0.6*first) {
+		t.Errorf("autoencoder loss did not fall: %.3f → %.3f", first, last)
+	}
+	if m.Cfg.AE.Scale == 1 {
+		t.Error("latent scale was not measured")
+	}
+	// The checkpoint loads and plays.
+	loaded, meta, err := model.Load(be, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta["ncstudio.preset"] != "tiny" || loaded.Cfg.AE.Scale != m.Cfg.AE.Scale {
+		t.Errorf("checkpoint metadata %v, scale %v", meta, loaded.Cfg.AE.Scale)
+	}
+	s, err := loaded.NewSession(image.NewRGBA(image.Rect(0, 0, cfg.Width, cfg.Height)), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Step(action.Action{X: 5, Y: 5})
+	s.Frame(image.NewRGBA(image.Rect(0, 0, cfg.Width, cfg.Height)))
+}
+
+func TestDatasetErrors(t *testing.T) {
+	data := writeTraces(t, 1, 10, 64, 48)
+	if _, err := OpenDataset([]string{data}, 128, 96); err == nil {
+		t.Error("traces of another size accepted")
+	}
+	if _, err := OpenDataset([]string{t.TempDir()}, 64, 48); err == nil {
+		t.Error("a directory without traces accepted")
+	}
+}
+
+func mean(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
