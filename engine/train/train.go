@@ -9,12 +9,20 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/nn"
 	"github.com/ncstudio/ncstudio/engine/optim"
 	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// Checkpoint metadata written by training: steps trained per stage, over
+// all runs that led to the checkpoint.
+const (
+	MetaAESteps  = "ncstudio.autoencoder_steps"
+	MetaDynSteps = "ncstudio.dynamics_steps"
 )
 
 // Options configure a training run.
@@ -62,13 +70,17 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 	}
 	var m *model.Model
 	var err error
+	prior := map[string]string{}
 	if o.Init != "" {
-		if m, _, err = model.Load(be, o.Init); err != nil {
+		if m, prior, err = model.Load(be, o.Init); err != nil {
 			return nil, err
 		}
 	} else if m, err = model.New(be, o.Config, o.Seed); err != nil {
 		return nil, err
 	}
+	// Steps trained so far per stage, carried from checkpoint to checkpoint.
+	aeDone, _ := strconv.Atoi(prior[MetaAESteps])
+	dynDone, _ := strconv.Atoi(prior[MetaDynSteps])
 	data, err := OpenDataset(o.Data, m.Cfg.Width, m.Cfg.Height)
 	if err != nil {
 		return nil, err
@@ -83,26 +95,33 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 	}
 	t := &trainer{m: m, be: be, o: o, data: data, replay: replay, bufs: nn.NewArena(be),
 		rng: rand.New(rand.NewPCG(o.Seed, 0x6e637472_61696e31))}
+	var stageSteps struct{ ae, dyn int }
 	save := func() error {
 		meta := map[string]string{}
+		for k, v := range prior {
+			meta[k] = v
+		}
 		for k, v := range o.Meta {
 			meta[k] = v
 		}
+		meta[MetaAESteps] = strconv.Itoa(aeDone + stageSteps.ae)
+		meta[MetaDynSteps] = strconv.Itoa(dynDone + stageSteps.dyn)
 		return m.Save(o.Out, meta)
 	}
 	if o.AESteps > 0 {
 		aeParams := append(m.Enc.Params(), m.Dec.Params()...)
-		if err := t.stage(ctx, "autoencoder", o.AESteps, aeParams, t.aeStep, save); err != nil {
+		if err := t.stage(ctx, "autoencoder", o.AESteps, aeParams, t.aeStep, &stageSteps.ae, save); err != nil {
 			return m, err
 		}
 	}
 	if o.DynSteps > 0 {
-		// A new autoencoder's latents are scaled to unit variance for the
-		// dynamics; a fine-tuned model keeps its scale.
-		if err := t.encodeAll(ctx, o.Init == ""); err != nil {
+		// Until the dynamics has been trained, the latent scale is free: set
+		// it so that latents have unit variance. After, it is part of what
+		// the dynamics learnt and stays.
+		if err := t.encodeAll(ctx, dynDone == 0); err != nil {
 			return m, err
 		}
-		if err := t.stage(ctx, "dynamics", o.DynSteps, m.Dyn.Params(), t.dynStep, save); err != nil {
+		if err := t.stage(ctx, "dynamics", o.DynSteps, m.Dyn.Params(), t.dynStep, &stageSteps.dyn, save); err != nil {
 			return m, err
 		}
 	}
@@ -134,7 +153,7 @@ func (t *trainer) source() *Dataset {
 
 // stage runs one training stage with AdamW over params, a warm-up +
 // cosine schedule, progress reports and checkpoints.
-func (t *trainer) stage(ctx context.Context, name string, steps int, params []*nn.Param, step func() float32, save func() error) error {
+func (t *trainer) stage(ctx context.Context, name string, steps int, params []*nn.Param, step func() float32, done *int, save func() error) error {
 	opt := optim.NewAdamW(t.be, params)
 	opt.Beta2, opt.WeightDecay, opt.MaxGradNorm = 0.99, 0.01, 1
 	opt.NoDecay = func(p *nn.Param) bool { return p.Value.Numel() == p.Value.Dim(0) } // biases, gains
@@ -153,6 +172,7 @@ func (t *trainer) stage(ctx context.Context, name string, steps int, params []*n
 			return fmt.Errorf("train: %s loss is %v at step %d; lower the learning rate (%g)", name, loss, i, t.o.LR)
 		}
 		opt.Step(float32(sched.At(i)))
+		*done = i
 		p := Progress{Stage: name, Step: i, Steps: steps, Loss: float64(loss), Elapsed: time.Since(start)}
 		p.StepsPerSec = float64(i) / p.Elapsed.Seconds()
 		p.ETA = time.Duration(float64(steps-i) / p.StepsPerSec * float64(time.Second))

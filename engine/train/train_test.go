@@ -66,7 +66,7 @@ func TestTrainTinyEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if meta["ncstudio.preset"] != "tiny" || loaded.Cfg.AE.Scale != m.Cfg.AE.Scale {
+	if meta["ncstudio.preset"] != "tiny" || meta[MetaAESteps] != "200" || meta[MetaDynSteps] != "40" || loaded.Cfg.AE.Scale != m.Cfg.AE.Scale {
 		t.Errorf("checkpoint metadata %v, scale %v", meta, loaded.Cfg.AE.Scale)
 	}
 	s, err := loaded.NewSession(image.NewRGBA(image.Rect(0, 0, cfg.Width, cfg.Height)), 1)

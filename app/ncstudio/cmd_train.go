@@ -1,0 +1,152 @@
+package main
+
+import (
+	stdcontext "context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/train"
+)
+
+func init() {
+	register(&command{
+		name:    "train",
+		usage:   "--data DIR... --out CKPT [--init CKPT] [--replay DIR...] [--preset NAME] [--ae-steps N] [--dyn-steps N] [--progress bar|json]",
+		summary: "train a neural computer on traces (autoencoder, then dynamics), or fine-tune one",
+		run:     runTrain,
+	})
+}
+
+// listFlag collects a repeatable flag; each use may hold several
+// comma-separated values.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s != "" {
+			*l = append(*l, s)
+		}
+	}
+	return nil
+}
+
+func runTrain(c *context) error {
+	var data, replay listFlag
+	c.Flags.Var(&data, "data", "traces or directories of traces to learn (repeatable)")
+	c.Flags.Var(&replay, "replay", "older traces mixed into every batch against forgetting (repeatable)")
+	replayShare := c.Flags.Float64("replay-share", 0.3, "fraction of each batch drawn from --replay")
+	out := c.Flags.String("out", "", "checkpoint to write (.safetensors)")
+	initFrom := c.Flags.String("init", "", "checkpoint to fine-tune instead of starting afresh")
+	preset := c.Flags.String("preset", "default", "architecture for a new model: "+presetNames())
+	injection := c.Flags.String("injection", "", "override the preset's action injection: "+strings.Join(model.InjectionModes, ", "))
+	aeSteps := c.Flags.Int("ae-steps", 4000, "autoencoder training steps (0 skips the stage)")
+	dynSteps := c.Flags.Int("dyn-steps", 6000, "dynamics training steps (0 skips the stage)")
+	batch := c.Flags.Int("batch", 8, "batch size")
+	lr := c.Flags.Float64("lr", 1e-3, "peak learning rate (warm-up, then cosine decay to a tenth)")
+	cursorWeight := c.Flags.Float64("cursor-weight", 10, "extra loss weight on the cursor's pixels; 0 turns cursor supervision off (ablation)")
+	ctxNoise := c.Flags.Float64("context-noise", 0.1, "largest noise level added to context latents in training (against drift)")
+	seed := c.Flags.Uint64("seed", 1, "seed of initialisation, batches and noise")
+	every := c.Flags.Int("checkpoint-every", 500, "write the checkpoint every N steps (and at the end of each stage, and on Ctrl-C)")
+	progress := c.Flags.String("progress", "bar", "progress output on stderr: bar, or json (one object per line, for the studio)")
+	if _, err := c.Parse(); err != nil {
+		return err
+	}
+	switch {
+	case len(data) == 0:
+		return usagef("train: --data is required")
+	case *out == "":
+		return usagef("train: --out CKPT is required")
+	case *progress != "bar" && *progress != "json":
+		return usagef("train: --progress is bar or json, not %q", *progress)
+	}
+	cfg, err := model.Preset(*preset)
+	if err != nil {
+		return usageError{err}
+	}
+	if *injection != "" {
+		cfg.Dyn.Injection = *injection
+	}
+	if err := cfg.Check(); err != nil && *initFrom == "" {
+		return usageError{err}
+	}
+	o := train.Options{Data: data, Replay: replay, ReplayShare: *replayShare, Init: *initFrom, Config: cfg, Out: *out,
+		AESteps: *aeSteps, DynSteps: *dynSteps, Batch: *batch, LR: *lr, CursorWeight: float32(*cursorWeight),
+		ContextNoiseMax: float32(*ctxNoise), Seed: *seed, CheckpointEvery: *every,
+		Meta: map[string]string{
+			"ncstudio.preset":  *preset,
+			"ncstudio.trained": time.Now().UTC().Format(time.RFC3339),
+			"ncstudio.command": "ncstudio train " + strings.Join(c.args, " "),
+		}}
+	log, err := os.OpenFile(*out+".losses.csv", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	if st, _ := log.Stat(); st.Size() == 0 {
+		fmt.Fprintln(log, "stage,step,loss,elapsed_s")
+	}
+	var bar *progressBar
+	stage := ""
+	enc := json.NewEncoder(c.Stderr)
+	o.Progress = func(p train.Progress) {
+		if p.Stage != "latents" {
+			fmt.Fprintf(log, "%s,%d,%.6g,%.3f\n", p.Stage, p.Step, p.Loss, p.Elapsed.Seconds())
+		}
+		if *progress == "json" {
+			enc.Encode(p)
+			return
+		}
+		if p.Stage != stage {
+			if bar != nil {
+				bar.finish()
+			}
+			stage = p.Stage
+			bar = newProgress(c.Stderr, p.Stage, map[bool]string{true: "frames", false: "steps"}[p.Stage == "latents"], p.Steps)
+		}
+		if p.Stage != "latents" {
+			bar.extra = func(float64) string { return fmt.Sprintf("loss %.4f", p.Loss) }
+		}
+		bar.set(p.Step)
+	}
+	ctx, stop := signal.NotifyContext(stdcontext.Background(), os.Interrupt)
+	defer stop()
+	start := time.Now()
+	m, err := train.Run(ctx, cpu.New(), o)
+	if bar != nil {
+		bar.finish()
+	}
+	if err == stdcontext.Canceled {
+		fmt.Fprintf(c.Stderr, "interrupted: the checkpoint %s holds the state at the interruption\n", *out)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	return c.Emit(map[string]any{"checkpoint": *out, "params": m.ParamCount(), "seconds": time.Since(start).Seconds(), "config": m.Cfg},
+		func(w io.Writer) {
+			fmt.Fprintf(w, "wrote %s: %d parameters, %dx%d, %s injection, in %v (losses in %s.losses.csv)\n",
+				*out, m.ParamCount(), m.Cfg.Width, m.Cfg.Height, m.Cfg.Dyn.Injection, time.Since(start).Round(time.Second), *out)
+		})
+}
+
+func presetNames() string {
+	var names []string
+	for n := range model.Presets {
+		names = append(names, n)
+	}
+	return strings.Join(sortedStrings(names), ", ")
+}
+
+func sortedStrings(s []string) []string {
+	slices.Sort(s)
+	return s
+}
