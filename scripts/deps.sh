@@ -24,6 +24,7 @@ PACKAGES=(
 	python3-numpy    # reference numbers in tests
 	python3-torch    # reference numerics for layers (PyTorch, CPU)
 	python3-zstandard # the independent Python trace reader in engine/trace tests
+	python3-skimage  # reference SSIM and PSNR for the eval metrics
 )
 
 GO_MIN=1.26
