@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/nn"
 	"github.com/ncstudio/ncstudio/engine/optim"
@@ -81,14 +82,14 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 	// Steps trained so far per stage, carried from checkpoint to checkpoint.
 	aeDone, _ := strconv.Atoi(prior[MetaAESteps])
 	dynDone, _ := strconv.Atoi(prior[MetaDynSteps])
-	data, err := OpenDataset(o.Data, m.Cfg.Width, m.Cfg.Height)
+	data, err := dataset.Open(o.Data, m.Cfg.Width, m.Cfg.Height)
 	if err != nil {
 		return nil, err
 	}
 	defer data.Close()
-	var replay *Dataset
+	var replay *dataset.Dataset
 	if len(o.Replay) > 0 {
-		if replay, err = OpenDataset(o.Replay, m.Cfg.Width, m.Cfg.Height); err != nil {
+		if replay, err = dataset.Open(o.Replay, m.Cfg.Width, m.Cfg.Height); err != nil {
 			return nil, err
 		}
 		defer replay.Close()
@@ -132,7 +133,7 @@ type trainer struct {
 	m            *model.Model
 	be           tensor.Backend
 	o            Options
-	data, replay *Dataset
+	data, replay *dataset.Dataset
 	rng          *rand.Rand
 	host         hostBuffers
 	bufs         nn.Arena
@@ -144,7 +145,7 @@ type hostBuffers struct {
 }
 
 // source picks the dataset a batch item comes from.
-func (t *trainer) source() *Dataset {
+func (t *trainer) source() *dataset.Dataset {
 	if t.replay != nil && t.rng.Float64() < t.o.ReplayShare {
 		return t.replay
 	}
@@ -201,7 +202,7 @@ func (t *trainer) aeStep() float32 {
 	t.host.mask = grow(t.host.mask, px)
 	for j := range b {
 		d := t.source()
-		tr, i := d.pick(t.rng, 0, 0)
+		tr, i := d.Pick(t.rng, 0, 0)
 		frame, err := tr.R.Frame(i)
 		if err != nil {
 			panic(err) // validated at open; a disk error mid-run
@@ -237,7 +238,7 @@ func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 	const chunk = 16
 	var sum, sumSq float64
 	var count int
-	for _, d := range []*Dataset{t.data, t.replay} {
+	for _, d := range []*dataset.Dataset{t.data, t.replay} {
 		if d == nil {
 			continue
 		}
@@ -281,7 +282,7 @@ func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 		scale = float32(1 / std)
 		cfg.AE.Scale = scale
 	}
-	for _, d := range []*Dataset{t.data, t.replay} {
+	for _, d := range []*dataset.Dataset{t.data, t.replay} {
 		if d == nil {
 			continue
 		}
@@ -313,7 +314,7 @@ func (t *trainer) dynStep() float32 {
 	t.host.mask = grow(t.host.mask, cfg.Width*cfg.Height)
 	for j := range b {
 		d := t.source()
-		tr, i := d.pick(t.rng, 0, 1)
+		tr, i := d.Pick(t.rng, 0, 1)
 		for c := range k {
 			src := max(i-c, 0)
 			copy(t.host.ctx[(j*k+c)*n:(j*k+c+1)*n], tr.Latents[src*n:(src+1)*n])

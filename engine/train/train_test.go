@@ -77,16 +77,6 @@ func TestTrainTinyEndToEnd(t *testing.T) {
 	s.Frame(image.NewRGBA(image.Rect(0, 0, cfg.Width, cfg.Height)))
 }
 
-func TestDatasetErrors(t *testing.T) {
-	data := writeTraces(t, 1, 10, 64, 48)
-	if _, err := OpenDataset([]string{data}, 128, 96); err == nil {
-		t.Error("traces of another size accepted")
-	}
-	if _, err := OpenDataset([]string{t.TempDir()}, 64, 48); err == nil {
-		t.Error("a directory without traces accepted")
-	}
-}
-
 func mean(v []float64) float64 {
 	s := 0.0
 	for _, x := range v {

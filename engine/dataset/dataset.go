@@ -1,4 +1,8 @@
-package train
+// Package dataset opens sets of GUI traces for training and evaluation,
+// with what both need besides frames and actions: where each frame shows
+// the cursor and with which sprite (exact for sandbox traces, replayed with
+// their spec), and room for each frame's latent.
+package dataset
 
 import (
 	"fmt"
@@ -65,9 +69,9 @@ func FindTraces(paths []string) ([]string, error) {
 	return out, nil
 }
 
-// OpenDataset opens the traces under paths; all must be GUI traces of
+// Open opens the traces under paths; all must be GUI traces of
 // width x height with at least two frames.
-func OpenDataset(paths []string, width, height int) (*Dataset, error) {
+func Open(paths []string, width, height int) (*Dataset, error) {
 	dirs, err := FindTraces(paths)
 	if err != nil {
 		return nil, err
@@ -180,9 +184,9 @@ func (t *Trace) Mask(dst []float32, i, width, height int) {
 	}
 }
 
-// pick chooses a trace with probability proportional to its length and an
+// Pick chooses a trace with probability proportional to its length and an
 // index in [lo, len-hi).
-func (d *Dataset) pick(rng *rand.Rand, lo, hi int) (*Trace, int) {
+func (d *Dataset) Pick(rng *rand.Rand, lo, hi int) (*Trace, int) {
 	for {
 		n := rng.IntN(d.frames)
 		for _, t := range d.Traces {
@@ -195,7 +199,7 @@ func (d *Dataset) pick(rng *rand.Rand, lo, hi int) (*Trace, int) {
 			n -= t.R.Len()
 		}
 		if !slices.ContainsFunc(d.Traces, func(t *Trace) bool { return t.R.Len()-hi > lo }) {
-			panic("train: no trace is long enough")
+			panic("dataset: no trace is long enough")
 		}
 	}
 }
