@@ -34,8 +34,20 @@ type Session struct {
 // NewSession starts a session from a frame of the model's size: the frame
 // is encoded and fills the whole history.
 func (m *Model) NewSession(frame *image.RGBA, seed uint64) (*Session, error) {
-	if frame.Rect.Dx() != m.Cfg.Width || frame.Rect.Dy() != m.Cfg.Height {
-		return nil, fmt.Errorf("model: start frame is %dx%d, the model's frames are %dx%d", frame.Rect.Dx(), frame.Rect.Dy(), m.Cfg.Width, m.Cfg.Height)
+	return m.NewSessionHistory([]*image.RGBA{frame}, action.Action{X: m.Cfg.Width / 2, Y: m.Cfg.Height / 2}, seed)
+}
+
+// NewSessionHistory starts a session from recent frames, newest first (the
+// oldest repeats when there are fewer than the model's context), and the
+// last action taken: how evaluation starts from the middle of a trace.
+func (m *Model) NewSessionHistory(frames []*image.RGBA, prev action.Action, seed uint64) (*Session, error) {
+	if len(frames) == 0 {
+		return nil, fmt.Errorf("model: a session needs a start frame")
+	}
+	for _, f := range frames {
+		if f.Rect.Dx() != m.Cfg.Width || f.Rect.Dy() != m.Cfg.Height {
+			return nil, fmt.Errorf("model: start frame is %dx%d, the model's frames are %dx%d", f.Rect.Dx(), f.Rect.Dy(), m.Cfg.Width, m.Cfg.Height)
+		}
 	}
 	be := m.be
 	lw, lh := m.Cfg.LatentSize()
@@ -44,14 +56,14 @@ func (m *Model) NewSession(frame *image.RGBA, seed uint64) (*Session, error) {
 	s := &Session{m: m, pcg: pcg, rng: rand.New(pcg),
 		history: be.Zeros(1, k*cz, lh, lw), latent: be.Zeros(1, cz, lh, lw),
 		SampleSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise,
-		feats: make([]float32, ActionFeatures), cmap: make([]float32, lw*lh),
-		prev: action.Action{X: m.Cfg.Width / 2, Y: m.Cfg.Height / 2}}
-	z := m.EncodeFrame(frame)
-	be.Copy(s.latent, z)
-	zh := be.ToHost(z)
-	full := make([]float32, 0, k*len(zh))
-	for range k {
-		full = append(full, zh...)
+		feats: make([]float32, ActionFeatures), cmap: make([]float32, lw*lh), prev: prev}
+	full := make([]float32, 0, k*cz*lw*lh)
+	for i := range k {
+		z := be.ToHost(m.EncodeFrame(frames[min(i, len(frames)-1)]))
+		if i == 0 {
+			be.Copy(s.latent, tensor.FromSlice(z, s.latent.Shape...))
+		}
+		full = append(full, z...)
 	}
 	be.Copy(s.history, tensor.FromSlice(full, s.history.Shape...))
 	return s, nil

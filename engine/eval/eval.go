@@ -1,0 +1,172 @@
+// Package eval measures a neural computer on held-out traces: one-step
+// predictions from true history (PSNR, SSIM, changed-pixel PSNR, cursor
+// accuracy and error), the autoencoder's reconstruction as the ceiling, and
+// the drift of free-running rollouts driven by the true actions.
+package eval
+
+import (
+	"context"
+	"image"
+	"math/rand/v2"
+
+	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/dataset"
+	"github.com/ncstudio/ncstudio/engine/metrics"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/sandbox"
+)
+
+// Options choose how much to evaluate.
+type Options struct {
+	Windows      int // one-step predictions, at random places
+	Rollouts     int // free-running rollouts
+	RolloutSteps int // steps per rollout
+	Seed         uint64
+	// Progress, if set, is called with work done and total.
+	Progress func(done, total int)
+}
+
+// Scores are the means of one kind of prediction.
+type Scores struct {
+	Frames      int                 `json:"frames"`
+	PSNR        float64             `json:"psnr"`
+	SSIM        float64             `json:"ssim"`
+	ChangedPSNR float64             `json:"changed_psnr"` // over frames where something changed
+	Changed     int                 `json:"changed_frames"`
+	Cursor      metrics.CursorError `json:"cursor"`
+}
+
+// Report is the result of Evaluate.
+type Report struct {
+	// Reconstruction is the autoencoder alone (encode, decode the true
+	// frame): the ceiling of every other score.
+	Reconstruction Scores `json:"reconstruction"`
+	// OneStep predicts each frame from the true frames before it.
+	OneStep Scores `json:"one_step"`
+	// Drift is the mean PSNR at each step of the free-running rollouts
+	// (index 0 is the first generated frame); RolloutPSNR its mean over
+	// the first 32 steps (or all, when shorter).
+	Drift       []float64 `json:"drift_psnr"`
+	RolloutPSNR float64   `json:"rollout_psnr_32"`
+}
+
+// scorer accumulates Scores.
+type scorer struct {
+	s   Scores
+	det *metrics.Detector
+}
+
+func newScorer() *scorer {
+	var sprites []metrics.Sprite
+	for _, shape := range []sandbox.CursorShape{sandbox.Arrow, sandbox.IBeam} {
+		sp := sandbox.CursorSprite(shape)
+		sprites = append(sprites, metrics.Sprite{Image: sp.Image, HotX: sp.HotX, HotY: sp.HotY})
+	}
+	return &scorer{det: metrics.NewDetector(sprites...)}
+}
+
+func (c *scorer) add(pred, truth, prev *image.RGBA, cursor dataset.CursorAt) {
+	n := float64(c.s.Frames)
+	c.s.PSNR = (c.s.PSNR*n + metrics.PSNR(pred, truth)) / (n + 1)
+	c.s.SSIM = (c.s.SSIM*n + metrics.SSIM(pred, truth)) / (n + 1)
+	c.s.Frames++
+	if db, ok := metrics.ChangedPSNR(pred, truth, prev); ok {
+		m := float64(c.s.Changed)
+		c.s.ChangedPSNR = (c.s.ChangedPSNR*m + db) / (m + 1)
+		c.s.Changed++
+	}
+	w, h := truth.Rect.Dx(), truth.Rect.Dy()
+	if cursor.Sprite != nil && c.det.Visible(cursor.X, cursor.Y, w, h) {
+		x, y, _ := c.det.Find(pred)
+		c.s.Cursor.Add(x, y, cursor.X, cursor.Y)
+	}
+}
+
+// Evaluate scores m on data. Frame sizes must match (dataset.Open checks).
+func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Options) (Report, error) {
+	rng := rand.New(rand.NewPCG(o.Seed, 0x6e636576_616c3031))
+	k := m.Cfg.Dyn.Context
+	total := o.Windows + o.Rollouts*o.RolloutSteps
+	done := 0
+	tick := func() {
+		done++
+		if o.Progress != nil {
+			o.Progress(done, total)
+		}
+	}
+	recon, one := newScorer(), newScorer()
+	pred := image.NewRGBA(image.Rect(0, 0, m.Cfg.Width, m.Cfg.Height))
+	for range o.Windows {
+		if err := ctx.Err(); err != nil {
+			return Report{}, err
+		}
+		tr, i := data.Pick(rng, 0, 1)
+		hist, prev, err := history(tr, i, k)
+		if err != nil {
+			return Report{}, err
+		}
+		truth, err := tr.R.Frame(i + 1)
+		if err != nil {
+			return Report{}, err
+		}
+		s, err := m.NewSessionHistory(hist, prev, rng.Uint64())
+		if err != nil {
+			return Report{}, err
+		}
+		s.Step(tr.R.Action(i))
+		s.Frame(pred)
+		one.add(pred, truth, hist[0], tr.Cursor[i+1])
+		m.DecodeLatent(pred, m.EncodeFrame(truth))
+		recon.add(pred, truth, hist[0], tr.Cursor[i+1])
+		tick()
+	}
+	rep := Report{Reconstruction: recon.s, OneStep: one.s, Drift: make([]float64, o.RolloutSteps)}
+	for range o.Rollouts {
+		tr, i := data.Pick(rng, 0, o.RolloutSteps)
+		hist, prev, err := history(tr, i, k)
+		if err != nil {
+			return Report{}, err
+		}
+		s, err := m.NewSessionHistory(hist, prev, rng.Uint64())
+		if err != nil {
+			return Report{}, err
+		}
+		for j := range o.RolloutSteps {
+			if err := ctx.Err(); err != nil {
+				return Report{}, err
+			}
+			s.Step(tr.R.Action(i + j))
+			s.Frame(pred)
+			truth, err := tr.R.Frame(i + j + 1)
+			if err != nil {
+				return Report{}, err
+			}
+			rep.Drift[j] += metrics.PSNR(pred, truth) / float64(o.Rollouts)
+			tick()
+		}
+	}
+	if n := min(32, len(rep.Drift)); n > 0 {
+		for _, v := range rep.Drift[:n] {
+			rep.RolloutPSNR += v / float64(n)
+		}
+	}
+	return rep, nil
+}
+
+// history returns frames i, i-1, ... (k of them, clamped at the start) and
+// the action before frame i.
+func history(tr *dataset.Trace, i, k int) ([]*image.RGBA, action.Action, error) {
+	var frames []*image.RGBA
+	for c := range k {
+		f, err := tr.R.Frame(max(i-c, 0))
+		if err != nil {
+			return nil, action.Action{}, err
+		}
+		frames = append(frames, f)
+	}
+	prev := action.Action{X: tr.Cursor[0].X, Y: tr.Cursor[0].Y}
+	if i > 0 {
+		prev = tr.R.Action(i - 1)
+	}
+	return frames, prev, nil
+}
