@@ -3,10 +3,13 @@ package main
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"text/tabwriter"
 	"time"
 
 	"github.com/ncstudio/ncstudio/engine/bench"
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
 )
 
 func init() {
@@ -17,10 +20,42 @@ func init() {
 		run:     runBenchCPU,
 	})
 	register(&command{
+		name:    "bench play",
+		usage:   "--ckpt CKPT [--min-time 3s] [--json]",
+		summary: "measure a checkpoint's Session.Step and CPU decode speed on this machine",
+		run:     runBenchPlay,
+	})
+	register(&command{
 		name:    "bench sandbox",
 		usage:   "[--min-time 2s] [--json]",
 		summary: "measure the sandbox desktop's render rate and synthetic trace throughput against real time",
 		run:     runBenchSandbox,
+	})
+}
+
+func runBenchPlay(c *context) error {
+	ckptPath := c.Flags.String("ckpt", "", "checkpoint to measure")
+	minTime := c.Flags.Duration("min-time", 3*time.Second, "how long to step, and then to decode")
+	if _, err := c.Parse(); err != nil {
+		return err
+	}
+	if *ckptPath == "" {
+		return usagef("bench play: --ckpt is required")
+	}
+	m, _, err := model.Load(cpu.New(), *ckptPath)
+	if err != nil {
+		return err
+	}
+	r, err := bench.RunPlay(m, *minTime)
+	if err != nil {
+		return err
+	}
+	return c.Emit(r, func(w io.Writer) {
+		fmt.Fprintf(w, "%s: %s, %s injection, %d sampler step(s), %d parameters, CPU backend on %d cores\n",
+			*ckptPath, r.Size, r.Injection, r.SampleSteps, r.Params, runtime.NumCPU())
+		fmt.Fprintf(w, "Session.Step  %6.1f ms  %6.1f steps/s\n", r.StepMillis, r.StepsPerSec)
+		fmt.Fprintf(w, "CPU decode    %6.1f ms\n", r.DecodeMillis)
+		fmt.Fprintf(w, "with decode   %6.1f ms  %6.1f steps/s (%.1fx the model's %g fps)\n", r.StepMillis+r.DecodeMillis, r.WithDecode, r.XRealTime, m.Cfg.FPS)
 	})
 }
 

@@ -36,7 +36,7 @@ func RunSandbox(minTime time.Duration, progress func(name string)) (SandboxRepor
 	rep := SandboxReport{FPS: fps}
 	add := func(name string, w, h int, frames int, took time.Duration) {
 		perSec := float64(frames) / took.Seconds()
-		rep.Results = append(rep.Results, SandboxResult{name, fmt.Sprintf("%dx%d", w, h), perSec, perSec / fps, frames})
+		rep.Results = append(rep.Results, SandboxResult{name, sizeString(w, h), perSec, perSec / fps, frames})
 	}
 	for _, size := range [][2]int{{128, 96}, {256, 192}, {1024, 768}} {
 		w, h := size[0], size[1]
@@ -83,6 +83,8 @@ func RunSandbox(minTime time.Duration, progress func(name string)) (SandboxRepor
 	add("synth (trace written)", 256, 192, frames, time.Since(start))
 	return rep, nil
 }
+
+func sizeString(w, h int) string { return fmt.Sprintf("%dx%d", w, h) }
 
 // busyDesktop has five windows open and the menu showing.
 func busyDesktop(w, h int) (*sandbox.Desktop, error) {

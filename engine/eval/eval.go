@@ -120,7 +120,10 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 		recon.add(pred, truth, hist[0], tr.Cursor[i+1])
 		tick()
 	}
-	rep := Report{Reconstruction: recon.s, OneStep: one.s, Drift: make([]float64, o.RolloutSteps)}
+	rep := Report{Reconstruction: recon.s, OneStep: one.s}
+	if o.Rollouts > 0 {
+		rep.Drift = make([]float64, o.RolloutSteps)
+	}
 	for range o.Rollouts {
 		tr, i := data.Pick(rng, 0, o.RolloutSteps)
 		hist, prev, err := history(tr, i, k)

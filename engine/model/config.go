@@ -140,8 +140,8 @@ var Presets = map[string]Config{
 		Sampler: SamplerConfig{Steps: 2, ContextNoise: 0.02}},
 	// default is the embedded checkpoint's architecture.
 	"default": {Width: 256, Height: 192, FPS: 15,
-		AE:      AEConfig{Channels: []int{8, 24, 48, 64}, Blocks: []int{0, 0, 1, 1}, Latent: 8, Scale: 1},
-		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 192, Layers: 6, Heads: 6, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 0.6},
+		AE:      AEConfig{Channels: []int{16, 32, 48}, Blocks: []int{0, 0, 1}, Latent: 8, Scale: 1},
+		Dyn:     DynamicsConfig{Context: 2, Patch: 4, Dim: 192, Layers: 6, Heads: 6, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 1.2},
 		Sampler: SamplerConfig{Steps: 1, ContextNoise: 0.02}},
 }
 

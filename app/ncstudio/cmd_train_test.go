@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/bench"
+)
+
+// TestTrainEvalBenchPlay runs the model commands end to end on the tiny
+// preset: train (JSON progress), eval and bench play on the checkpoint.
+func TestTrainEvalBenchPlay(t *testing.T) {
+	dir := t.TempDir()
+	data, held := filepath.Join(dir, "data"), filepath.Join(dir, "held")
+	var stdout, stderr bytes.Buffer
+	for _, args := range [][]string{
+		{"synth", "--out", data, "--frames", "120", "--traces", "2", "--size", "64x48", "--agent", "goal"},
+		{"synth", "--out", held, "--frames", "60", "--seed", "99", "--size", "64x48"},
+	} {
+		if err := dispatch(args, &stdout, &stderr); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+	}
+	ckptPath := filepath.Join(dir, "tiny.safetensors")
+	stderr.Reset()
+	err := dispatch([]string{"train", "--data", data, "--out", ckptPath, "--preset", "tiny", "--injection", "contextual",
+		"--ae-steps", "20", "--dyn-steps", "10", "--batch", "2", "--progress", "json"}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("train: %v\n%s", err, stderr.String())
+	}
+	stages := map[string]int{}
+	sc := bufio.NewScanner(&stderr)
+	for sc.Scan() {
+		var p struct {
+			Stage string  `json:"stage"`
+			Loss  float64 `json:"loss"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+			t.Fatalf("progress line %q: %v", sc.Text(), err)
+		}
+		stages[p.Stage]++
+	}
+	if stages["autoencoder"] != 20 || stages["dynamics"] != 10 {
+		t.Errorf("progress lines per stage: %v", stages)
+	}
+	csv, err := os.ReadFile(ckptPath + ".losses.csv")
+	if err != nil || strings.Count(string(csv), "\n") != 31 {
+		t.Errorf("loss log: %v, %d lines", err, strings.Count(string(csv), "\n"))
+	}
+
+	stdout.Reset()
+	if err := dispatch([]string{"eval", "--ckpt", ckptPath, "--data", held, "--windows", "4", "--rollouts", "1", "--rollout-steps", "5", "--json"}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	var res evalResult
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil || res.Report.OneStep.Frames != 4 || len(res.Report.Drift) != 5 {
+		t.Errorf("eval: %v %+v", err, res)
+	}
+	stdout.Reset()
+	if err := dispatch([]string{"bench", "play", "--ckpt", ckptPath, "--min-time", "50ms", "--json"}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	var play bench.PlayReport
+	if err := json.Unmarshal(stdout.Bytes(), &play); err != nil || play.StepsPerSec <= 0 || play.Injection != "contextual" {
+		t.Errorf("bench play: %v %+v", err, play)
+	}
+	if err := dispatch([]string{"train", "--data", data, "--out", ckptPath, "--preset", "huge"}, &stdout, &stderr); err == nil || exitCode(err) != 2 {
+		t.Errorf("unknown preset: %v", err)
+	}
+}
