@@ -69,6 +69,18 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &play); err != nil || play.StepsPerSec <= 0 || play.Injection != "contextual" {
 		t.Errorf("bench play: %v %+v", err, play)
 	}
+	stdout.Reset()
+	probes := filepath.Join(dir, "probes")
+	if err := dispatch([]string{"probe", "--ckpt", ckptPath, "--out", probes, "--json"}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	var pr probeReport
+	if err := json.Unmarshal(stdout.Bytes(), &pr); err != nil || len(pr.Results) != 12 {
+		t.Errorf("probe: %v %+v", err, pr)
+	}
+	if pngs, _ := filepath.Glob(filepath.Join(probes, "*.png")); len(pngs) != 12 {
+		t.Errorf("%d probe images", len(pngs))
+	}
 	if err := dispatch([]string{"train", "--data", data, "--out", ckptPath, "--preset", "huge"}, &stdout, &stderr); err == nil || exitCode(err) != 2 {
 		t.Errorf("unknown preset: %v", err)
 	}

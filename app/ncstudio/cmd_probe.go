@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ncstudio/ncstudio/engine/atomicfile"
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/probe"
+	"github.com/ncstudio/ncstudio/engine/sandbox"
+)
+
+func init() {
+	register(&command{
+		name:    "probe",
+		usage:   "--ckpt CKPT [--spec FILE] [--out DIR] [--json]",
+		summary: "check behaviours of a neural computer against the sandbox (open icons, drag, type, compute, menu, close)",
+		run:     runProbe,
+	})
+}
+
+// probeReport is the --json form of `probe`.
+type probeReport struct {
+	Checkpoint string         `json:"checkpoint"`
+	Spec       string         `json:"spec"`
+	Success    float64        `json:"success"`
+	Results    []probe.Result `json:"results"`
+}
+
+func runProbe(c *context) error {
+	ckptPath := c.Flags.String("ckpt", "", "checkpoint to probe")
+	specFile := c.Flags.String("spec", "", "desktop spec the probes come from (default: the built-in desktop)")
+	out := c.Flags.String("out", "", "write each probe's start | sandbox | model frames as PNG into this directory")
+	seed := c.Flags.Uint64("seed", 1, "sampler seed")
+	if _, err := c.Parse(); err != nil {
+		return err
+	}
+	if *ckptPath == "" {
+		return usagef("probe: --ckpt is required")
+	}
+	spec := sandbox.DefaultSpec()
+	var err error
+	if *specFile != "" {
+		if spec, err = sandbox.LoadSpec(*specFile); err != nil {
+			return err
+		}
+	}
+	m, _, err := model.Load(cpu.New(), *ckptPath)
+	if err != nil {
+		return err
+	}
+	results, err := probe.Run(m, spec, probe.Standard(spec), *seed)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		if err := writeProbeImages(*out, results); err != nil {
+			return err
+		}
+	}
+	rep := probeReport{Checkpoint: *ckptPath, Spec: spec.Name, Success: probe.SuccessRate(results), Results: results}
+	return c.Emit(rep, func(w io.Writer) {
+		for _, r := range results {
+			mark := "FAIL"
+			if r.Pass {
+				mark = "pass"
+			}
+			fmt.Fprintf(w, "%s  %-22s changed PSNR %5.1f dB, distance ratio %.2f (%d steps)\n", mark, r.Name, r.ChangedPSNR, r.Ratio, r.Steps)
+		}
+		fmt.Fprintf(w, "success %.2f (%d probes of desktop %q)\n", rep.Success, len(results), spec.Name)
+	})
+}
+
+// writeProbeImages saves start | sandbox | model side by side per probe.
+func writeProbeImages(dir string, results []probe.Result) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for i, r := range results {
+		b := r.Start.Rect
+		img := image.NewRGBA(image.Rect(0, 0, 3*b.Dx(), b.Dy()))
+		for k, f := range []*image.RGBA{r.Start, r.Want, r.Got} {
+			draw.Draw(img, b.Add(image.Pt(k*b.Dx(), 0)), f, b.Min, draw.Src)
+		}
+		name := fmt.Sprintf("%02d-%s.png", i, strings.ReplaceAll(r.Name, " ", "-"))
+		if err := atomicfile.Write(filepath.Join(dir, name), func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}

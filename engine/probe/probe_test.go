@@ -1,0 +1,59 @@
+package probe
+
+import (
+	"image"
+	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/sandbox"
+)
+
+// TestScoring plays every standard probe on the sandbox and scores three
+// stand-in models: the sandbox itself passes, a model that changes nothing
+// and one that draws a blank screen fail.
+func TestScoring(t *testing.T) {
+	spec := sandbox.DefaultSpec()
+	probes := Standard(spec)
+	if len(probes) != len(spec.Icons)+5 {
+		t.Fatalf("%d probes", len(probes))
+	}
+	for _, p := range probes {
+		d, _ := sandbox.New(spec, sandbox.Options{Width: 256, Height: 192})
+		if p.Setup != nil {
+			p.Setup(d)
+		}
+		start := frameOf(d)
+		for _, a := range p.Script(d) {
+			d.Step(a)
+		}
+		want := frameOf(d)
+		blank := image.NewRGBA(want.Rect)
+		if pass, db, _ := Score(start, want, want); !pass || db != 99 {
+			t.Errorf("%s: the sandbox's own frame does not pass (%.1f dB)", p.Name, db)
+		}
+		if pass, _, ratio := Score(start, want, start); pass || ratio < 1 {
+			t.Errorf("%s: a frozen frame passes (ratio %.2f)", p.Name, ratio)
+		}
+		if pass, db, _ := Score(start, want, blank); pass {
+			t.Errorf("%s: a blank frame passes (%.1f dB)", p.Name, db)
+		}
+	}
+}
+
+func TestRunOnAModel(t *testing.T) {
+	cfg, _ := model.Preset("tiny")
+	m, _ := model.New(cpu.New(), cfg, 1)
+	rs, err := Run(m, sandbox.DefaultSpec(), Standard(sandbox.DefaultSpec()), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 12 || SuccessRate(rs) > 0.2 {
+		t.Errorf("an untrained model: %d results, success %.2f", len(rs), SuccessRate(rs))
+	}
+	for _, r := range rs {
+		if r.Steps == 0 || r.Got == nil {
+			t.Errorf("%s: %+v", r.Name, r)
+		}
+	}
+}

@@ -1,0 +1,69 @@
+package probe
+
+import (
+	"image"
+
+	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/sandbox"
+)
+
+// Result is one probe's outcome, with the frames it compared.
+type Result struct {
+	Name        string  `json:"name"`
+	Pass        bool    `json:"pass"`
+	ChangedPSNR float64 `json:"changed_psnr"`
+	Ratio       float64 `json:"ratio"` // distance to the sandbox's frame / to the start frame
+	Steps       int     `json:"steps"`
+	// Start, Want (the sandbox) and Got (the model) are the frames compared.
+	Start, Want, Got *image.RGBA `json:"-"`
+}
+
+// Run plays each probe on a fresh sandbox of spec and on a session of m.
+func Run(m *model.Model, spec *sandbox.Spec, probes []Probe, seed uint64) ([]Result, error) {
+	var out []Result
+	for _, p := range probes {
+		d, err := sandbox.New(spec, sandbox.Options{Width: m.Cfg.Width, Height: m.Cfg.Height, FPS: m.Cfg.FPS})
+		if err != nil {
+			return nil, err
+		}
+		if p.Setup != nil {
+			p.Setup(d)
+		}
+		r := Result{Name: p.Name, Start: frameOf(d)}
+		x, y, _ := d.Cursor()
+		s, err := m.NewSessionHistory([]*image.RGBA{r.Start}, action.Action{X: x, Y: y}, seed)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range p.Script(d) {
+			d.Step(a)
+			s.Step(a)
+			r.Steps++
+		}
+		r.Want = frameOf(d)
+		r.Got = image.NewRGBA(r.Want.Rect)
+		s.Frame(r.Got)
+		r.Pass, r.ChangedPSNR, r.Ratio = Score(r.Start, r.Want, r.Got)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// SuccessRate is the fraction of results that pass.
+func SuccessRate(rs []Result) float64 {
+	n := 0
+	for _, r := range rs {
+		if r.Pass {
+			n++
+		}
+	}
+	return float64(n) / float64(max(len(rs), 1))
+}
+
+func frameOf(d *sandbox.Desktop) *image.RGBA {
+	w, h := d.Size()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	d.Render(img)
+	return img
+}
