@@ -26,6 +26,12 @@ func init() {
 		run:     runBenchPlay,
 	})
 	register(&command{
+		name:    "bench train",
+		usage:   "[--preset default] [--batch 8] [--steps 10] [--json]",
+		summary: "measure training steps per second against the PyTorch reference on the same architecture and threads",
+		run:     runBenchTrain,
+	})
+	register(&command{
 		name:    "bench sandbox",
 		usage:   "[--min-time 2s] [--json]",
 		summary: "measure the sandbox desktop's render rate and synthetic trace throughput against real time",
@@ -56,6 +62,36 @@ func runBenchPlay(c *context) error {
 		fmt.Fprintf(w, "Session.Step  %6.1f ms  %6.1f steps/s\n", r.StepMillis, r.StepsPerSec)
 		fmt.Fprintf(w, "CPU decode    %6.1f ms\n", r.DecodeMillis)
 		fmt.Fprintf(w, "with decode   %6.1f ms  %6.1f steps/s (%.1fx the model's %g fps)\n", r.StepMillis+r.DecodeMillis, r.WithDecode, r.XRealTime, m.Cfg.FPS)
+	})
+}
+
+func runBenchTrain(c *context) error {
+	preset := c.Flags.String("preset", "default", "architecture to train: "+presetNames())
+	batch := c.Flags.Int("batch", 8, "batch size")
+	steps := c.Flags.Int("steps", 10, "timed steps per stage, after one warm-up step")
+	if _, err := c.Parse(); err != nil {
+		return err
+	}
+	cfg, err := model.Preset(*preset)
+	if err != nil {
+		return usageError{err}
+	}
+	if *batch < 1 || *steps < 1 {
+		return usagef("bench train: --batch and --steps must be at least 1")
+	}
+	fmt.Fprintf(c.Stderr, "timing %d steps per stage here, then in PyTorch...\n", *steps)
+	rep, err := bench.RunTrain(cfg, *preset, *batch, *steps)
+	if err != nil {
+		return err
+	}
+	return c.Emit(rep, func(w io.Writer) {
+		fmt.Fprintf(w, "preset %s, batch %d, %d threads each; PyTorch %s (eager, float32) as the reference\n\n", rep.Preset, rep.Batch, rep.Threads, rep.Torch)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "stage\t parameters\t ours steps/s\t PyTorch steps/s\t ratio")
+		for _, s := range rep.Stages {
+			fmt.Fprintf(tw, "%s\t%11d\t%13.2f\t%16.2f\t%6.2f\n", s.Stage, s.Params, s.Ours, s.Torch, s.Ratio)
+		}
+		tw.Flush()
 	})
 }
 

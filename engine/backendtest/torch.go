@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
+	"github.com/ncstudio/ncstudio/engine/pyref"
 	"github.com/ncstudio/ncstudio/engine/tensor"
 )
 
@@ -16,7 +17,7 @@ import (
 const TorchTolerance = 1e-4
 
 // Python is the interpreter with Debian's python3-torch.
-const Python = "/usr/bin/python3"
+const Python = pyref.Python
 
 // PyrefDir is the folder of the repository's Python reference scripts.
 func PyrefDir() string {

@@ -11,6 +11,9 @@ const minGrain = 16 << 10
 // workers is how many goroutines split a loop: one per usable core.
 func workers() int { return runtime.GOMAXPROCS(0) }
 
+// Threads is how many cores the backend uses (GOMAXPROCS).
+func Threads() int { return workers() }
+
 // parallelFor calls body on disjoint chunks [lo, hi) covering [0, n), in
 // parallel when each chunk would have at least grain elements of work per
 // index-unit cost. cost is the work per index (elements touched), used to avoid

@@ -71,6 +71,20 @@ func (m *Model) FlowLoss(batch FlowBatch, o FlowOptions, rng *rand.Rand) float32
 	return loss
 }
 
+// AELoss runs the autoencoder forward and backward on frames x [B, 3, H, W]
+// and returns the weighted MSE + L1 of the reconstruction; weight
+// ([B, 1, H, W], the cursor supervision) may be nil. Parameter gradients
+// accumulate.
+func (m *Model) AELoss(x, weight *tensor.Tensor) float32 {
+	be := m.be
+	recon := m.Dec.Forward(m.Enc.Forward(x))
+	g1, g2 := m.buf("ae.g1", recon.Shape...), m.buf("ae.g2", recon.Shape...)
+	loss := be.MSELoss(g1, recon, x, weight) + be.L1Loss(g2, recon, x, weight)
+	be.Axpy(g1, 1, g2)
+	m.Enc.Backward(m.Dec.Backward(g1))
+	return loss
+}
+
 // Sample generates next latents [B, Cz, h, w] (scaled) for the inputs, with
 // steps Euler steps and the given context noise. The result is valid until
 // the next call.

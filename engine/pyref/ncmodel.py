@@ -9,7 +9,12 @@ NCModel from a checkpoint or a config, train it, and save() it.
     python3 ncmodel.py check MODEL.safetensors INPUTS.safetensors OUT.safetensors
 
 runs the model on the inputs the Go test wrote and writes the outputs and the
-parameter gradients (see main()).
+parameter gradients (see main()), and
+
+    python3 ncmodel.py bench MODEL.safetensors BATCH STEPS THREADS
+
+prints the training steps per second of both stages as JSON (`ncstudio
+bench train` compares them with the engine's).
 """
 import json
 import math
@@ -240,7 +245,65 @@ class NCModel(nn.Module):
         return out.reshape(b, cz, lh, lw)
 
 
+def ae_loss(model, frames, weight):
+    """The autoencoder's training loss: weighted MSE + L1 of the reconstruction."""
+    d = model.decode(model.encode(frames)) - frames
+    return (weight * d * d).mean() + (weight * d.abs()).mean()
+
+
+def flow_loss(model, target, context, cursor, actions, weight):
+    """The rectified-flow training loss of a batch, as the engine computes it."""
+    b = target.shape[0]
+    tau = torch.sigmoid(torch.randn(b, dtype=target.dtype))
+    sigma = torch.where(torch.rand(b) < 0.5, 0.1 * torch.rand(b), torch.zeros(b)).to(target.dtype)
+    eps = torch.randn_like(target)
+    t4 = tau[:, None, None, None]
+    x = (1 - t4) * eps + t4 * target
+    ctx = context + sigma[:, None, None, None] * torch.randn_like(context)
+    v = model.velocity(x, ctx, cursor, actions, tau, sigma)
+    return (weight * (v - (target - eps)) ** 2).mean()
+
+
+def bench(path, batch, steps, threads):
+    """Training steps per second of both stages (AdamW included), in float32."""
+    import time
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model, _ = NCModel.load(path)
+    cfg = model.cfg
+    ae_params = [p for n, p in model.named_engine_parameters() if not n.startswith("dyn.")]
+    dyn_params = [p for n, p in model.named_engine_parameters() if n.startswith("dyn.")]
+    w, h = cfg["width"], cfg["height"]
+    lw, lh = latent_size(cfg)
+    cz, k = cfg["autoencoder"]["latent_channels"], cfg["dynamics"]["context"]
+    frames = torch.rand(batch, 3, h, w) * 2 - 1
+    fweight = 1 + 10 * (torch.rand(batch, 1, h, w) < 0.01).float()
+    target, context = torch.randn(batch, cz, lh, lw), torch.randn(batch, k * cz, lh, lw)
+    cursor = torch.rand(batch, 1, lh, lw) if cfg["dynamics"]["cursor_map"] else None
+    actions = torch.rand(batch, model.p("dyn.act1.weight").shape[1])
+    lweight = 1 + 10 * (torch.rand(batch, 1, lh, lw) < 0.02).float()
+    out = {}
+    for name, params, step in (
+            ("autoencoder", ae_params, lambda: ae_loss(model, frames, fweight)),
+            ("dynamics", dyn_params, lambda: flow_loss(model, target, context, cursor, actions, lweight))):
+        opt = torch.optim.AdamW(params, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.01)
+        def one():
+            opt.zero_grad()
+            step().backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+        one()  # warm-up
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            one()
+        out[name] = steps / (time.perf_counter() - t0)
+    print(json.dumps(out))
+
+
 def main():
+    if len(sys.argv) == 6 and sys.argv[1] == "bench":
+        bench(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+        return
     if len(sys.argv) != 5 or sys.argv[1] != "check":
         sys.exit(__doc__)
     model, _ = NCModel.load(sys.argv[2], torch.float64)

@@ -193,7 +193,7 @@ func (t *trainer) stage(ctx context.Context, name string, steps int, params []*n
 // aeStep trains the autoencoder on one batch of frames: L1 + MSE of the
 // reconstruction, weighted up on the cursor.
 func (t *trainer) aeStep() float32 {
-	m, be := t.m, t.be
+	m := t.m
 	cfg := &m.Cfg
 	b, w, h := t.o.Batch, cfg.Width, cfg.Height
 	px := w * h
@@ -213,14 +213,7 @@ func (t *trainer) aeStep() float32 {
 			t.host.w[j*px+k] = 1 + t.o.CursorWeight*v
 		}
 	}
-	x := t.upload("ae.x", t.host.x, b, 3, h, w)
-	weight := t.upload("ae.w", t.host.w, b, 1, h, w)
-	recon := m.Dec.Forward(m.Enc.Forward(x))
-	g1, g2 := t.buf("ae.g1", recon.Shape...), t.buf("ae.g2", recon.Shape...)
-	loss := be.MSELoss(g1, recon, x, weight) + be.L1Loss(g2, recon, x, weight)
-	be.Axpy(g1, 1, g2)
-	m.Enc.Backward(m.Dec.Backward(g1))
-	return loss
+	return m.AELoss(t.upload("ae.x", t.host.x, b, 3, h, w), t.upload("ae.w", t.host.w, b, 1, h, w))
 }
 
 // encodeAll computes every frame's latent (scaled) into the traces. With

@@ -1,0 +1,124 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/nn"
+	"github.com/ncstudio/ncstudio/engine/optim"
+	"github.com/ncstudio/ncstudio/engine/pyref"
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// TrainReport compares training speed with the PyTorch reference on the
+// same architecture, batch, thread count and machine.
+type TrainReport struct {
+	Preset  string         `json:"preset"`
+	Batch   int            `json:"batch"`
+	Threads int            `json:"threads"`
+	Stages  []StageCompare `json:"stages"`
+	Torch   string         `json:"torch_version"`
+}
+
+// StageCompare is one training stage's steps per second, ours and PyTorch's.
+type StageCompare struct {
+	Stage  string  `json:"stage"`
+	Ours   float64 `json:"steps_per_sec"`
+	Torch  float64 `json:"torch_steps_per_sec"`
+	Ratio  float64 `json:"ratio"` // ours / PyTorch
+	Params int     `json:"params"`
+}
+
+// RunTrain times `steps` training steps (forward, backward, clipped AdamW)
+// of each stage of a fresh model of cfg on random batches, then the same in
+// PyTorch (engine/pyref/ncmodel.py, eager float32) with as many threads.
+func RunTrain(cfg model.Config, preset string, batch, steps int) (TrainReport, error) {
+	be := cpu.New()
+	m, err := model.New(be, cfg, 1)
+	if err != nil {
+		return TrainReport{}, err
+	}
+	rep := TrainReport{Preset: preset, Batch: batch, Threads: cpu.Threads()}
+	rng := rand.New(rand.NewPCG(1, 2))
+	randn := func(scale float64, shape ...int) *tensor.Tensor {
+		v := make([]float32, tensor.Shape(shape).Numel())
+		for i := range v {
+			v[i] = float32(scale * rng.NormFloat64())
+		}
+		return be.FromHost(v, shape...)
+	}
+	lw, lh := cfg.LatentSize()
+	frames := randn(0.5, batch, 3, cfg.Height, cfg.Width)
+	flow := model.FlowBatch{
+		Target:  randn(1, batch, cfg.AE.Latent, lh, lw),
+		Context: randn(1, batch, cfg.Dyn.Context*cfg.AE.Latent, lh, lw),
+		Actions: randn(1, batch, model.ActionFeatures),
+	}
+	if cfg.Dyn.CursorMap {
+		flow.Cursor = randn(1, batch, 1, lh, lw)
+	}
+	stages := []struct {
+		name   string
+		params []*nn.Param
+		loss   func() float32
+	}{
+		{"autoencoder", append(m.Enc.Params(), m.Dec.Params()...), func() float32 { return m.AELoss(frames, nil) }},
+		{"dynamics", m.Dyn.Params(), func() float32 { return m.FlowLoss(flow, model.FlowOptions{ContextNoiseMax: 0.1}, rng) }},
+	}
+	for _, s := range stages {
+		opt := optim.NewAdamW(be, s.params)
+		opt.Beta2, opt.MaxGradNorm = 0.99, 1
+		step := func() {
+			opt.ZeroGrad()
+			s.loss()
+			opt.Step(1e-4)
+		}
+		step()
+		start := time.Now()
+		for range steps {
+			step()
+		}
+		n := 0
+		for _, p := range s.params {
+			n += p.Value.Numel()
+		}
+		rep.Stages = append(rep.Stages, StageCompare{Stage: s.name, Ours: float64(steps) / time.Since(start).Seconds(), Params: n})
+	}
+
+	dir, err := os.MkdirTemp("", "ncstudio-bench-train-*")
+	if err != nil {
+		return rep, err
+	}
+	defer os.RemoveAll(dir)
+	if _, err := pyref.Extract(dir); err != nil {
+		return rep, err
+	}
+	ckptPath := filepath.Join(dir, "model.safetensors")
+	if err := m.Save(ckptPath, nil); err != nil {
+		return rep, err
+	}
+	out, err := exec.Command(pyref.Python, filepath.Join(dir, "ncmodel.py"), "bench", ckptPath,
+		fmt.Sprint(batch), fmt.Sprint(steps), fmt.Sprint(rep.Threads)).Output()
+	if err != nil {
+		return rep, fmt.Errorf("bench train: the PyTorch reference failed (%s needs python3-torch; `make deps` installs it): %v", pyref.Python, err)
+	}
+	var torch map[string]float64
+	if err := json.Unmarshal(out, &torch); err != nil {
+		return rep, fmt.Errorf("bench train: PyTorch reference printed %q: %v", out, err)
+	}
+	for i := range rep.Stages {
+		s := &rep.Stages[i]
+		s.Torch = torch[s.Stage]
+		s.Ratio = s.Ours / s.Torch
+	}
+	v, _ := exec.Command(pyref.Python, "-c", "import torch; print(torch.__version__, end='')").Output()
+	rep.Torch = string(v)
+	return rep, nil
+}
