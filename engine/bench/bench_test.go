@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"github.com/ncstudio/ncstudio/engine/backendtest"
+	"github.com/ncstudio/ncstudio/engine/model"
 	"math/rand/v2"
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
@@ -69,6 +71,23 @@ func TestRunSandbox(t *testing.T) {
 	for _, r := range rep.Results {
 		if r.FramesPerSec <= 0 || r.Frames < 10 || r.XRealTime != r.FramesPerSec/15 {
 			t.Errorf("result %+v", r)
+		}
+	}
+}
+
+func TestRunTrainAgainstTorch(t *testing.T) {
+	backendtest.RequireTorch(t)
+	cfg, _ := model.Preset("tiny")
+	rep, err := RunTrain(cfg, "tiny", 2, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Stages) != 2 || rep.Torch == "" {
+		t.Fatalf("report %+v", rep)
+	}
+	for _, s := range rep.Stages {
+		if s.Ours <= 0 || s.Torch <= 0 || s.Params == 0 {
+			t.Errorf("stage %+v", s)
 		}
 	}
 }
