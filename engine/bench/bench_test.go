@@ -1,14 +1,14 @@
 package bench
 
 import (
-	"github.com/ncstudio/ncstudio/engine/backendtest"
-	"github.com/ncstudio/ncstudio/engine/model"
 	"math/rand/v2"
-
-	"github.com/ncstudio/ncstudio/engine/cpu"
-	"github.com/ncstudio/ncstudio/engine/nn"
 	"testing"
 	"time"
+
+	"github.com/ncstudio/ncstudio/engine/backendtest"
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/nn"
 )
 
 func TestRunReportsEveryWorkload(t *testing.T) {
