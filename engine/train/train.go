@@ -6,12 +6,14 @@ package train
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
 	"time"
 
+	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/nn"
@@ -24,6 +26,8 @@ import (
 const (
 	MetaAESteps  = "ncstudio.autoencoder_steps"
 	MetaDynSteps = "ncstudio.dynamics_steps"
+	// MetaRunStep is "STAGE/STEP" of the run that wrote the checkpoint.
+	MetaRunStep = "ncstudio.run_step"
 )
 
 // Options configure a training run.
@@ -45,8 +49,10 @@ type Options struct {
 	ContextNoiseMax float32
 	Seed            uint64
 	CheckpointEvery int // steps; 0: only at the end of each stage
+	// Resume continues the run that wrote Out (see Run).
+	Resume bool `json:"-"`
 	// Progress receives a report after every step (from the training goroutine).
-	Progress func(Progress)
+	Progress func(Progress) `json:"-"`
 	// Meta is added to the checkpoint's metadata (provenance).
 	Meta map[string]string
 }
@@ -63,9 +69,45 @@ type Progress struct {
 	Checkpoint  string        `json:"checkpoint,omitempty"` // set when one was just written
 }
 
+// ResumePath is the file next to a checkpoint that holds what resuming its
+// training needs: the optimizer's moments, the random generator's state, the
+// stage and step, and the run's options.
+func ResumePath(ckptPath string) string { return ckptPath + ".resume" }
+
+// metaRunState is the resume file's metadata key of the runState JSON.
+const metaRunState = "ncstudio.train_state"
+
+type runState struct {
+	Options Options `json:"options"`
+	Stage   string  `json:"stage"` // the stage in progress
+	Step    int     `json:"step"`  // its steps done
+	RNG     []byte  `json:"rng"`
+	// Steps each stage had before this run, from the --init checkpoint.
+	BaseAE  int `json:"base_autoencoder_steps"`
+	BaseDyn int `json:"base_dynamics_steps"`
+}
+
 // Run trains and writes the checkpoint to o.Out. When ctx is cancelled it
-// writes a checkpoint of the current state and returns ctx's error.
+// writes a checkpoint of the current state and returns ctx's error. With
+// o.Resume, it continues the run whose checkpoint is o.Out exactly where it
+// stopped, with that run's options (only Progress is taken from o).
 func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error) {
+	var resume *runState
+	var optState *ckpt.File
+	if o.Resume {
+		f, err := ckpt.Load(ResumePath(o.Out))
+		if err != nil {
+			return nil, fmt.Errorf("train: nothing to resume for %s: %v", o.Out, err)
+		}
+		resume = &runState{}
+		if err := json.Unmarshal([]byte(f.Metadata[metaRunState]), resume); err != nil {
+			return nil, fmt.Errorf("train: %s: bad training state: %v", ResumePath(o.Out), err)
+		}
+		progress := o.Progress
+		o = resume.Options
+		o.Progress, o.Resume, o.Init = progress, true, o.Out
+		optState = f
+	}
 	if o.Batch < 1 || o.LR <= 0 || o.AESteps < 0 || o.DynSteps < 0 {
 		return nil, fmt.Errorf("train: batch %d, learning rate %g and steps must be positive", o.Batch, o.LR)
 	}
@@ -79,9 +121,21 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 	} else if m, err = model.New(be, o.Config, o.Seed); err != nil {
 		return nil, err
 	}
-	// Steps trained so far per stage, carried from checkpoint to checkpoint.
+	// Steps trained per stage before this run, carried from checkpoint to
+	// checkpoint.
 	aeDone, _ := strconv.Atoi(prior[MetaAESteps])
 	dynDone, _ := strconv.Atoi(prior[MetaDynSteps])
+	pcg := rand.NewPCG(o.Seed, 0x6e637472_61696e31)
+	if resume != nil {
+		aeDone, dynDone = resume.BaseAE, resume.BaseDyn
+		if err := pcg.UnmarshalBinary(resume.RNG); err != nil {
+			return nil, fmt.Errorf("train: %s: bad generator state: %v", ResumePath(o.Out), err)
+		}
+		if prior[MetaRunStep] != fmt.Sprintf("%s/%d", resume.Stage, resume.Step) {
+			return nil, fmt.Errorf("train: %s is at %s but its resume state at %s/%d (interrupted between the two writes); resume is not exact from here",
+				o.Out, prior[MetaRunStep], resume.Stage, resume.Step)
+		}
+	}
 	data, err := dataset.Open(o.Data, m.Cfg.Width, m.Cfg.Height)
 	if err != nil {
 		return nil, err
@@ -94,10 +148,9 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 		}
 		defer replay.Close()
 	}
-	t := &trainer{m: m, be: be, o: o, data: data, replay: replay, bufs: nn.NewArena(be),
-		rng: rand.New(rand.NewPCG(o.Seed, 0x6e637472_61696e31))}
+	t := &trainer{m: m, be: be, o: o, data: data, replay: replay, bufs: nn.NewArena(be), pcg: pcg, rng: rand.New(pcg)}
 	var stageSteps struct{ ae, dyn int }
-	save := func() error {
+	save := func(stage string, step int, opt *optim.AdamW) error {
 		meta := map[string]string{}
 		for k, v := range prior {
 			meta[k] = v
@@ -107,26 +160,54 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 		}
 		meta[MetaAESteps] = strconv.Itoa(aeDone + stageSteps.ae)
 		meta[MetaDynSteps] = strconv.Itoa(dynDone + stageSteps.dyn)
-		return m.Save(o.Out, meta)
+		meta[MetaRunStep] = fmt.Sprintf("%s/%d", stage, step)
+		if err := m.Save(o.Out, meta); err != nil {
+			return err
+		}
+		rng, _ := pcg.MarshalBinary()
+		js, err := json.Marshal(runState{Options: o, Stage: stage, Step: step, RNG: rng, BaseAE: aeDone, BaseDyn: dynDone})
+		if err != nil {
+			return err
+		}
+		f := opt.State()
+		f.Metadata[metaRunState] = string(js)
+		return ckpt.Save(ResumePath(o.Out), f)
 	}
-	if o.AESteps > 0 {
+	// Where to start: the steps of each stage done, and the optimizer state
+	// of the stage in progress.
+	from := map[string]int{}
+	if resume != nil {
+		from[resume.Stage] = resume.Step
+		if resume.Stage == "dynamics" {
+			from["autoencoder"] = o.AESteps
+		}
+		stageSteps.ae = from["autoencoder"]
+		stageSteps.dyn = from["dynamics"]
+	}
+	stateFor := func(stage string) *ckpt.File {
+		if resume == nil || resume.Stage != stage {
+			return nil
+		}
+		return optState
+	}
+	if o.AESteps > 0 && from["autoencoder"] < o.AESteps {
 		aeParams := append(m.Enc.Params(), m.Dec.Params()...)
-		if err := t.stage(ctx, "autoencoder", o.AESteps, aeParams, t.aeStep, &stageSteps.ae, save); err != nil {
+		if err := t.stage(ctx, "autoencoder", o.AESteps, from["autoencoder"], stateFor("autoencoder"), aeParams, t.aeStep, &stageSteps.ae, save); err != nil {
 			return m, err
 		}
 	}
-	if o.DynSteps > 0 {
+	if o.DynSteps > 0 && from["dynamics"] < o.DynSteps {
 		// Until the dynamics has been trained, the latent scale is free: set
 		// it so that latents have unit variance. After, it is part of what
 		// the dynamics learnt and stays.
-		if err := t.encodeAll(ctx, dynDone == 0); err != nil {
+		if err := t.encodeAll(ctx, dynDone+from["dynamics"] == 0); err != nil {
 			return m, err
 		}
-		if err := t.stage(ctx, "dynamics", o.DynSteps, m.Dyn.Params(), t.dynStep, &stageSteps.dyn, save); err != nil {
+		if err := t.stage(ctx, "dynamics", o.DynSteps, from["dynamics"], stateFor("dynamics"), m.Dyn.Params(), t.dynStep, &stageSteps.dyn, save); err != nil {
 			return m, err
 		}
 	}
-	return m, save()
+	return m, nil
 }
 
 type trainer struct {
@@ -134,6 +215,7 @@ type trainer struct {
 	be           tensor.Backend
 	o            Options
 	data, replay *dataset.Dataset
+	pcg          *rand.PCG
 	rng          *rand.Rand
 	host         hostBuffers
 	bufs         nn.Arena
@@ -152,17 +234,24 @@ func (t *trainer) source() *dataset.Dataset {
 	return t.data
 }
 
-// stage runs one training stage with AdamW over params, a warm-up +
+// stage runs steps of one training stage, from step from+1 on, with
+// AdamW over params (restored from state when resuming), a warm-up +
 // cosine schedule, progress reports and checkpoints.
-func (t *trainer) stage(ctx context.Context, name string, steps int, params []*nn.Param, step func() float32, done *int, save func() error) error {
+func (t *trainer) stage(ctx context.Context, name string, steps, from int, state *ckpt.File, params []*nn.Param,
+	step func() float32, done *int, save func(string, int, *optim.AdamW) error) error {
 	opt := optim.NewAdamW(t.be, params)
 	opt.Beta2, opt.WeightDecay, opt.MaxGradNorm = 0.99, 0.01, 1
 	opt.NoDecay = func(p *nn.Param) bool { return p.Value.Numel() == p.Value.Dim(0) } // biases, gains
+	if state != nil {
+		if err := opt.Restore(state, ResumePath(t.o.Out)); err != nil {
+			return err
+		}
+	}
 	sched := optim.Schedule{Peak: t.o.LR, Min: t.o.LR / 10, Warmup: min(200, steps/10+1), Total: steps}
 	start := time.Now()
-	for i := 1; i <= steps; i++ {
+	for i := from + 1; i <= steps; i++ {
 		if err := ctx.Err(); err != nil {
-			if serr := save(); serr != nil {
+			if serr := save(name, i-1, opt); serr != nil {
 				return serr
 			}
 			return err
@@ -175,10 +264,10 @@ func (t *trainer) stage(ctx context.Context, name string, steps int, params []*n
 		opt.Step(float32(sched.At(i)))
 		*done = i
 		p := Progress{Stage: name, Step: i, Steps: steps, Loss: float64(loss), Elapsed: time.Since(start)}
-		p.StepsPerSec = float64(i) / p.Elapsed.Seconds()
+		p.StepsPerSec = float64(i-from) / p.Elapsed.Seconds()
 		p.ETA = time.Duration(float64(steps-i) / p.StepsPerSec * float64(time.Second))
 		if t.o.CheckpointEvery > 0 && i%t.o.CheckpointEvery == 0 || i == steps {
-			if err := save(); err != nil {
+			if err := save(name, i, opt); err != nil {
 				return err
 			}
 			p.Checkpoint = t.o.Out

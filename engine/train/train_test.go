@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"image"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
@@ -83,4 +85,76 @@ func mean(v []float64) float64 {
 		s += x
 	}
 	return s / float64(len(v))
+}
+
+// TestResumeIsExact interrupts a run once in each stage and resumes it: the
+// losses after each resume and the final parameters must equal those of an
+// uninterrupted run.
+func TestResumeIsExact(t *testing.T) {
+	cfg, _ := model.Preset("tiny")
+	data := writeTraces(t, 2, 80, cfg.Width, cfg.Height)
+	base := Options{Data: []string{data}, Config: cfg, AESteps: 30, DynSteps: 20, Batch: 2, LR: 3e-3,
+		CursorWeight: 5, ContextNoiseMax: 0.1, Seed: 3, CheckpointEvery: 7}
+	type key struct {
+		stage string
+		step  int
+	}
+	run := func(o Options, stopAt key) (map[key]float64, error) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		losses := map[key]float64{}
+		o.Progress = func(p Progress) {
+			if p.Stage == "latents" {
+				return
+			}
+			losses[key{p.Stage, p.Step}] = p.Loss
+			if (key{p.Stage, p.Step}) == stopAt {
+				cancel()
+			}
+		}
+		_, err := Run(ctx, cpu.New(), o)
+		return losses, err
+	}
+	whole := base
+	whole.Out = filepath.Join(t.TempDir(), "whole.safetensors")
+	want, err := run(whole, key{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	split := base
+	split.Out = filepath.Join(t.TempDir(), "split.safetensors")
+	got := map[key]float64{}
+	for _, stop := range []key{{"autoencoder", 12}, {"dynamics", 9}, {}} {
+		o := split
+		o.Resume = stop != (key{"autoencoder", 12})
+		losses, err := run(o, stop)
+		if stop != (key{}) && err != context.Canceled {
+			t.Fatalf("stopping at %v: %v", stop, err)
+		}
+		if stop == (key{}) && err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range losses {
+			got[k] = v
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d losses after resuming, %d in one run", len(got), len(want))
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s step %d: loss %v after resuming, %v in one run", k.stage, k.step, got[k], v)
+		}
+	}
+	a, _ := ckpt.Load(whole.Out)
+	b, _ := ckpt.Load(split.Out)
+	for _, ta := range a.Tensors {
+		tb, _ := b.Get(ta.Name)
+		if !slices.Equal(ta.Data, tb.Data) {
+			t.Errorf("parameter %s differs after resuming", ta.Name)
+		}
+	}
+	if _, err := Run(context.Background(), cpu.New(), Options{Out: filepath.Join(t.TempDir(), "none.safetensors"), Resume: true}); err == nil {
+		t.Error("resuming without a resume file succeeded")
+	}
 }
