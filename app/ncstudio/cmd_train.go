@@ -19,7 +19,7 @@ import (
 func init() {
 	register(&command{
 		name:    "train",
-		usage:   "--data DIR... --out CKPT [--init CKPT] [--replay DIR...] [--preset NAME] [--ae-steps N] [--dyn-steps N] [--progress bar|json]",
+		usage:   "--data DIR... --out CKPT [--init CKPT] [--replay DIR...] [--preset NAME] [--ae-steps N] [--dyn-steps N] [--progress bar|json] | --resume --out CKPT",
 		summary: "train a neural computer on traces (autoencoder, then dynamics), or fine-tune one",
 		run:     runTrain,
 	})
@@ -57,11 +57,12 @@ func runTrain(c *context) error {
 	seed := c.Flags.Uint64("seed", 1, "seed of initialisation, batches and noise")
 	every := c.Flags.Int("checkpoint-every", 500, "write the checkpoint every N steps (and at the end of each stage, and on Ctrl-C)")
 	progress := c.Flags.String("progress", "bar", "progress output on stderr: bar, or json (one object per line, for the studio)")
+	resume := c.Flags.Bool("resume", false, "continue the interrupted run that writes --out exactly where it stopped (its other flags are reused)")
 	if _, err := c.Parse(); err != nil {
 		return err
 	}
 	switch {
-	case len(data) == 0:
+	case len(data) == 0 && !*resume:
 		return usagef("train: --data is required")
 	case *out == "":
 		return usagef("train: --out CKPT is required")
@@ -86,6 +87,9 @@ func runTrain(c *context) error {
 			"ncstudio.trained": time.Now().UTC().Format(time.RFC3339),
 			"ncstudio.command": "ncstudio train " + strings.Join(c.args, " "),
 		}}
+	if *resume {
+		o = train.Options{Out: *out, Resume: true}
+	}
 	log, err := os.OpenFile(*out+".losses.csv", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err

@@ -48,6 +48,10 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	if stages["autoencoder"] != 20 || stages["dynamics"] != 10 {
 		t.Errorf("progress lines per stage: %v", stages)
 	}
+	// A finished run resumes to nothing more.
+	if err := dispatch([]string{"train", "--resume", "--out", ckptPath, "--progress", "json"}, &stdout, &stderr); err != nil {
+		t.Errorf("resuming a finished run: %v", err)
+	}
 	csv, err := os.ReadFile(ckptPath + ".losses.csv")
 	if err != nil || strings.Count(string(csv), "\n") != 31 {
 		t.Errorf("loss log: %v, %d lines", err, strings.Count(string(csv), "\n"))
