@@ -4,6 +4,7 @@ import (
 	stdcontext "context"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"io"
 	"os"
 	"os/signal"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ncstudio/ncstudio/engine/atomicfile"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/train"
@@ -96,14 +98,19 @@ func runTrain(c *context) error {
 	}
 	defer log.Close()
 	if st, _ := log.Stat(); st.Size() == 0 {
-		fmt.Fprintln(log, "stage,step,loss,elapsed_s")
+		fmt.Fprintln(log, train.LossLogHeader)
 	}
 	var bar *progressBar
 	stage := ""
 	enc := json.NewEncoder(c.Stderr)
 	o.Progress = func(p train.Progress) {
 		if p.Stage != "latents" {
-			fmt.Fprintf(log, "%s,%d,%.6g,%.3f\n", p.Stage, p.Step, p.Loss, p.Elapsed.Seconds())
+			fmt.Fprintln(log, train.LossLine(p))
+		}
+		if p.Checkpoint != "" {
+			if err := writeLossPlot(*out); err != nil {
+				fmt.Fprintf(c.Stderr, "\nloss plot: %v\n", err)
+			}
 		}
 		if *progress == "json" {
 			enc.Encode(p)
@@ -137,9 +144,24 @@ func runTrain(c *context) error {
 	}
 	return c.Emit(map[string]any{"checkpoint": *out, "params": m.ParamCount(), "seconds": time.Since(start).Seconds(), "config": m.Cfg},
 		func(w io.Writer) {
-			fmt.Fprintf(w, "wrote %s: %d parameters, %dx%d, %s injection, in %v (losses in %s.losses.csv)\n",
+			fmt.Fprintf(w, "wrote %s: %d parameters, %dx%d, %s injection, in %v (losses in %s.losses.csv and .png)\n",
 				*out, m.ParamCount(), m.Cfg.Width, m.Cfg.Height, m.Cfg.Dyn.Injection, time.Since(start).Round(time.Second), *out)
 		})
+}
+
+// writeLossPlot draws CKPT.losses.csv into CKPT.losses.png.
+func writeLossPlot(ckptPath string) error {
+	f, err := os.Open(ckptPath + ".losses.csv")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	curves, err := train.ReadLossLog(ckptPath+".losses.csv", f)
+	if err != nil {
+		return err
+	}
+	img := train.PlotLosses(curves, 720, 360)
+	return atomicfile.Write(ckptPath+".losses.png", func(w io.Writer) error { return png.Encode(w, img) })
 }
 
 func presetNames() string {

@@ -52,6 +52,9 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	if err := dispatch([]string{"train", "--resume", "--out", ckptPath, "--progress", "json"}, &stdout, &stderr); err != nil {
 		t.Errorf("resuming a finished run: %v", err)
 	}
+	if _, err := os.Stat(ckptPath + ".losses.png"); err != nil {
+		t.Errorf("no loss plot: %v", err)
+	}
 	csv, err := os.ReadFile(ckptPath + ".losses.csv")
 	if err != nil || strings.Count(string(csv), "\n") != 31 {
 		t.Errorf("loss log: %v, %d lines", err, strings.Count(string(csv), "\n"))
