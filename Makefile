@@ -49,13 +49,14 @@ bench: build ## benchmarks (bin/ncstudio bench cpu, bench sandbox)
 	./$(BIN) bench cpu
 	./$(BIN) bench sandbox
 
-fuzz: deps ## fuzz the parsers of outside files (checkpoints, traces, desktop specs), FUZZTIME each (default 10m)
+fuzz: deps ## fuzz the parsers of outside files (checkpoints, traces, desktop specs, loss logs), FUZZTIME each (default 10m)
 	go test -run '^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) -timeout 0 ./engine/ckpt/
 	@# Small minimisation time: new inputs are shrunk for up to a minute each otherwise.
 	for f in FuzzOpen FuzzReadEvents FuzzReadChunks; do \
 		go test -run '^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/trace/ || exit 1; \
 	done
 	go test -run '^$$' -fuzz=FuzzParseSpec -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/sandbox/
+	go test -run '^$$' -fuzz=FuzzReadLossLog -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/train/
 
 clean: ## remove bin/
 	rm -rf bin
