@@ -65,9 +65,16 @@ func (c *Chart) Draw(w, h int) *image.RGBA {
 	}
 	var yt []float64
 	if c.LogY {
+		// Powers of ten, with 2 and 5 times them when the range is narrow.
+		mult := []float64{1}
+		if hi-lo < 2 {
+			mult = []float64{1, 2, 5}
+		}
 		for e := math.Floor(lo); e <= math.Ceil(hi); e++ {
-			if e >= lo-1e-9 && e <= hi+1e-9 {
-				yt = append(yt, math.Pow(10, e))
+			for _, m := range mult {
+				if v := math.Log10(m) + e; v >= lo-1e-9 && v <= hi+1e-9 {
+					yt = append(yt, m*math.Pow(10, e))
+				}
 			}
 		}
 		if len(yt) < 2 {
