@@ -70,8 +70,8 @@ func Standard(spec *sandbox.Spec) []Probe {
 			s := newScript(d)
 			s.moveTo(center(d.Icons()[i].Picture))
 			s.doubleClick()
-			s.wait(4)
-			return s.acts
+			s.Wait(4)
+			return s.Actions
 		}})
 	}
 	firstOf := func(kind string) (int, bool) {
@@ -89,8 +89,8 @@ func Standard(spec *sandbox.Spec) []Probe {
 			s := newScript(d)
 			s.moveTo(center(d.Icons()[icon].Picture))
 			s.doubleClick()
-			s.wait(2)
-			for _, a := range s.acts {
+			s.Wait(2)
+			for _, a := range s.Actions {
 				d.Step(a)
 			}
 		}
@@ -102,25 +102,25 @@ func Standard(spec *sandbox.Spec) []Probe {
 				s := newScript(d)
 				grab := image.Pt(w.TitleBar.Min.X+w.TitleBar.Dx()/3, center(w.TitleBar).Y)
 				s.moveTo(grab)
-				s.press(action.Left)
+				s.Press(action.Left)
 				s.moveTo(grab.Add(image.Pt(-30, 40)))
-				s.release(action.Left)
-				s.wait(2)
-				return s.acts
+				s.Release(action.Left)
+				s.Wait(2)
+				return s.Actions
 			}},
 			Probe{Name: "type into an editor", Setup: opened(i), Script: func(d *sandbox.Desktop) []action.Action {
 				s := newScript(d)
-				s.typeText("hello")
-				s.wait(2)
-				return s.acts
+				s.Type("hello")
+				s.Wait(2)
+				return s.Actions
 			}},
 			Probe{Name: "close a window", Setup: opened(i), Script: func(d *sandbox.Desktop) []action.Action {
 				w := d.Windows()[len(d.Windows())-1]
 				s := newScript(d)
 				s.moveTo(center(w.CloseBox))
 				s.click()
-				s.wait(3)
-				return s.acts
+				s.Wait(3)
+				return s.Actions
 			}})
 	}
 	if i, ok := firstOf(sandbox.KindCalculator); ok {
@@ -135,8 +135,8 @@ func Standard(spec *sandbox.Spec) []Probe {
 					}
 				}
 			}
-			s.wait(3)
-			return s.acts
+			s.Wait(3)
+			return s.Actions
 		}})
 	}
 	if len(spec.Menu) > 0 {
@@ -144,10 +144,10 @@ func Standard(spec *sandbox.Spec) []Probe {
 			s := newScript(d)
 			w, h := d.Size()
 			s.moveTo(image.Pt(w*3/4, h/2))
-			s.press(action.Right)
-			s.release(action.Right)
-			s.wait(3)
-			return s.acts
+			s.Press(action.Right)
+			s.Release(action.Right)
+			s.Wait(3)
+			return s.Actions
 		}})
 	}
 	return ps
@@ -155,62 +155,20 @@ func Standard(spec *sandbox.Spec) []Probe {
 
 func center(r image.Rectangle) image.Point { return r.Min.Add(r.Max).Div(2) }
 
-// script builds a probe's actions from the desktop's current cursor.
-type script struct {
-	acts    []action.Action
-	at      image.Point
-	buttons action.Buttons
-}
+// script is a probe's actions, starting at the desktop's cursor.
+type script struct{ action.Script }
 
 func newScript(d *sandbox.Desktop) *script {
 	x, y, _ := d.Cursor()
-	return &script{at: image.Pt(x, y)}
-}
-
-func (s *script) emit(a action.Action) {
-	a.X, a.Y, a.Buttons = s.at.X, s.at.Y, s.buttons
-	s.acts = append(s.acts, a)
+	return &script{action.Script{X: x, Y: y}}
 }
 
 // moveTo glides in a straight line, 8 steps.
-func (s *script) moveTo(p image.Point) {
-	from := s.at
-	for i := 1; i <= 8; i++ {
-		s.at = from.Add(p.Sub(from).Mul(i).Div(8))
-		s.emit(action.Action{})
-	}
-}
+func (s *script) moveTo(p image.Point) { s.MoveTo(p.X, p.Y, 8) }
 
-func (s *script) wait(n int) {
-	for range n {
-		s.emit(action.Action{})
-	}
-}
-
-func (s *script) press(b action.Buttons) {
-	s.buttons |= b
-	s.emit(action.Action{})
-}
-
-func (s *script) release(b action.Buttons) {
-	s.buttons &^= b
-	s.emit(action.Action{})
-}
-
-func (s *script) click() {
-	s.press(action.Left)
-	s.release(action.Left)
-}
+func (s *script) click() { s.Click(action.Left) }
 
 func (s *script) doubleClick() {
 	s.click()
 	s.click()
-}
-
-func (s *script) typeText(text string) {
-	for _, r := range text {
-		name, _, _ := action.KeysymOf(r)
-		s.emit(action.Action{KeyDown: []string{name}, Text: string(r)})
-		s.emit(action.Action{KeyUp: []string{name}})
-	}
 }

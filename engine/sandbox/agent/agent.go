@@ -25,7 +25,7 @@ var Kinds = []string{"random", "goal", "mixed"}
 
 // New returns the agent of the given kind, seeded.
 func New(kind string, seed uint64) (Agent, error) {
-	p := &planner{rng: rand.New(rand.NewPCG(seed, 0x6e63_7374_7564_696f)), x: -1}
+	p := &planner{rng: rand.New(rand.NewPCG(seed, 0x6e63_7374_7564_696f))}
 	switch kind {
 	case "random":
 		return &scripted{p, func(d *sandbox.Desktop) { p.randomBurst(d) }}, nil
@@ -50,31 +50,31 @@ type scripted struct {
 }
 
 func (s *scripted) Next(d *sandbox.Desktop) action.Action {
-	if s.x < 0 { // start where the desktop's cursor is
-		s.x, s.y, _ = d.Cursor()
+	if !s.started { // start where the desktop's cursor is
+		s.started = true
+		s.X, s.Y, _ = d.Cursor()
 		s.w, s.h = d.Size()
 		s.unit = float64(s.w) / sandbox.BaseWidth
 		s.doubleGap = max(1, int(d.FPS()/8))
 	}
-	for tries := 0; len(s.queue) == 0; tries++ {
+	for tries := 0; len(s.Actions) == 0; tries++ {
 		if tries > 20 { // nothing to do that can be done: wait a little
-			s.wait(s.between(2, 6))
+			s.Wait(s.between(2, 6))
 			break
 		}
 		s.plan(d)
 	}
-	a := s.queue[0]
-	s.queue = s.queue[1:]
+	a := s.Actions[0]
+	s.Actions = s.Actions[1:]
 	return a
 }
 
-// planner queues actions; its cursor and buttons are where the queued
-// actions leave them.
+// planner queues actions (its Script); the script's cursor and buttons
+// are where the queued actions leave them.
 type planner struct {
+	action.Script
 	rng       *rand.Rand
-	queue     []action.Action
-	x, y      int
-	buttons   action.Buttons
+	started   bool
 	w, h      int
 	unit      float64                // frame pixels per 256x192 pixel
 	doubleGap int                    // idle steps between the clicks of a double click
@@ -85,23 +85,11 @@ func (p *planner) between(lo, hi int) int { return lo + p.rng.IntN(hi-lo+1) }
 
 func (p *planner) chance(f float64) bool { return p.rng.Float64() < f }
 
-// emit queues one step at the current cursor and buttons.
-func (p *planner) emit(a action.Action) {
-	a.X, a.Y, a.Buttons = p.x, p.y, p.buttons
-	p.queue = append(p.queue, a)
-}
-
-func (p *planner) wait(n int) {
-	for range n {
-		p.emit(action.Action{})
-	}
-}
-
 // moveTo glides to (x, y) along a cubic Bézier curve with eased speed, as
 // a hand moves a mouse.
 func (p *planner) moveTo(x, y int) {
 	x, y = min(max(x, 0), p.w-1), min(max(y, 0), p.h-1)
-	x0, y0 := float64(p.x), float64(p.y)
+	x0, y0 := float64(p.X), float64(p.Y)
 	dx, dy := float64(x)-x0, float64(y)-y0
 	dist := math.Hypot(dx, dy)
 	if dist < 1 {
@@ -121,79 +109,49 @@ func (p *planner) moveTo(x, y int) {
 		u := 1 - t
 		bx := u*u*u*x0 + 3*u*u*t*c1x + 3*u*t*t*c2x + t*t*t*float64(x)
 		by := u*u*u*y0 + 3*u*u*t*c1y + 3*u*t*t*c2y + t*t*t*float64(y)
-		p.x = min(max(int(math.Round(bx)), 0), p.w-1)
-		p.y = min(max(int(math.Round(by)), 0), p.h-1)
-		p.emit(action.Action{})
+		p.X = min(max(int(math.Round(bx)), 0), p.w-1)
+		p.Y = min(max(int(math.Round(by)), 0), p.h-1)
+		p.Emit(action.Action{})
 	}
-	p.x, p.y = x, y
-	p.queue[len(p.queue)-1].X, p.queue[len(p.queue)-1].Y = x, y
+	p.X, p.Y = x, y
+	p.Actions[len(p.Actions)-1].X, p.Actions[len(p.Actions)-1].Y = x, y
 }
 
 // jump puts the cursor at (x, y) in one step.
 func (p *planner) jump(x, y int) {
-	p.x, p.y = min(max(x, 0), p.w-1), min(max(y, 0), p.h-1)
-	p.emit(action.Action{})
-}
-
-func (p *planner) press(b action.Buttons) {
-	p.buttons |= b
-	p.emit(action.Action{})
-}
-
-func (p *planner) release(b action.Buttons) {
-	p.buttons &^= b
-	p.emit(action.Action{})
+	p.X, p.Y = min(max(x, 0), p.w-1), min(max(y, 0), p.h-1)
+	p.Emit(action.Action{})
 }
 
 func (p *planner) click(b action.Buttons) {
-	p.press(b)
-	p.wait(p.between(0, 1))
-	p.release(b)
+	p.Press(b)
+	p.Wait(p.between(0, 1))
+	p.Release(b)
 }
 
 func (p *planner) doubleClick() {
 	p.click(action.Left)
-	p.wait(p.doubleGap)
+	p.Wait(p.doubleGap)
 	p.click(action.Left)
 }
 
-// key presses and releases a named key.
-func (p *planner) key(name string) {
-	p.emit(action.Action{KeyDown: []string{name}})
-	p.emit(action.Action{KeyUp: []string{name}})
-}
-
-// typeText types s key by key, with Shift where a US keyboard needs it.
+// typeText types s key by key, hesitating now and then.
 func (p *planner) typeText(s string) {
 	for _, r := range s {
-		name, shift, ok := action.KeysymOf(r)
-		if !ok {
-			continue
-		}
-		down := action.Action{KeyDown: []string{name}}
-		up := action.Action{KeyUp: []string{name}}
-		if shift {
-			down.KeyDown = []string{"Shift_L", name}
-			up.KeyUp = []string{name, "Shift_L"}
-		}
-		if r != '\n' && r != '\t' {
-			down.Text = string(r)
-		}
-		p.emit(down)
-		p.emit(up)
+		p.TypeRune(r)
 		if p.chance(0.15) {
-			p.wait(p.between(1, 3)) // hesitation
+			p.Wait(p.between(1, 3))
 		}
 	}
 }
 
 // drag presses at the current position, glides to (x, y) and releases.
 func (p *planner) drag(x, y int) {
-	p.press(action.Left)
-	p.wait(p.between(0, 1))
+	p.Press(action.Left)
+	p.Wait(p.between(0, 1))
 	p.moveTo(x, y)
-	p.wait(p.between(0, 1))
-	p.release(action.Left)
+	p.Wait(p.between(0, 1))
+	p.Release(action.Left)
 }
 
 // aim finds a point of r (frame pixels) where ok holds on the desktop, away

@@ -81,9 +81,9 @@ func (p *planner) openNth(d *sandbox.Desktop, i int) bool {
 		return false
 	}
 	p.moveTo(x, y)
-	p.wait(p.between(0, 2))
+	p.Wait(p.between(0, 2))
 	p.doubleClick()
-	p.wait(p.between(2, 6))
+	p.Wait(p.between(2, 6))
 	return true
 }
 
@@ -133,9 +133,9 @@ func (p *planner) clickWindow(d *sandbox.Desktop, id string, part sandbox.Target
 		return false
 	}
 	p.moveTo(x, y)
-	p.wait(p.between(0, 2))
+	p.Wait(p.between(0, 2))
 	p.click(action.Left)
-	p.wait(p.between(1, 3))
+	p.Wait(p.between(1, 3))
 	return true
 }
 
@@ -155,9 +155,9 @@ func (p *planner) dragWindow(d *sandbox.Desktop) {
 		nx := p.rng.IntN(max(p.w-w.Rect.Dx(), 0) + 1)
 		ny := p.rng.IntN(max(p.h-w.Rect.Dy(), 0) + 1)
 		p.moveTo(x, y)
-		p.wait(p.between(0, 2))
+		p.Wait(p.between(0, 2))
 		p.drag(x+nx-w.Rect.Min.X, y+ny-w.Rect.Min.Y)
-		p.wait(p.between(1, 4))
+		p.Wait(p.between(1, 4))
 		return
 	}
 }
@@ -176,20 +176,20 @@ func (p *planner) typeWords(d *sandbox.Desktop) {
 			word := words[p.rng.IntN(len(words))]
 			if p.chance(0.2) { // a typo, noticed and erased
 				p.typeText(word[:len(word)/2] + "x")
-				p.wait(p.between(1, 4))
-				p.key("BackSpace")
+				p.Wait(p.between(1, 4))
+				p.Key("BackSpace")
 				p.typeText(word[len(word)/2:])
 			} else {
 				p.typeText(word)
 			}
 			switch {
 			case p.chance(0.25):
-				p.key("Return")
+				p.Key("Return")
 			case n > 1:
 				p.typeText(" ")
 			}
 		}
-		p.wait(p.between(2, 8))
+		p.Wait(p.between(2, 8))
 	})
 }
 
@@ -204,7 +204,7 @@ func (p *planner) compute(d *sandbox.Desktop) {
 		}
 		if p.chance(0.3) { // from the keyboard
 			p.typeText(expr)
-			p.wait(p.between(3, 8))
+			p.Wait(p.between(3, 8))
 			return
 		}
 		keys := d.Keys(id)
@@ -218,9 +218,9 @@ func (p *planner) compute(d *sandbox.Desktop) {
 			}
 			p.moveTo(x, y)
 			p.click(action.Left)
-			p.wait(p.between(0, 2))
+			p.Wait(p.between(0, 2))
 		}
-		p.wait(p.between(3, 8))
+		p.Wait(p.between(3, 8))
 	})
 }
 
@@ -242,7 +242,7 @@ func (p *planner) count(d *sandbox.Desktop) {
 			}
 			p.moveTo(x, y)
 			p.click(action.Left)
-			p.wait(p.between(1, 3))
+			p.Wait(p.between(1, 3))
 		}
 	})
 }
@@ -254,24 +254,24 @@ func (p *planner) useMenu(d *sandbox.Desktop) {
 		return
 	}
 	p.moveTo(x, y)
-	p.wait(p.between(0, 2))
+	p.Wait(p.between(0, 2))
 	p.click(action.Right)
-	p.wait(p.between(2, 5))
+	p.Wait(p.between(2, 5))
 	p.then = func(d *sandbox.Desktop) {
 		m := d.Menu()
 		if !m.Open {
 			return
 		}
 		if p.chance(0.1) { // changed their mind
-			p.key("Escape")
+			p.Key("Escape")
 			return
 		}
 		i := p.rng.IntN(len(m.Items))
 		x, y, _ := p.aim(m.Items[i], func(x, y int) bool { return true })
 		p.moveTo(x, y)
-		p.wait(p.between(1, 3))
+		p.Wait(p.between(1, 3))
 		p.click(action.Left)
-		p.wait(p.between(2, 6))
+		p.Wait(p.between(2, 6))
 	}
 }
 
@@ -289,7 +289,7 @@ func (p *planner) closeWindow(d *sandbox.Desktop) {
 func (p *planner) hover(d *sandbox.Desktop) {
 	x, y := p.randomPoint()
 	p.moveTo(x, y)
-	p.wait(p.between(3, 12))
+	p.Wait(p.between(3, 12))
 }
 
 func windowKind(d *sandbox.Desktop, id string) string {

@@ -38,7 +38,7 @@ func (p *planner) randomBurst(d *sandbox.Desktop) {
 		if p.chance(0.5) {
 			n = -n
 		}
-		p.emit(action.Action{Scroll: n})
+		p.Emit(action.Action{Scroll: n})
 	case r < 0.92:
 		var s []byte
 		for n := p.between(1, 6); n > 0; n-- {
@@ -47,11 +47,11 @@ func (p *planner) randomBurst(d *sandbox.Desktop) {
 		p.typeText(string(s))
 	case r < 0.96: // a held key
 		k := []string{"Shift_L", "Control_L", "Alt_L", "a", "space", "BackSpace", "Return", "Escape", "Up", "Down"}[p.rng.IntN(10)]
-		p.emit(action.Action{KeyDown: []string{k}})
-		p.wait(p.between(1, 10))
-		p.emit(action.Action{KeyUp: []string{k}})
+		p.Emit(action.Action{KeyDown: []string{k}})
+		p.Wait(p.between(1, 10))
+		p.Emit(action.Action{KeyUp: []string{k}})
 	}
-	p.wait(p.between(0, 4))
+	p.Wait(p.between(0, 4))
 }
 
 // target is a random point, a third of the time on something clickable.
