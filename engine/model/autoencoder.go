@@ -13,38 +13,6 @@ import (
 // SiLU, nearest upsampling and plain residual blocks: no normalisation, so
 // that the viewer's fragment shaders run the decoder exactly.
 
-// stage is a sequence of layers with explicit forward and backward.
-type stage interface {
-	nn.Layer
-	Forward(x *tensor.Tensor) *tensor.Tensor
-	Backward(dy *tensor.Tensor) *tensor.Tensor
-}
-
-// sequence runs stages in order.
-type sequence []stage
-
-func (s sequence) Params() []*nn.Param {
-	var ps []*nn.Param
-	for _, l := range s {
-		ps = append(ps, l.Params()...)
-	}
-	return ps
-}
-
-func (s sequence) Forward(x *tensor.Tensor) *tensor.Tensor {
-	for _, l := range s {
-		x = l.Forward(x)
-	}
-	return x
-}
-
-func (s sequence) Backward(dy *tensor.Tensor) *tensor.Tensor {
-	for i := len(s) - 1; i >= 0; i-- {
-		dy = s[i].Backward(dy)
-	}
-	return dy
-}
-
 // upsample is nearest-neighbour ×2 as a stage.
 type upsample struct{ a nn.Arena }
 
@@ -63,16 +31,16 @@ func (u *upsample) Backward(dy *tensor.Tensor) *tensor.Tensor {
 }
 
 // Encoder maps frames to latents.
-type Encoder struct{ sequence }
+type Encoder struct{ nn.Sequence }
 
 // Decoder maps latents to frames.
-type Decoder struct{ sequence }
+type Decoder struct{ nn.Sequence }
 
 // NewEncoder builds conv(3→C0), blocks, then per level a stride-2
 // convolution and blocks, and a final conv to the latent channels.
 func NewEncoder(be tensor.Backend, c AEConfig, rng *rand.Rand) *Encoder {
 	ch := c.Channels
-	s := sequence{nn.NewConv2D(be, "enc.in", 3, ch[0], 3, 1, rng)}
+	s := nn.Sequence{nn.NewConv2D(be, "enc.in", 3, ch[0], 3, 1, rng)}
 	for l := range ch {
 		if l > 0 {
 			s = append(s, nn.NewSiLU(be), nn.NewConv2D(be, fmt.Sprintf("enc.down%d", l), ch[l-1], ch[l], 3, 2, rng))
@@ -91,7 +59,7 @@ func NewEncoder(be tensor.Backend, c AEConfig, rng *rand.Rand) *Encoder {
 func NewDecoder(be tensor.Backend, c AEConfig, rng *rand.Rand) *Decoder {
 	ch := c.Channels
 	last := len(ch) - 1
-	s := sequence{nn.NewConv2D(be, "dec.in", c.Latent, ch[last], 3, 1, rng)}
+	s := nn.Sequence{nn.NewConv2D(be, "dec.in", c.Latent, ch[last], 3, 1, rng)}
 	for l := last; l >= 0; l-- {
 		if l < last {
 			s = append(s, &upsample{nn.NewArena(be)}, nn.NewConv2D(be, fmt.Sprintf("dec.up%d", l), ch[l+1], ch[l], 3, 1, rng))

@@ -14,13 +14,6 @@ import (
 	"github.com/ncstudio/ncstudio/engine/tensor"
 )
 
-// block is what both compared blocks offer.
-type block interface {
-	nn.Layer
-	Forward(x *tensor.Tensor) *tensor.Tensor
-	Backward(dy *tensor.Tensor) *tensor.Tensor
-}
-
 // trainConfig is shared by both sides of the comparison. Adam's eps is large
 // on purpose: with a tiny eps, elements whose gradient is pure rounding noise
 // (the key bias: softmax ignores it) get full-size updates of random sign,
@@ -68,7 +61,7 @@ func randn(be tensor.Backend, rng *rand.Rand, shape ...int) *tensor.Tensor {
 	return be.FromHost(v, shape...)
 }
 
-func compareBlock(t *testing.T, be tensor.Backend, blk block, cfg map[string]any, xShape []int, rng *rand.Rand) {
+func compareBlock(t *testing.T, be tensor.Backend, blk nn.Block, cfg map[string]any, xShape []int, rng *rand.Rand) {
 	backendtest.RequireTorch(t)
 	for k, v := range trainConfig {
 		cfg[k] = v

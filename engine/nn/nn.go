@@ -56,3 +56,35 @@ func InitConst(be tensor.Backend, p *Param, c float32) { be.Fill(p.Value, c) }
 
 // fanInBound is 1/sqrt(fanIn).
 func fanInBound(fanIn int) float64 { return 1 / math.Sqrt(float64(fanIn)) }
+
+// Block is a layer with one input and one output.
+type Block interface {
+	Layer
+	Forward(x *tensor.Tensor) *tensor.Tensor
+	Backward(dy *tensor.Tensor) *tensor.Tensor
+}
+
+// Sequence runs blocks in order, and their backward passes in reverse.
+type Sequence []Block
+
+func (s Sequence) Params() []*Param {
+	var ps []*Param
+	for _, l := range s {
+		ps = append(ps, l.Params()...)
+	}
+	return ps
+}
+
+func (s Sequence) Forward(x *tensor.Tensor) *tensor.Tensor {
+	for _, l := range s {
+		x = l.Forward(x)
+	}
+	return x
+}
+
+func (s Sequence) Backward(dy *tensor.Tensor) *tensor.Tensor {
+	for i := len(s) - 1; i >= 0; i-- {
+		dy = s[i].Backward(dy)
+	}
+	return dy
+}

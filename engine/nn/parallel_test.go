@@ -19,7 +19,7 @@ func TestParallelMatchesSerial(t *testing.T) {
 	if runtime.NumCPU() < 2 {
 		t.Skip("one CPU: nothing runs in parallel")
 	}
-	run := func(procs int, build func(be tensor.Backend, rng *rand.Rand) (block, []int)) [][]float32 {
+	run := func(procs int, build func(be tensor.Backend, rng *rand.Rand) (nn.Block, []int)) [][]float32 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		be := cpu.New()
 		rng := rand.New(rand.NewPCG(9, 10))
@@ -31,11 +31,11 @@ func TestParallelMatchesSerial(t *testing.T) {
 		}
 		return out
 	}
-	builders := map[string]func(be tensor.Backend, rng *rand.Rand) (block, []int){
-		"transformer": func(be tensor.Backend, rng *rand.Rand) (block, []int) {
+	builders := map[string]func(be tensor.Backend, rng *rand.Rand) (nn.Block, []int){
+		"transformer": func(be tensor.Backend, rng *rand.Rand) (nn.Block, []int) {
 			return nn.NewTransformerBlock(be, "blk", 128, 4, 4, rng), []int{4, 128, 128}
 		},
-		"resblock": func(be tensor.Backend, rng *rand.Rand) (block, []int) {
+		"resblock": func(be tensor.Backend, rng *rand.Rand) (nn.Block, []int) {
 			return nn.NewResBlock(be, "blk", 32, 8, rng), []int{4, 32, 32, 32}
 		},
 	}
