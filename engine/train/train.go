@@ -305,8 +305,8 @@ func (t *trainer) aeStep() float32 {
 	return m.AELoss(t.upload("ae.x", t.host.x, b, 3, h, w), t.upload("ae.w", t.host.w, b, 1, h, w))
 }
 
-// encodeAll computes every frame's latent (scaled) into the traces. With
-// rescale, the latent scale is first set so that latents have unit variance.
+// encodeAll computes every frame's latent into the traces. With rescale,
+// the latent scale is set so that scaled latents have unit variance.
 func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 	m, be := t.m, t.be
 	cfg := &m.Cfg
@@ -325,7 +325,7 @@ func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 			continue
 		}
 		for _, tr := range d.Traces {
-			tr.Latents = make([]float32, tr.R.Len()*n)
+			tr.Latents = make([]uint16, tr.R.Len()*n)
 			x := make([]float32, chunk*3*cfg.Width*cfg.Height)
 			for from := 0; from < tr.R.Len(); from += chunk {
 				if err := ctx.Err(); err != nil {
@@ -341,7 +341,9 @@ func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 				}
 				in := t.upload("enc.x", x[:(to-from)*3*cfg.Width*cfg.Height], to-from, 3, cfg.Height, cfg.Width)
 				z := be.ToHost(m.Enc.Forward(in))
-				copy(tr.Latents[from*n:], z)
+				for j, v := range z {
+					tr.Latents[from*n+j] = ckpt.Float32ToF16(v)
+				}
 				for _, v := range z {
 					sum += float64(v)
 					sumSq += float64(v) * float64(v)
@@ -357,24 +359,21 @@ func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 			}
 		}
 	}
-	scale := cfg.AE.Scale
 	if rescale {
 		mean := sum / float64(count)
 		std := math.Sqrt(max(sumSq/float64(count)-mean*mean, 1e-12))
-		scale = float32(1 / std)
-		cfg.AE.Scale = scale
-	}
-	for _, d := range []*dataset.Dataset{t.data, t.replay} {
-		if d == nil {
-			continue
-		}
-		for _, tr := range d.Traces {
-			for i := range tr.Latents {
-				tr.Latents[i] *= scale
-			}
-		}
+		cfg.AE.Scale = float32(1 / std)
 	}
 	return nil
+}
+
+// latent copies frame i's scaled latent into dst.
+func (t *trainer) latent(dst []float32, tr *dataset.Trace, i int) {
+	n := len(dst)
+	scale := t.m.Cfg.AE.Scale
+	for j, h := range tr.Latents[i*n : (i+1)*n] {
+		dst[j] = scale * ckpt.F16ToFloat32(h)
+	}
 }
 
 // dynStep trains the dynamics on one batch of windows: K context latents
@@ -399,9 +398,9 @@ func (t *trainer) dynStep() float32 {
 		tr, i := d.Pick(t.rng, 0, 1)
 		for c := range k {
 			src := max(i-c, 0)
-			copy(t.host.ctx[(j*k+c)*n:(j*k+c+1)*n], tr.Latents[src*n:(src+1)*n])
+			t.latent(t.host.ctx[(j*k+c)*n:(j*k+c+1)*n], tr, src)
 		}
-		copy(t.host.target[j*n:(j+1)*n], tr.Latents[(i+1)*n:(i+2)*n])
+		t.latent(t.host.target[j*n:(j+1)*n], tr, i+1)
 		a := tr.R.Action(i)
 		prev := a
 		if i > 0 {
