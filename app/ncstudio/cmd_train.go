@@ -48,6 +48,7 @@ func runTrain(c *context) error {
 	replayShare := c.Flags.Float64("replay-share", 0.3, "fraction of each batch drawn from --replay")
 	out := c.Flags.String("out", "", "checkpoint to write (.safetensors)")
 	initFrom := c.Flags.String("init", "", "checkpoint to fine-tune instead of starting afresh")
+	initAE := c.Flags.String("init-autoencoder", "", "start a new model with the autoencoder of this checkpoint (e.g. to compare injection modes on one autoencoder)")
 	preset := c.Flags.String("preset", "default", "architecture for a new model: "+presetNames())
 	injection := c.Flags.String("injection", "", "override the preset's action injection: "+strings.Join(model.InjectionModes, ", "))
 	aeSteps := c.Flags.Int("ae-steps", 4000, "autoencoder training steps (0 skips the stage)")
@@ -81,7 +82,10 @@ func runTrain(c *context) error {
 	if err := cfg.Check(); err != nil && *initFrom == "" {
 		return usageError{err}
 	}
-	o := train.Options{Data: data, Replay: replay, ReplayShare: *replayShare, Init: *initFrom, Config: cfg, Out: *out,
+	if *initFrom != "" && *initAE != "" {
+		return usagef("train: --init and --init-autoencoder exclude each other")
+	}
+	o := train.Options{Data: data, Replay: replay, ReplayShare: *replayShare, Init: *initFrom, InitAutoencoder: *initAE, Config: cfg, Out: *out,
 		AESteps: *aeSteps, DynSteps: *dynSteps, Batch: *batch, LR: *lr, CursorWeight: float32(*cursorWeight),
 		ContextNoiseMax: float32(*ctxNoise), Seed: *seed, CheckpointEvery: *every,
 		Meta: map[string]string{

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
@@ -37,6 +39,10 @@ type Options struct {
 	// ReplayShare is the fraction of each batch drawn from Replay.
 	ReplayShare float64
 	Init        string // checkpoint to start from; empty: Config from scratch
+	// InitAutoencoder, with Init empty, takes the autoencoder of another
+	// checkpoint (of the same frame size and autoencoder configuration)
+	// into a fresh model of Config: one autoencoder, several dynamics.
+	InitAutoencoder string
 	Config      model.Config
 	Out         string // checkpoint path
 	AESteps     int
@@ -120,6 +126,10 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 		}
 	} else if m, err = model.New(be, o.Config, o.Seed); err != nil {
 		return nil, err
+	} else if o.InitAutoencoder != "" {
+		if prior, err = loadAutoencoder(m, o.InitAutoencoder); err != nil {
+			return nil, err
+		}
 	}
 	// Steps trained per stage before this run, carried from checkpoint to
 	// checkpoint.
@@ -208,6 +218,34 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 		}
 	}
 	return m, nil
+}
+
+// loadAutoencoder copies the encoder and decoder of the checkpoint at path
+// into m and returns metadata carrying its autoencoder step count.
+func loadAutoencoder(m *model.Model, path string) (map[string]string, error) {
+	f, err := ckpt.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	src, err := model.UnmarshalConfig(f.Metadata[model.MetaConfig])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	a, b := src.AE, m.Cfg.AE
+	if src.Width != m.Cfg.Width || src.Height != m.Cfg.Height || !slices.Equal(a.Channels, b.Channels) || !slices.Equal(a.Blocks, b.Blocks) || a.Latent != b.Latent {
+		return nil, fmt.Errorf("%s: its autoencoder (%dx%d, channels %v, blocks %v, %d latent channels) is not the model's (%dx%d, %v, %v, %d)",
+			path, src.Width, src.Height, a.Channels, a.Blocks, a.Latent, m.Cfg.Width, m.Cfg.Height, b.Channels, b.Blocks, b.Latent)
+	}
+	ae := &ckpt.File{}
+	for _, t := range f.Tensors {
+		if strings.HasPrefix(t.Name, "enc.") || strings.HasPrefix(t.Name, "dec.") {
+			ae.Tensors = append(ae.Tensors, t)
+		}
+	}
+	if err := nn.LoadParams(ae, path, m.Backend(), append(m.Enc.Params(), m.Dec.Params()...)); err != nil {
+		return nil, err
+	}
+	return map[string]string{MetaAESteps: f.Metadata[MetaAESteps]}, nil
 }
 
 type trainer struct {

@@ -158,3 +158,39 @@ func TestResumeIsExact(t *testing.T) {
 		t.Error("resuming without a resume file succeeded")
 	}
 }
+
+func TestInitAutoencoder(t *testing.T) {
+	cfg, _ := model.Preset("tiny")
+	data := writeTraces(t, 1, 60, cfg.Width, cfg.Height)
+	dir := t.TempDir()
+	aePath := filepath.Join(dir, "ae.safetensors")
+	o := Options{Data: []string{data}, Config: cfg, Out: aePath, AESteps: 10, Batch: 2, LR: 1e-3, Seed: 1}
+	ae, err := Run(context.Background(), cpu.New(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Dyn.Injection = model.External
+	o = Options{Data: []string{data}, Config: cfg, Out: filepath.Join(dir, "ext.safetensors"), InitAutoencoder: aePath, DynSteps: 5, Batch: 2, LR: 1e-3, Seed: 2}
+	m, err := Run(context.Background(), cpu.New(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Cfg.Dyn.Injection != model.External {
+		t.Error("the new model's injection was not kept")
+	}
+	for i, p := range m.Enc.Params() {
+		if !slices.Equal(p.Value.Host(), ae.Enc.Params()[i].Value.Host()) {
+			t.Fatalf("encoder parameter %s was not taken over", p.Name)
+		}
+	}
+	_, meta, _ := model.Load(cpu.New(), o.Out)
+	if meta[MetaAESteps] != "10" || meta[MetaDynSteps] != "5" {
+		t.Errorf("steps in metadata: %v", meta)
+	}
+	other := cfg
+	other.AE.Latent = 4
+	o.Config, o.Out = other, filepath.Join(dir, "bad.safetensors")
+	if _, err := Run(context.Background(), cpu.New(), o); err == nil {
+		t.Error("an autoencoder of another configuration was accepted")
+	}
+}
