@@ -43,12 +43,12 @@ type Options struct {
 	// checkpoint (of the same frame size and autoencoder configuration)
 	// into a fresh model of Config: one autoencoder, several dynamics.
 	InitAutoencoder string
-	Config      model.Config
-	Out         string // checkpoint path
-	AESteps     int
-	DynSteps    int
-	Batch       int
-	LR          float64
+	Config          model.Config
+	Out             string // checkpoint path
+	AESteps         int
+	DynSteps        int
+	Batch           int
+	LR              float64
 	// CursorWeight up-weights the loss on the cursor's pixels (its cells in
 	// latent space): the paper's explicit cursor supervision. 0 turns it off.
 	CursorWeight    float32
