@@ -6,19 +6,22 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/eval"
 	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/probe"
+	"github.com/ncstudio/ncstudio/engine/sandbox"
 )
 
 func init() {
 	register(&command{
 		name:    "eval",
-		usage:   "--ckpt CKPT --data DIR... [--windows N] [--rollouts N] [--rollout-steps N] [--json]",
-		summary: "score a checkpoint on held-out traces: PSNR, SSIM, changed-pixel PSNR, cursor accuracy, rollout drift",
+		usage:   "--ckpt CKPT... --data DIR... [--windows N] [--rollouts N] [--rollout-steps N] [--probe] [--markdown | --json]",
+		summary: "score checkpoints on held-out traces: PSNR, SSIM, changed-pixel PSNR, cursor accuracy, rollout drift, probes",
 		run:     runEval,
 	})
 }
@@ -26,53 +29,98 @@ func init() {
 // evalResult is the --json form of `eval`.
 type evalResult struct {
 	Checkpoint string      `json:"checkpoint"`
+	Injection  string      `json:"injection"`
 	Traces     int         `json:"traces"`
 	Frames     int         `json:"frames"`
 	Report     eval.Report `json:"report"`
+	// ProbeSuccess is the share of the standard probes passed (with --probe).
+	ProbeSuccess *float64 `json:"probe_success,omitempty"`
 }
 
 func runEval(c *context) error {
-	var data listFlag
-	ckptPath := c.Flags.String("ckpt", "", "checkpoint to evaluate")
+	var data, ckpts listFlag
+	c.Flags.Var(&ckpts, "ckpt", "checkpoint to evaluate (repeatable: compared on the same frames)")
 	c.Flags.Var(&data, "data", "held-out traces or directories of traces (repeatable)")
 	windows := c.Flags.Int("windows", 200, "one-step predictions at random places")
 	rollouts := c.Flags.Int("rollouts", 8, "free-running rollouts driven by the true actions")
 	steps := c.Flags.Int("rollout-steps", 64, "steps per rollout")
 	seed := c.Flags.Uint64("seed", 1, "seed of the sampled places and the sampler noise")
+	withProbes := c.Flags.Bool("probe", false, "also run the standard probes of the built-in desktop (ncstudio probe)")
+	markdown := c.Flags.Bool("markdown", false, "print one Markdown table row per checkpoint")
 	if _, err := c.Parse(); err != nil {
 		return err
 	}
 	switch {
-	case *ckptPath == "" || len(data) == 0:
+	case len(ckpts) == 0 || len(data) == 0:
 		return usagef("eval: --ckpt and --data are required")
 	case *windows < 1 || *rollouts < 0 || *steps < 1:
 		return usagef("eval: --windows and --rollout-steps must be at least 1")
 	}
-	m, _, err := model.Load(cpu.New(), *ckptPath)
-	if err != nil {
-		return err
-	}
-	ds, err := dataset.Open(data, m.Cfg.Width, m.Cfg.Height)
-	if err != nil {
-		return err
-	}
-	defer ds.Close()
 	ctx, stop := signal.NotifyContext(stdcontext.Background(), os.Interrupt)
 	defer stop()
-	bar := newProgress(c.Stderr, "eval", "frames", *windows+*rollouts**steps)
-	rep, err := eval.Evaluate(ctx, m, ds, eval.Options{Windows: *windows, Rollouts: *rollouts, RolloutSteps: *steps, Seed: *seed,
-		Progress: func(done, _ int) { bar.set(done) }})
-	bar.finish()
-	if err != nil {
-		return err
+	var results []evalResult
+	for _, path := range ckpts {
+		m, _, err := model.Load(cpu.New(), path)
+		if err != nil {
+			return err
+		}
+		ds, err := dataset.Open(data, m.Cfg.Width, m.Cfg.Height)
+		if err != nil {
+			return err
+		}
+		bar := newProgress(c.Stderr, "eval "+filepath.Base(path), "frames", *windows+*rollouts**steps)
+		rep, err := eval.Evaluate(ctx, m, ds, eval.Options{Windows: *windows, Rollouts: *rollouts, RolloutSteps: *steps, Seed: *seed,
+			Progress: func(done, _ int) { bar.set(done) }})
+		bar.finish()
+		res := evalResult{Checkpoint: path, Injection: m.Cfg.Dyn.Injection, Traces: len(ds.Traces), Frames: ds.Frames(), Report: rep}
+		ds.Close()
+		if err != nil {
+			return err
+		}
+		if *withProbes {
+			spec := sandbox.DefaultSpec()
+			rs, err := probe.Run(m, spec, probe.Standard(spec), *seed)
+			if err != nil {
+				return err
+			}
+			rate := probe.SuccessRate(rs)
+			res.ProbeSuccess = &rate
+		}
+		results = append(results, res)
 	}
-	res := evalResult{Checkpoint: *ckptPath, Traces: len(ds.Traces), Frames: ds.Frames(), Report: rep}
-	return c.Emit(res, func(w io.Writer) { printEval(w, &res) })
+	if *markdown && !c.JSON {
+		printEvalMarkdown(c.Stdout, results)
+		return nil
+	}
+	if len(results) == 1 {
+		return c.Emit(results[0], func(w io.Writer) { printEval(w, &results[0]) })
+	}
+	return c.Emit(results, func(w io.Writer) {
+		for i := range results {
+			printEval(w, &results[i])
+			fmt.Fprintln(w)
+		}
+	})
+}
+
+// printEvalMarkdown writes a comparison table, one row per checkpoint.
+func printEvalMarkdown(w io.Writer, results []evalResult) {
+	fmt.Fprintln(w, "| checkpoint | injection | 1-step PSNR | SSIM | changed PSNR | cursor acc. | cursor Δr (px) | rollout PSNR (32) | probes |")
+	fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, r := range results {
+		o := r.Report.OneStep
+		probes := "–"
+		if r.ProbeSuccess != nil {
+			probes = fmt.Sprintf("%.2f", *r.ProbeSuccess)
+		}
+		fmt.Fprintf(w, "| %s | %s | %.2f | %.4f | %.2f | %.3f | %.1f | %.2f | %s |\n", filepath.Base(r.Checkpoint), r.Injection,
+			o.PSNR, o.SSIM, o.ChangedPSNR, o.Cursor.Accuracy, o.Cursor.DR, r.Report.RolloutPSNR, probes)
+	}
 }
 
 func printEval(w io.Writer, res *evalResult) {
 	r := &res.Report
-	fmt.Fprintf(w, "%s on %d traces (%d frames)\n\n", res.Checkpoint, res.Traces, res.Frames)
+	fmt.Fprintf(w, "%s (%s injection) on %d traces (%d frames)\n\n", res.Checkpoint, res.Injection, res.Traces, res.Frames)
 	fmt.Fprintf(w, "%-16s %7s %7s %13s %9s %16s\n", "", "PSNR", "SSIM", "changed PSNR", "cursor", "cursor Δx/Δy/Δr")
 	for _, row := range []struct {
 		name string
@@ -85,6 +133,9 @@ func printEval(w io.Writer, res *evalResult) {
 		fmt.Fprintf(w, "\nrollout: mean PSNR over the first %d steps %.2f dB; drift (PSNR by step):\n", min(32, len(r.Drift)), r.RolloutPSNR)
 		fmt.Fprintln(w, sparkline(r.Drift))
 		fmt.Fprintf(w, "step 1: %.1f dB   step %d: %.1f dB\n", r.Drift[0], len(r.Drift), r.Drift[len(r.Drift)-1])
+	}
+	if res.ProbeSuccess != nil {
+		fmt.Fprintf(w, "probes: %.2f passed (ncstudio probe for the details)\n", *res.ProbeSuccess)
 	}
 }
 

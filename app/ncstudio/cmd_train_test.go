@@ -69,6 +69,13 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 		t.Errorf("eval: %v %+v", err, res)
 	}
 	stdout.Reset()
+	if err := dispatch([]string{"eval", "--ckpt", ckptPath, "--ckpt", ckptPath, "--data", held, "--windows", "2", "--rollouts", "0", "--probe", "--markdown"}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if rows := strings.Count(stdout.String(), "| tiny.safetensors | contextual |"); rows != 2 {
+		t.Errorf("markdown comparison:\n%s", stdout.String())
+	}
+	stdout.Reset()
 	if err := dispatch([]string{"bench", "play", "--ckpt", ckptPath, "--min-time", "50ms", "--json"}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
