@@ -138,6 +138,11 @@ var Presets = map[string]Config{
 		AE:      AEConfig{Channels: []int{4, 8, 8}, Blocks: []int{0, 0, 1}, Latent: 3, Scale: 1},
 		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 16, Layers: 2, Heads: 2, MLPRatio: 2, Injection: Internal, ActionTokens: 2, ResidualEvery: 1, CursorMap: true, CursorSigma: 0.7},
 		Sampler: SamplerConfig{Steps: 2, ContextNoise: 0.02}},
+	// small is for comparisons on a budget (one model per injection mode).
+	"small": {Width: 128, Height: 96, FPS: 15,
+		AE:      AEConfig{Channels: []int{16, 32, 48}, Blocks: []int{0, 0, 1}, Latent: 8, Scale: 1},
+		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 128, Layers: 4, Heads: 4, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 1, CursorMap: true, CursorSigma: 0.6},
+		Sampler: SamplerConfig{Steps: 1, ContextNoise: 0.02}},
 	// default is the embedded checkpoint's architecture.
 	"default": {Width: 256, Height: 192, FPS: 15,
 		AE:      AEConfig{Channels: []int{16, 32, 48}, Blocks: []int{0, 0, 1}, Latent: 8, Scale: 1},
