@@ -17,19 +17,27 @@ mkdir -p "$run"
 [ -d "$run/data" ] || "$bin" synth --out "$run/data" --size 128x96 --agent mixed --frames 4500 --traces 6 --seed 100
 [ -d "$run/heldout" ] || "$bin" synth --out "$run/heldout" --size 128x96 --agent goal --frames 1500 --traces 2 --seed 9000
 
-# One autoencoder, shared.
-train() { # OUT ARGS...: train, or resume an interrupted run, or skip a finished one
-	local out=$1; shift
-	if [ -f "$out.resume" ] && ! grep -q '"stage":"dynamics","step":'"$DYN_STEPS" "$out.resume" 2>/dev/null; then
+# steps_of CKPT STAGE: the steps of a stage (autoencoder, dynamics) it holds.
+steps_of() {
+	"$bin" ckpt info "$1" --json 2>/dev/null | grep -o "\"ncstudio.$2_steps\": \"[0-9]*\"" | grep -o '[0-9]*$' || echo 0
+}
+# train OUT STAGE STEPS ARGS...: skip when done, resume when interrupted.
+train() {
+	local out=$1 stage=$2 want=$3
+	shift 3
+	if [ -f "$out" ] && [ "$(steps_of "$out" "$stage")" -ge "$want" ]; then
+		return
+	elif [ -f "$out.resume" ]; then
 		"$bin" train --resume --out "$out"
-	elif [ ! -f "$out" ]; then
+	else
 		"$bin" train --out "$out" "$@"
 	fi
 }
-train "$run/ae.safetensors" --data "$run/data" --preset small --ae-steps "$AE_STEPS" --dyn-steps 0
+# One autoencoder, shared.
+train "$run/ae.safetensors" autoencoder "$AE_STEPS" --data "$run/data" --preset small --ae-steps "$AE_STEPS" --dyn-steps 0
 ckpts=()
 for mode in external contextual residual internal; do
-	train "$run/$mode.safetensors" --data "$run/data" --preset small --injection "$mode" \
+	train "$run/$mode.safetensors" dynamics "$DYN_STEPS" --data "$run/data" --preset small --injection "$mode" \
 		--init-autoencoder "$run/ae.safetensors" --ae-steps 0 --dyn-steps "$DYN_STEPS" --seed 1
 	ckpts+=(--ckpt "$run/$mode.safetensors")
 done
