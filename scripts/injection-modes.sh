@@ -19,7 +19,7 @@ mkdir -p "$run"
 
 # steps_of CKPT STAGE: the steps of a stage (autoencoder, dynamics) it holds.
 steps_of() {
-	"$bin" ckpt info "$1" --json 2>/dev/null | grep -o "\"ncstudio.$2_steps\": \"[0-9]*\"" | grep -o '[0-9]*$' || echo 0
+	"$bin" ckpt info "$1" --json 2>/dev/null | grep -o "\"ncstudio.$2_steps\": \"[0-9]*\"" | tr -dc 0-9 | grep . || echo 0
 }
 # train OUT STAGE STEPS ARGS...: skip when done, resume when interrupted.
 train() {
