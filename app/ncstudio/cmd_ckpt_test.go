@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -112,5 +113,31 @@ func TestCkptThousands(t *testing.T) {
 		if got := ckptThousands(n); got != want {
 			t.Errorf("ckptThousands(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+func TestCkptConvert(t *testing.T) {
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.safetensors"), filepath.Join(dir, "out.safetensors")
+	f := &ckpt.File{Metadata: map[string]string{"k": "v"}, Tensors: []ckpt.Tensor{{Name: "w", DType: ckpt.F32, Shape: []int{3}, Data: []float32{1, 0.1, -2.5}}}}
+	if err := ckpt.Save(in, f); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := dispatch([]string{"ckpt", "convert", in, out, "--dtype", "f16"}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	g, err := ckpt.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Tensors[0].DType != ckpt.F16 || g.Metadata["k"] != "v" || g.Tensors[0].Data[2] != -2.5 || math.Abs(float64(g.Tensors[0].Data[1])-0.1) > 1e-4 {
+		t.Errorf("converted %+v", g)
+	}
+	if err := dispatch([]string{"ckpt", "convert", in, out}, &stdout, &stderr); err == nil {
+		t.Error("overwrote an existing file")
+	}
+	if err := dispatch([]string{"ckpt", "convert", in, out + "2", "--dtype", "f8"}, &stdout, &stderr); exitCode(err) != 2 {
+		t.Errorf("bad dtype: %v", err)
 	}
 }
