@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ncstudio/ncstudio/engine/bench"
-	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
 )
 
@@ -21,7 +20,7 @@ func init() {
 	})
 	register(&command{
 		name:    "bench play",
-		usage:   "--ckpt CKPT [--min-time 3s] [--json]",
+		usage:   "[--ckpt CKPT] [--min-time 3s] [--json]",
 		summary: "measure a checkpoint's Session.Step and CPU decode speed on this machine",
 		run:     runBenchPlay,
 	})
@@ -40,15 +39,12 @@ func init() {
 }
 
 func runBenchPlay(c *context) error {
-	ckptPath := c.Flags.String("ckpt", "", "checkpoint to measure")
+	ckptPath := c.Flags.String("ckpt", "default", ckptHelp)
 	minTime := c.Flags.Duration("min-time", 3*time.Second, "how long to step, and then to decode")
 	if _, err := c.Parse(); err != nil {
 		return err
 	}
-	if *ckptPath == "" {
-		return usagef("bench play: --ckpt is required")
-	}
-	m, _, err := model.Load(cpu.New(), *ckptPath)
+	m, _, err := loadModel(*ckptPath)
 	if err != nil {
 		return err
 	}

@@ -9,10 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/eval"
-	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/probe"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
 )
@@ -39,7 +37,7 @@ type evalResult struct {
 
 func runEval(c *context) error {
 	var data, ckpts listFlag
-	c.Flags.Var(&ckpts, "ckpt", "checkpoint to evaluate (repeatable: compared on the same frames)")
+	c.Flags.Var(&ckpts, "ckpt", ckptHelp+" (repeatable: compared on the same frames)")
 	c.Flags.Var(&data, "data", "held-out traces or directories of traces (repeatable)")
 	windows := c.Flags.Int("windows", 200, "one-step predictions at random places")
 	rollouts := c.Flags.Int("rollouts", 8, "free-running rollouts driven by the true actions")
@@ -60,7 +58,7 @@ func runEval(c *context) error {
 	defer stop()
 	var results []evalResult
 	for _, path := range ckpts {
-		m, _, err := model.Load(cpu.New(), path)
+		m, _, err := loadModel(path)
 		if err != nil {
 			return err
 		}

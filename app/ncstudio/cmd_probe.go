@@ -11,8 +11,6 @@ import (
 	"strings"
 
 	"github.com/ncstudio/ncstudio/engine/atomicfile"
-	"github.com/ncstudio/ncstudio/engine/cpu"
-	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/probe"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
 )
@@ -20,7 +18,7 @@ import (
 func init() {
 	register(&command{
 		name:    "probe",
-		usage:   "--ckpt CKPT [--spec FILE] [--out DIR] [--json]",
+		usage:   "[--ckpt CKPT] [--spec FILE] [--out DIR] [--json]",
 		summary: "check behaviours of a neural computer against the sandbox (open icons, drag, type, compute, menu, close)",
 		run:     runProbe,
 	})
@@ -35,15 +33,12 @@ type probeReport struct {
 }
 
 func runProbe(c *context) error {
-	ckptPath := c.Flags.String("ckpt", "", "checkpoint to probe")
+	ckptPath := c.Flags.String("ckpt", "default", ckptHelp)
 	specFile := c.Flags.String("spec", "", "desktop spec the probes come from (default: the built-in desktop)")
 	out := c.Flags.String("out", "", "write each probe's start | sandbox | model frames as PNG into this directory")
 	seed := c.Flags.Uint64("seed", 1, "sampler seed")
 	if _, err := c.Parse(); err != nil {
 		return err
-	}
-	if *ckptPath == "" {
-		return usagef("probe: --ckpt is required")
 	}
 	spec := sandbox.DefaultSpec()
 	var err error
@@ -52,7 +47,7 @@ func runProbe(c *context) error {
 			return err
 		}
 	}
-	m, _, err := model.Load(cpu.New(), *ckptPath)
+	m, _, err := loadModel(*ckptPath)
 	if err != nil {
 		return err
 	}

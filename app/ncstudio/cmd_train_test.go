@@ -95,6 +95,14 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	if pngs, _ := filepath.Glob(filepath.Join(probes, "*.png")); len(pngs) != 12 {
 		t.Errorf("%d probe images", len(pngs))
 	}
+	// Without --ckpt, the embedded default.
+	stdout.Reset()
+	if err := dispatch([]string{"bench", "play", "--min-time", "20ms", "--json"}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &play); err != nil || play.Size != "256x192" {
+		t.Errorf("bench play of the default: %v %+v", err, play)
+	}
 	if err := dispatch([]string{"train", "--data", data, "--out", ckptPath, "--preset", "huge"}, &stdout, &stderr); err == nil || exitCode(err) != 2 {
 		t.Errorf("unknown preset: %v", err)
 	}

@@ -156,12 +156,21 @@ func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "\ncommands:")
 	cmds := append([]*command(nil), registry...)
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
+	// Synopses longer than this go on their own line, the summary below.
+	const maxWidth = 44
 	width := 0
 	for _, c := range cmds {
-		width = max(width, len(c.name)+1+len(c.usage))
+		if n := len(c.name) + 1 + len(c.usage); n <= maxWidth {
+			width = max(width, n)
+		}
 	}
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name+" "+c.usage, c.summary)
+		synopsis := c.name + " " + c.usage
+		if len(synopsis) > maxWidth {
+			fmt.Fprintf(w, "  %s\n  %-*s  %s\n", synopsis, width, "", c.summary)
+			continue
+		}
+		fmt.Fprintf(w, "  %-*s  %s\n", width, synopsis, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun `ncstudio help COMMAND` for a command's flags.")
 }

@@ -1,0 +1,19 @@
+package main
+
+import (
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
+)
+
+// ckptHelp describes the --ckpt flag of commands that run a model.
+const ckptHelp = "checkpoint (.safetensors), or \"default\" for the one built into ncstudio"
+
+// loadModel loads a checkpoint file, or the embedded default for "default"
+// (and for an empty name), on the CPU backend.
+func loadModel(path string) (*model.Model, map[string]string, error) {
+	if path == "" || path == embedded.Name {
+		return embedded.Load(cpu.New())
+	}
+	return model.Load(cpu.New(), path)
+}

@@ -1,0 +1,36 @@
+// Package embedded holds NC Studio's default neural computer, built into
+// the binary (half-float weights) so that the studio and the commands work
+// with no checkpoint file. See docs/MODEL.md for how it was trained and
+// README.md for its scores.
+package embedded
+
+import (
+	"bytes"
+	_ "embed"
+
+	"github.com/ncstudio/ncstudio/engine/ckpt"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+//go:embed default.safetensors
+var data []byte
+
+// Name is how commands and the studio refer to the embedded checkpoint.
+const Name = "default"
+
+// Size is the embedded file's size in bytes.
+func Size() int { return len(data) }
+
+// Load builds the default model on be, with its checkpoint metadata.
+func Load(be tensor.Backend) (*model.Model, map[string]string, error) {
+	f, err := ckpt.Decode("embedded default checkpoint", bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := model.FromCheckpoint(be, "embedded default checkpoint", f)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, f.Metadata, nil
+}
