@@ -24,9 +24,9 @@ type DynamicsInputs struct {
 	Sigma   []float32      // [B]: noise level added to the context
 }
 
-// Dynamics predicts the flow-matching velocity of the next latent from the
-// noisy next latent, the context latents, the cursor map, the noise levels
-// and the action.
+// Dynamics predicts the next latent from the noisy next latent (at flow
+// time τ), the context latents, the cursor map, the noise levels and the
+// action; see flow.go for how that drives flow-matching sampling.
 type Dynamics struct {
 	cfg             *Config
 	be              tensor.Backend
@@ -107,8 +107,8 @@ func (m *Dynamics) Params() []*nn.Param {
 	return append(ps, nn.ParamsOf(m.LNOut, m.Out)...)
 }
 
-// Forward returns the predicted velocity [B, Cz, h, w]. The result is valid
-// until the next Forward.
+// Forward returns the predicted next latent [B, Cz, h, w]. The result is
+// valid until the next Forward.
 func (m *Dynamics) Forward(in DynamicsInputs) *tensor.Tensor {
 	cfg, be := m.cfg, m.be
 	m.in = in
@@ -165,11 +165,11 @@ func (m *Dynamics) Forward(in DynamicsInputs) *tensor.Tensor {
 		h = vis
 	}
 	out := m.Out.Forward(m.LNOut.Forward(h))
-	return unpatchify(&m.a, "velocity", out, cz, lh, lw, p)
+	return unpatchify(&m.a, "prediction", out, cz, lh, lw, p)
 }
 
 // Backward accumulates the parameter gradients for dv, the gradient of the
-// loss with respect to the velocity Forward returned.
+// loss with respect to the prediction Forward returned.
 func (m *Dynamics) Backward(dv *tensor.Tensor) {
 	cfg, be := m.cfg, m.be
 	b, w := dv.Dim(0), cfg.Dyn.Dim

@@ -9,9 +9,12 @@ import (
 
 // The dynamics is trained by rectified flow (flow matching on straight
 // paths): with noise ε and the true next latent z, the point at flow time τ
-// is x_τ = (1-τ)·ε + τ·z and the model learns the velocity z - ε. Sampling
-// integrates dx/dτ = v(x, τ) from τ = 0 (noise) to 1 with Euler steps; one
-// step gives the model's mean prediction, more steps sharper samples.
+// is x_τ = (1-τ)·ε + τ·z. The network predicts z itself from x_τ (data
+// prediction); the velocity of the path is then v = (ẑ - x_τ)/(1-τ).
+// Sampling integrates dx/dτ = v from τ = 0 (noise) to 1 with Euler steps,
+// the last of which lands exactly on ẑ. One step gives the model's mean
+// prediction with no noise left to cancel, which is what a deterministic
+// desktop needs; more steps give sharper samples of uncertain futures.
 
 // FlowBatch is a training batch for the dynamics, on the model's backend.
 // Latents are scaled (Config.AE.Scale).
@@ -34,7 +37,8 @@ type FlowOptions struct {
 }
 
 // FlowLoss runs the dynamics forward and backward on one batch and returns
-// the loss; parameter gradients accumulate.
+// the loss (the weighted MSE of the predicted next latent); parameter
+// gradients accumulate.
 func (m *Model) FlowLoss(batch FlowBatch, o FlowOptions, rng *rand.Rand) float32 {
 	be := m.be
 	b := batch.Target.Dim(0)
@@ -48,15 +52,12 @@ func (m *Model) FlowLoss(batch FlowBatch, o FlowOptions, rng *rand.Rand) float32
 		}
 	}
 	eps := m.noise("flow.eps", rng, batch.Target.Shape...)
-	// x = (1-τ)ε + τz, per item; target velocity u = z - ε.
+	// x = (1-τ)ε + τz, per item.
 	x := m.buf("flow.x", batch.Target.Shape...)
 	scaled := m.buf("flow.tmp", batch.Target.Shape...)
 	be.Mul(x, eps, m.perItem("flow.one_minus_tau", tau, true))
 	be.Mul(scaled, batch.Target, m.perItem("flow.tau", tau, false))
 	be.Add(x, x, scaled)
-	u := m.buf("flow.u", batch.Target.Shape...)
-	be.Copy(u, batch.Target)
-	be.Axpy(u, -1, eps)
 
 	ctx := m.buf("flow.ctx", batch.Context.Shape...)
 	be.Copy(ctx, batch.Context)
@@ -64,9 +65,9 @@ func (m *Model) FlowLoss(batch FlowBatch, o FlowOptions, rng *rand.Rand) float32
 	be.Mul(ctxNoise, ctxNoise, m.perItem("flow.sigma", sigma, false))
 	be.Add(ctx, ctx, ctxNoise)
 
-	v := m.Dyn.Forward(DynamicsInputs{Noisy: x, Context: ctx, Cursor: batch.Cursor, Actions: batch.Actions, Tau: tau, Sigma: sigma})
-	grad := m.buf("flow.grad", v.Shape...)
-	loss := be.MSELoss(grad, v, u, batch.Weight)
+	pred := m.Dyn.Forward(DynamicsInputs{Noisy: x, Context: ctx, Cursor: batch.Cursor, Actions: batch.Actions, Tau: tau, Sigma: sigma})
+	grad := m.buf("flow.grad", pred.Shape...)
+	loss := be.MSELoss(grad, pred, batch.Target, batch.Weight)
 	m.Dyn.Backward(grad)
 	return loss
 }
@@ -107,12 +108,17 @@ func (m *Model) Sample(context, cursor, actions *tensor.Tensor, steps int, conte
 		be.Add(ctx, ctx, context)
 	}
 	tau := make([]float32, b)
+	delta := m.buf("sample.delta", shape...)
 	for s := range steps {
+		t := float32(s) / float32(steps)
 		for i := range tau {
-			tau[i] = float32(s) / float32(steps)
+			tau[i] = t
 		}
-		v := m.Dyn.Forward(DynamicsInputs{Noisy: x, Context: ctx, Cursor: cursor, Actions: actions, Tau: tau, Sigma: sigma})
-		be.Axpy(x, 1/float32(steps), v)
+		pred := m.Dyn.Forward(DynamicsInputs{Noisy: x, Context: ctx, Cursor: cursor, Actions: actions, Tau: tau, Sigma: sigma})
+		// x += dτ·(ẑ - x)/(1-τ)
+		be.Copy(delta, pred)
+		be.Axpy(delta, -1, x)
+		be.Axpy(x, (1/float32(steps))/(1-t), delta)
 	}
 	return x
 }

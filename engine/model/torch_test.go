@@ -85,7 +85,7 @@ func compareWithTorch(t *testing.T, be tensor.Backend, cfg Config) {
 		"sigma":      tensor.FromSlice([]float32{0, 0.1}, b),
 		"d_latents":  randn(rng, 1, b, cz, lh, lw),
 		"d_recon":    randn(rng, 1, b, 3, cfg.Height, cfg.Width),
-		"d_velocity": randn(rng, 1, b, cz, lh, lw),
+		"d_prediction": randn(rng, 1, b, cz, lh, lw),
 	}
 	if cfg.Dyn.CursorMap {
 		in["cursor"] = randn(rng, 1, b, 1, lh, lw)
@@ -133,8 +133,8 @@ func compareWithTorch(t *testing.T, be tensor.Backend, cfg Config) {
 	m.Dec.Backward(up("d_recon"))
 	v := m.Dyn.Forward(DynamicsInputs{Noisy: up("noisy"), Context: up("context"), Cursor: up("cursor"), Actions: up("actions"),
 		Tau: in["tau"].Host(), Sigma: in["sigma"].Host()})
-	check("velocity", v)
-	m.Dyn.Backward(up("d_velocity"))
+	check("prediction", v)
+	m.Dyn.Backward(up("d_prediction"))
 	for _, p := range m.Params() {
 		check("grad/"+p.Name, p.Grad)
 	}

@@ -211,8 +211,9 @@ class NCModel(nn.Module):
                 x = self.res("dec.level%d.block%d" % (lv, b), x)
         return self.conv("dec.out", F.silu(x))
 
-    def velocity(self, noisy, context, cursor, actions, tau, sigma):
-        """The flow-matching velocity of the next latent: [B, Cz, h, w]."""
+    def predict(self, noisy, context, cursor, actions, tau, sigma):
+        """The dynamics' prediction of the next latent, [B, Cz, h, w]; the
+        flow velocity is (prediction - noisy) / (1 - tau)."""
         cfg, dyn = self.cfg, self.cfg["dynamics"]
         b, cz, lh, lw = noisy.shape
         p, d, mode = dyn["patch"], dyn["dim"], dyn["injection"]
@@ -252,7 +253,8 @@ def ae_loss(model, frames, weight):
 
 
 def flow_loss(model, target, context, cursor, actions, weight):
-    """The rectified-flow training loss of a batch, as the engine computes it."""
+    """The flow-matching training loss of a batch, as the engine computes it:
+    the weighted MSE of the predicted next latent at a logit-normal flow time."""
     b = target.shape[0]
     tau = torch.sigmoid(torch.randn(b, dtype=target.dtype))
     sigma = torch.where(torch.rand(b) < 0.5, 0.1 * torch.rand(b), torch.zeros(b)).to(target.dtype)
@@ -260,8 +262,8 @@ def flow_loss(model, target, context, cursor, actions, weight):
     t4 = tau[:, None, None, None]
     x = (1 - t4) * eps + t4 * target
     ctx = context + sigma[:, None, None, None] * torch.randn_like(context)
-    v = model.velocity(x, ctx, cursor, actions, tau, sigma)
-    return (weight * (v - (target - eps)) ** 2).mean()
+    pred = model.predict(x, ctx, cursor, actions, tau, sigma)
+    return (weight * (pred - target) ** 2).mean()
 
 
 def bench(path, batch, steps, threads):
@@ -312,10 +314,10 @@ def main():
     cursor = g.get("cursor")
     latents = model.encode(g["frames"])
     recon = model.decode(g["latents"])
-    v = model.velocity(g["noisy"], g["context"], cursor, g["actions"], g["tau"], g["sigma"])
-    loss = (latents * g["d_latents"]).sum() + (recon * g["d_recon"]).sum() + (v * g["d_velocity"]).sum()
+    v = model.predict(g["noisy"], g["context"], cursor, g["actions"], g["tau"], g["sigma"])
+    loss = (latents * g["d_latents"]).sum() + (recon * g["d_recon"]).sum() + (v * g["d_prediction"]).sum()
     loss.backward()
-    out = {"latents": latents.detach().numpy(), "recon": recon.detach().numpy(), "velocity": v.detach().numpy()}
+    out = {"latents": latents.detach().numpy(), "recon": recon.detach().numpy(), "prediction": v.detach().numpy()}
     for name, p in model.named_engine_parameters():
         out["grad/" + name] = p.grad.numpy()
     safetensors_io.save(sys.argv[4], out)
