@@ -76,15 +76,15 @@ func compareWithTorch(t *testing.T, be tensor.Backend, cfg Config) {
 	lw, lh := cfg.LatentSize()
 	cz := cfg.AE.Latent
 	in := map[string]*tensor.Tensor{
-		"frames":     randn(rng, 0.5, b, 3, cfg.Height, cfg.Width),
-		"latents":    randn(rng, 1, b, cz, lh, lw),
-		"noisy":      randn(rng, 1, b, cz, lh, lw),
-		"context":    randn(rng, 1, b, cz*cfg.Dyn.Context, lh, lw),
-		"actions":    randn(rng, 1, b, ActionFeatures),
-		"tau":        tensor.FromSlice([]float32{0.25, 0.9}, b),
-		"sigma":      tensor.FromSlice([]float32{0, 0.1}, b),
-		"d_latents":  randn(rng, 1, b, cz, lh, lw),
-		"d_recon":    randn(rng, 1, b, 3, cfg.Height, cfg.Width),
+		"frames":       randn(rng, 0.5, b, 3, cfg.Height, cfg.Width),
+		"latents":      randn(rng, 1, b, cz, lh, lw),
+		"noisy":        randn(rng, 1, b, cz, lh, lw),
+		"context":      randn(rng, 1, b, cz*cfg.Dyn.Context, lh, lw),
+		"actions":      randn(rng, 1, b, ActionFeatures),
+		"tau":          tensor.FromSlice([]float32{0.25, 0.9}, b),
+		"sigma":        tensor.FromSlice([]float32{0, 0.1}, b),
+		"d_latents":    randn(rng, 1, b, cz, lh, lw),
+		"d_recon":      randn(rng, 1, b, 3, cfg.Height, cfg.Width),
 		"d_prediction": randn(rng, 1, b, cz, lh, lw),
 	}
 	if cfg.Dyn.CursorMap {
