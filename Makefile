@@ -45,9 +45,11 @@ test: deps vet ## vet, then go test ./... (under Xvfb when there is no DISPLAY)
 		LANG=C.UTF-8 $(XVFB) go test $(TESTFLAGS) ./...; \
 	fi
 
-bench: build ## benchmarks (bin/ncstudio bench cpu, bench sandbox)
+bench: build ## benchmarks (bin/ncstudio bench cpu, sandbox, play, train)
 	./$(BIN) bench cpu
 	./$(BIN) bench sandbox
+	./$(BIN) bench play
+	./$(BIN) bench train
 
 fuzz: deps ## fuzz the parsers of outside files (checkpoints, traces, desktop specs, loss logs), FUZZTIME each (default 10m)
 	go test -run '^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) -timeout 0 ./engine/ckpt/
