@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -132,6 +133,10 @@ func runTrain(c *context) error {
 		}
 		bar.set(p.Step)
 	}
+	// The live heap is mostly the latent cache (pointer-free, cheap to scan);
+	// with Go's default GOGC=100 the heap would grow to twice it between
+	// collections. Collecting at +20% keeps the default preset under 4 GiB.
+	debug.SetGCPercent(20)
 	ctx, stop := signal.NotifyContext(stdcontext.Background(), os.Interrupt)
 	defer stop()
 	start := time.Now()
