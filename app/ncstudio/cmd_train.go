@@ -16,6 +16,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/atomicfile"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/train"
 )
 
@@ -48,7 +49,7 @@ func runTrain(c *context) error {
 	c.Flags.Var(&replay, "replay", "older traces mixed into every batch against forgetting (repeatable)")
 	replayShare := c.Flags.Float64("replay-share", 0.3, "fraction of each batch drawn from --replay")
 	out := c.Flags.String("out", "", "checkpoint to write (.safetensors)")
-	initFrom := c.Flags.String("init", "", "checkpoint to fine-tune instead of starting afresh")
+	initFrom := c.Flags.String("init", "", "checkpoint to fine-tune instead of starting afresh (\"default\": the built-in one)")
 	initAE := c.Flags.String("init-autoencoder", "", "start a new model with the autoencoder of this checkpoint (e.g. to compare injection modes on one autoencoder)")
 	preset := c.Flags.String("preset", "default", "architecture for a new model: "+presetNames())
 	injection := c.Flags.String("injection", "", "override the preset's action injection: "+strings.Join(model.InjectionModes, ", "))
@@ -85,6 +86,14 @@ func runTrain(c *context) error {
 	}
 	if *initFrom != "" && *initAE != "" {
 		return usagef("train: --init and --init-autoencoder exclude each other")
+	}
+	if *initFrom == embedded.Name {
+		path, err := extractDefault()
+		if err != nil {
+			return err
+		}
+		defer os.Remove(path)
+		*initFrom = path
 	}
 	o := train.Options{Data: data, Replay: replay, ReplayShare: *replayShare, Init: *initFrom, InitAutoencoder: *initAE, Config: cfg, Out: *out,
 		AESteps: *aeSteps, DynSteps: *dynSteps, Batch: *batch, LR: *lr, CursorWeight: float32(*cursorWeight),
@@ -156,6 +165,23 @@ func runTrain(c *context) error {
 			fmt.Fprintf(w, "wrote %s: %d parameters, %dx%d, %s injection, in %v (losses in %s.losses.csv and .png)\n",
 				*out, m.ParamCount(), m.Cfg.Width, m.Cfg.Height, m.Cfg.Dyn.Injection, time.Since(start).Round(time.Second), *out)
 		})
+}
+
+// extractDefault writes the embedded default checkpoint to a temporary file.
+func extractDefault() (string, error) {
+	f, err := os.CreateTemp("", "ncstudio-default-*.safetensors")
+	if err != nil {
+		return "", err
+	}
+	_, err = f.Write(embedded.Bytes())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
 }
 
 // writeLossPlot draws CKPT.losses.csv into CKPT.losses.png.

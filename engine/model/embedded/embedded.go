@@ -22,6 +22,9 @@ const Name = "default"
 // Size is the embedded file's size in bytes.
 func Size() int { return len(data) }
 
+// Bytes is the embedded safetensors file (read-only).
+func Bytes() []byte { return data }
+
 // Load builds the default model on be, with its checkpoint metadata.
 func Load(be tensor.Backend) (*model.Model, map[string]string, error) {
 	f, err := ckpt.Decode("embedded default checkpoint", bytes.NewReader(data), int64(len(data)))
