@@ -103,6 +103,15 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &play); err != nil || play.Size != "256x192" {
 		t.Errorf("bench play of the default: %v %+v", err, play)
 	}
+	// Fine-tuning the default (256x192) starts from the embedded checkpoint.
+	big := filepath.Join(dir, "big")
+	if err := dispatch([]string{"synth", "--out", big, "--frames", "12", "--seed", "5"}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	tuned := filepath.Join(dir, "tuned.safetensors")
+	if err := dispatch([]string{"train", "--init", "default", "--data", big, "--out", tuned, "--ae-steps", "1", "--dyn-steps", "1", "--batch", "1", "--progress", "json"}, &stdout, &stderr); err != nil {
+		t.Fatalf("fine-tuning the default: %v", err)
+	}
 	if err := dispatch([]string{"train", "--data", data, "--out", ckptPath, "--preset", "huge"}, &stdout, &stderr); err == nil || exitCode(err) != 2 {
 		t.Errorf("unknown preset: %v", err)
 	}
