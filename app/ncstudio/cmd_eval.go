@@ -3,14 +3,17 @@ package main
 import (
 	stdcontext "context"
 	"fmt"
+	"image/png"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 
+	"github.com/ncstudio/ncstudio/engine/atomicfile"
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/eval"
+	"github.com/ncstudio/ncstudio/engine/plot"
 	"github.com/ncstudio/ncstudio/engine/probe"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
 )
@@ -18,7 +21,7 @@ import (
 func init() {
 	register(&command{
 		name:    "eval",
-		usage:   "--ckpt CKPT... --data DIR... [--windows N] [--rollouts N] [--rollout-steps N] [--probe] [--markdown | --json]",
+		usage:   "--ckpt CKPT... --data DIR... [--windows N] [--rollouts N] [--rollout-steps N] [--probe] [--plot PNG] [--markdown | --json]",
 		summary: "score checkpoints on held-out traces: PSNR, SSIM, changed-pixel PSNR, cursor accuracy, rollout drift, probes",
 		run:     runEval,
 	})
@@ -45,6 +48,7 @@ func runEval(c *context) error {
 	seed := c.Flags.Uint64("seed", 1, "seed of the sampled places and the sampler noise")
 	withProbes := c.Flags.Bool("probe", false, "also run the standard probes of the built-in desktop (ncstudio probe)")
 	markdown := c.Flags.Bool("markdown", false, "print one Markdown table row per checkpoint")
+	plotFile := c.Flags.String("plot", "", "write the rollout drift (PSNR by step, one line per checkpoint) as a PNG")
 	if _, err := c.Parse(); err != nil {
 		return err
 	}
@@ -86,6 +90,11 @@ func runEval(c *context) error {
 		}
 		results = append(results, res)
 	}
+	if *plotFile != "" {
+		if err := writeDriftPlot(*plotFile, results); err != nil {
+			return err
+		}
+	}
 	if *markdown && !c.JSON {
 		printEvalMarkdown(c.Stdout, results)
 		return nil
@@ -99,6 +108,20 @@ func runEval(c *context) error {
 			fmt.Fprintln(w)
 		}
 	})
+}
+
+// writeDriftPlot draws each checkpoint's drift curve into a PNG.
+func writeDriftPlot(path string, results []evalResult) error {
+	chart := plot.Chart{Title: "rollout PSNR (dB) by step, true actions", XLabel: "step"}
+	for i, r := range results {
+		s := plot.Series{Name: filepath.Base(r.Checkpoint), Color: plot.Palette[i%len(plot.Palette)]}
+		for j, v := range r.Report.Drift {
+			s.X, s.Y = append(s.X, float64(j+1)), append(s.Y, v)
+		}
+		chart.Series = append(chart.Series, s)
+	}
+	img := chart.Draw(720, 360)
+	return atomicfile.Write(path, func(w io.Writer) error { return png.Encode(w, img) })
 }
 
 // printEvalMarkdown writes a comparison table, one row per checkpoint.

@@ -61,8 +61,12 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	}
 
 	stdout.Reset()
-	if err := dispatch([]string{"eval", "--ckpt", ckptPath, "--data", held, "--windows", "4", "--rollouts", "1", "--rollout-steps", "5", "--json"}, &stdout, &stderr); err != nil {
+	drift := filepath.Join(dir, "drift.png")
+	if err := dispatch([]string{"eval", "--ckpt", ckptPath, "--data", held, "--windows", "4", "--rollouts", "1", "--rollout-steps", "5", "--plot", drift, "--json"}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(drift); err != nil {
+		t.Errorf("no drift plot: %v", err)
 	}
 	var res evalResult
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil || res.Report.OneStep.Frames != 4 || len(res.Report.Drift) != 5 {
