@@ -13,6 +13,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/atomicfile"
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/eval"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/plot"
 	"github.com/ncstudio/ncstudio/engine/probe"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
@@ -21,7 +22,7 @@ import (
 func init() {
 	register(&command{
 		name:    "eval",
-		usage:   "--ckpt CKPT... --data DIR... [--windows N] [--rollouts N] [--rollout-steps N] [--probe] [--plot PNG] [--markdown | --json]",
+		usage:   "[--ckpt CKPT...] --data DIR... [--windows N] [--rollouts N] [--rollout-steps N] [--probe] [--plot PNG] [--markdown | --json]",
 		summary: "score checkpoints on held-out traces: PSNR, SSIM, changed-pixel PSNR, cursor accuracy, rollout drift, probes",
 		run:     runEval,
 	})
@@ -52,9 +53,12 @@ func runEval(c *context) error {
 	if _, err := c.Parse(); err != nil {
 		return err
 	}
+	if len(ckpts) == 0 {
+		ckpts = listFlag{embedded.Name}
+	}
 	switch {
-	case len(ckpts) == 0 || len(data) == 0:
-		return usagef("eval: --ckpt and --data are required")
+	case len(data) == 0:
+		return usagef("eval: --data is required")
 	case *windows < 1 || *rollouts < 0 || *steps < 1:
 		return usagef("eval: --windows and --rollout-steps must be at least 1")
 	}
