@@ -61,6 +61,10 @@ type DynamicsConfig struct {
 	// position on the latent grid (NeuralOS), of CursorSigma latent cells.
 	CursorMap   bool    `json:"cursor_map"`
 	CursorSigma float64 `json:"cursor_sigma"`
+	// Delta adds the newest context latent to the network's output, so the
+	// network predicts only what changes: on a desktop most of the frame
+	// stays, and copying it then costs nothing to learn.
+	Delta bool `json:"delta"`
 }
 
 // SamplerConfig are the defaults of rollouts.
@@ -131,6 +135,11 @@ func (c *Config) Check() error {
 	return nil
 }
 
+// desktopAE is the autoencoder of the 128x96 presets: 4x reduction to 16
+// channels. "small" shares it, so its dynamics can be trained on the
+// default's autoencoder (--init-autoencoder) for like-for-like comparisons.
+var desktopAE = AEConfig{Channels: []int{24, 48, 64}, Blocks: []int{0, 1, 1}, Latent: 16, Scale: 1}
+
 // Presets are named configurations for `ncstudio train --preset`.
 var Presets = map[string]Config{
 	// tiny is for tests: seconds to build and run.
@@ -140,13 +149,20 @@ var Presets = map[string]Config{
 		Sampler: SamplerConfig{Steps: 2, ContextNoise: 0.02}},
 	// small is for comparisons on a budget (one model per injection mode).
 	"small": {Width: 128, Height: 96, FPS: 15,
-		AE:      AEConfig{Channels: []int{16, 32, 48}, Blocks: []int{0, 0, 1}, Latent: 8, Scale: 1},
-		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 128, Layers: 4, Heads: 4, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 1, CursorMap: true, CursorSigma: 0.6},
+		AE:      desktopAE,
+		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 96, Layers: 4, Heads: 4, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 1, CursorMap: true, CursorSigma: 0.6, Delta: true},
 		Sampler: SamplerConfig{Steps: 1, ContextNoise: 0.02}},
-	// default is the embedded checkpoint's architecture.
-	"default": {Width: 256, Height: 192, FPS: 15,
+	// default is the embedded checkpoint's architecture: the largest frame
+	// that plays at 30 steps/s with decode on two cores (docs/MODEL.md).
+	"default": {Width: 128, Height: 96, FPS: 15,
+		AE:      desktopAE,
+		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 128, Layers: 4, Heads: 4, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 0.6, Delta: true},
+		Sampler: SamplerConfig{Steps: 1, ContextNoise: 0.02}},
+	// large is 256x192: sharper text, but it plays at about 20 steps/s with
+	// decode on two cores, below the 30 the product needs.
+	"large": {Width: 256, Height: 192, FPS: 15,
 		AE:      AEConfig{Channels: []int{16, 32, 48}, Blocks: []int{0, 0, 1}, Latent: 8, Scale: 1},
-		Dyn:     DynamicsConfig{Context: 2, Patch: 4, Dim: 192, Layers: 6, Heads: 6, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 1.2},
+		Dyn:     DynamicsConfig{Context: 2, Patch: 4, Dim: 192, Layers: 6, Heads: 6, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 1.2, Delta: true},
 		Sampler: SamplerConfig{Steps: 1, ContextNoise: 0.02}},
 }
 

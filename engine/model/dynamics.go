@@ -165,7 +165,18 @@ func (m *Dynamics) Forward(in DynamicsInputs) *tensor.Tensor {
 		h = vis
 	}
 	out := m.Out.Forward(m.LNOut.Forward(h))
-	return unpatchify(&m.a, "prediction", out, cz, lh, lw, p)
+	pred := unpatchify(&m.a, "prediction", out, cz, lh, lw, p)
+	if cfg.Dyn.Delta {
+		// The newest latent is the context's first Cz channels; the skip
+		// has no parameters, so Backward needs nothing for it.
+		newest := in.Context
+		if k := cfg.Dyn.Context; k > 1 {
+			newest = m.a.Buf("newest", b, cz, lh*lw)
+			be.Split(newest, m.a.Buf("older", b, (k-1)*cz, lh*lw), in.Context.Reshape(b, k*cz, lh*lw))
+		}
+		be.Add(pred, pred, newest.Reshape(pred.Shape...))
+	}
+	return pred
 }
 
 // Backward accumulates the parameter gradients for dv, the gradient of the

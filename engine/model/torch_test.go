@@ -63,6 +63,13 @@ func TestAgainstPyTorch(t *testing.T) {
 			})
 		}
 	}
+	for _, k := range []int{1, 2} {
+		t.Run(fmt.Sprintf("internal/delta/context=%d", k), func(t *testing.T) {
+			cfg := testConfig(Internal, true)
+			cfg.Dyn.Delta, cfg.Dyn.Context = true, k
+			compareWithTorch(t, be, cfg)
+		})
+	}
 }
 
 func compareWithTorch(t *testing.T, be tensor.Backend, cfg Config) {

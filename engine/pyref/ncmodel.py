@@ -242,8 +242,10 @@ class NCModel(nn.Module):
         if mode == "contextual":
             h = h[:, :tokens(cfg)]
         out = self.linear("dyn.out", self.ln("dyn.ln_out", h))
-        out = out.reshape(b, lh // p, lw // p, cz, p, p).permute(0, 3, 1, 4, 2, 5)
-        return out.reshape(b, cz, lh, lw)
+        out = out.reshape(b, lh // p, lw // p, cz, p, p).permute(0, 3, 1, 4, 2, 5).reshape(b, cz, lh, lw)
+        if dyn.get("delta", False):
+            out = out + context[:, :cz]
+        return out
 
 
 def ae_loss(model, frames, weight):
