@@ -62,6 +62,7 @@ func runTrain(c *context) error {
 	seed := c.Flags.Uint64("seed", 1, "seed of initialisation, batches and noise")
 	every := c.Flags.Int("checkpoint-every", 500, "write the checkpoint every N steps (and at the end of each stage, and on Ctrl-C)")
 	progress := c.Flags.String("progress", "bar", "progress output on stderr: bar, or json (one object per line, for the studio)")
+	device := c.Flags.String("device", "cpu", "where to train: cpu (cuda comes with the CUDA worker)")
 	resume := c.Flags.Bool("resume", false, "continue the interrupted run that writes --out exactly where it stopped (its other flags are reused)")
 	if _, err := c.Parse(); err != nil {
 		return err
@@ -73,6 +74,10 @@ func runTrain(c *context) error {
 		return usagef("train: --out CKPT is required")
 	case *progress != "bar" && *progress != "json":
 		return usagef("train: --progress is bar or json, not %q", *progress)
+	case *device == "cuda":
+		return usagef("train: --device cuda needs the CUDA worker, which this build does not have yet; use --device cpu")
+	case *device != "cpu":
+		return usagef("train: --device is cpu or cuda, not %q", *device)
 	}
 	cfg, err := model.Preset(*preset)
 	if err != nil {

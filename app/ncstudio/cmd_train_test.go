@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/bench"
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
 )
 
 // TestTrainEvalBenchPlay runs the model commands end to end on the tiny
@@ -107,9 +110,14 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &play); err != nil || play.Size != "256x192" {
 		t.Errorf("bench play of the default: %v %+v", err, play)
 	}
-	// Fine-tuning the default (256x192) starts from the embedded checkpoint.
+	// Fine-tuning the default starts from the embedded checkpoint.
+	def, _, err := embedded.Load(cpu.New())
+	if err != nil {
+		t.Fatal(err)
+	}
 	big := filepath.Join(dir, "big")
-	if err := dispatch([]string{"synth", "--out", big, "--frames", "12", "--seed", "5"}, &stdout, &stderr); err != nil {
+	size := fmt.Sprintf("%dx%d", def.Cfg.Width, def.Cfg.Height)
+	if err := dispatch([]string{"synth", "--out", big, "--frames", "12", "--seed", "5", "--size", size}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
 	tuned := filepath.Join(dir, "tuned.safetensors")
@@ -118,5 +126,11 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	}
 	if err := dispatch([]string{"train", "--data", data, "--out", ckptPath, "--preset", "huge"}, &stdout, &stderr); err == nil || exitCode(err) != 2 {
 		t.Errorf("unknown preset: %v", err)
+	}
+	for _, dev := range []string{"cuda", "tpu"} {
+		err := dispatch([]string{"train", "--data", data, "--out", ckptPath, "--device", dev}, &stdout, &stderr)
+		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "--device") {
+			t.Errorf("--device %s: %v", dev, err)
+		}
 	}
 }
