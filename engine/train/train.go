@@ -261,7 +261,7 @@ type trainer struct {
 
 // hostBuffers are reused batch buffers on the host.
 type hostBuffers struct {
-	x, w, ctx, target, acts, cmap, weight, mask []float32
+	x, w, ctx, target, acts, cmap, weight, mask, was []float32
 }
 
 // source picks the dataset a batch item comes from.
@@ -431,6 +431,7 @@ func (t *trainer) dynStep() float32 {
 	t.host.cmap = grow(t.host.cmap, b*cells)
 	t.host.weight = grow(t.host.weight, b*cells)
 	t.host.mask = grow(t.host.mask, cfg.Width*cfg.Height)
+	t.host.was = grow(t.host.was, cfg.Width*cfg.Height)
 	for j := range b {
 		d := t.source()
 		tr, i := d.Pick(t.rng, 0, 1)
@@ -451,23 +452,12 @@ func (t *trainer) dynStep() float32 {
 		if cfg.Dyn.CursorMap {
 			model.CursorMap(t.host.cmap[j*cells:(j+1)*cells], a.X, a.Y, cfg.Width, cfg.Height, lw, lh, cfg.Dyn.CursorSigma)
 		}
-		// The cursor supervision: cells of the next frame that its cursor touches.
+		// The cursor supervision: the cells the cursor touches in the next
+		// frame (where it must be drawn) and in the newest context frame
+		// (where it must be erased if it moved).
 		tr.Mask(t.host.mask, i+1, cfg.Width, cfg.Height)
-		wt := t.host.weight[j*cells : (j+1)*cells]
-		for cy := range lh {
-			for cx := range lw {
-				hit := float32(0)
-				for y := cy * r; y < (cy+1)*r && hit == 0; y++ {
-					for x := cx * r; x < (cx+1)*r; x++ {
-						if t.host.mask[y*cfg.Width+x] != 0 {
-							hit = 1
-							break
-						}
-					}
-				}
-				wt[cy*lw+cx] = 1 + t.o.CursorWeight*hit
-			}
-		}
+		tr.Mask(t.host.was, i, cfg.Width, cfg.Height)
+		cellWeights(t.host.weight[j*cells:(j+1)*cells], t.o.CursorWeight, cfg.Width, r, t.host.mask, t.host.was)
 	}
 	batch := model.FlowBatch{
 		Target:  t.upload("dyn.target", t.host.target, b, cfg.AE.Latent, lh, lw),
@@ -479,6 +469,26 @@ func (t *trainer) dynStep() float32 {
 		batch.Cursor = t.upload("dyn.cmap", t.host.cmap, b, 1, lh, lw)
 	}
 	return m.FlowLoss(batch, model.FlowOptions{ContextNoiseMax: t.o.ContextNoiseMax}, t.rng)
+}
+
+// cellWeights sets each latent cell's loss weight (r x r pixels of a frame
+// width pixels wide) to 1 + extra if any of the pixel masks covers one of
+// its pixels, else 1.
+func cellWeights(dst []float32, extra float32, width, r int, masks ...[]float32) {
+	lw := width / r
+	for c := range dst {
+		cx, cy := c%lw, c/lw
+		hit := float32(0)
+		for y := cy * r; y < (cy+1)*r && hit == 0; y++ {
+			for _, m := range masks {
+				if slices.ContainsFunc(m[y*width+cx*r:y*width+(cx+1)*r], func(v float32) bool { return v != 0 }) {
+					hit = 1
+					break
+				}
+			}
+		}
+		dst[c] = 1 + extra*hit
+	}
 }
 
 // upload copies host data into the trainer's buffer called name.

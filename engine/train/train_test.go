@@ -194,3 +194,23 @@ func TestInitAutoencoder(t *testing.T) {
 		t.Error("an autoencoder of another configuration was accepted")
 	}
 }
+
+// TestCellWeights: a cell is up-weighted when any mask covers any of its
+// pixels, and only then.
+func TestCellWeights(t *testing.T) {
+	const width, height, r = 8, 4, 2 // 4x2 cells
+	now, was := make([]float32, width*height), make([]float32, width*height)
+	now[1*width+7] = 1 // cell (3, 0)
+	was[2*width+0] = 1 // cell (0, 1)
+	was[3*width+3] = 1 // cell (1, 1)
+	got := make([]float32, 8)
+	cellWeights(got, 9, width, r, now, was)
+	want := []float32{1, 1, 1, 10, 10, 10, 1, 1}
+	if !slices.Equal(got, want) {
+		t.Errorf("weights %v, want %v", got, want)
+	}
+	cellWeights(got, 9, width, r, now)
+	if want := []float32{1, 1, 1, 10, 1, 1, 1, 1}; !slices.Equal(got, want) {
+		t.Errorf("one mask: weights %v, want %v", got, want)
+	}
+}
