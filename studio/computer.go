@@ -27,7 +27,7 @@ type ComputerOptions struct {
 	Title         string
 	Width, Height int     // frame size in pixels
 	FPS           float64 // frame steps per second
-	Scale         int     // initial window scale (0: fit about 1000 pixels wide)
+	Scale         int     // initial window scale (0: fit about 1000x700 pixels)
 	// OnStep, if set, receives every step's action and the frame it produced
 	// (a recorder writes them); an error stops the window with that error.
 	OnStep func(a action.Action, frame *image.RGBA) error
@@ -50,7 +50,7 @@ func RunComputer(c Computer, opts ComputerOptions) error {
 	w.SetContent(container.NewBorder(nil, status, nil, nil, scr))
 	scale := opts.Scale
 	if scale <= 0 {
-		scale = max(1, 1000/opts.Width)
+		scale = max(1, min(1000/opts.Width, 700/opts.Height))
 	}
 	w.Resize(fyne.NewSize(float32(opts.Width*scale), float32(opts.Height*scale)+40))
 

@@ -10,6 +10,8 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/atomicfile"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
 	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
 	"github.com/ncstudio/ncstudio/engine/trace"
@@ -39,7 +41,7 @@ func init() {
 
 func runSandbox(c *context) error {
 	df := addDesktopFlags(c)
-	scale := c.Flags.Int("scale", 0, "window pixels per frame pixel (0: about 1000 pixels wide)")
+	scale := c.Flags.Int("scale", 0, "window pixels per frame pixel (0: about 1000x700 pixels)")
 	record := c.Flags.String("record", "", "record a trace into this new directory (NAME.nctrace)")
 	quitAfter := c.Flags.Duration("quit-after", 0, "close the window after this long (for scripts and tests)")
 	args, err := c.Parse()
@@ -89,9 +91,11 @@ type desktopFlags struct {
 }
 
 func addDesktopFlags(c *context) desktopFlags {
+	// Traces at the default model's frame size can teach it without resizing.
+	def := model.Presets[embedded.Name]
 	return desktopFlags{
 		spec: c.Flags.String("spec", "", "desktop spec (JSON; default: the built-in desktop, see `ncstudio sandbox spec`)"),
-		size: c.Flags.String("size", "256x192", "frame size WxH"),
+		size: c.Flags.String("size", fmt.Sprintf("%dx%d", def.Width, def.Height), "frame size WxH (default: the default model's)"),
 		fps:  c.Flags.Float64("fps", 15, "frame steps per second"),
 	}
 }

@@ -103,20 +103,20 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 		t.Errorf("%d probe images", len(pngs))
 	}
 	// Without --ckpt, the embedded default.
-	stdout.Reset()
-	if err := dispatch([]string{"bench", "play", "--min-time", "20ms", "--json"}, &stdout, &stderr); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &play); err != nil || play.Size != "256x192" {
-		t.Errorf("bench play of the default: %v %+v", err, play)
-	}
-	// Fine-tuning the default starts from the embedded checkpoint.
 	def, _, err := embedded.Load(cpu.New())
 	if err != nil {
 		t.Fatal(err)
 	}
-	big := filepath.Join(dir, "big")
 	size := fmt.Sprintf("%dx%d", def.Cfg.Width, def.Cfg.Height)
+	stdout.Reset()
+	if err := dispatch([]string{"bench", "play", "--min-time", "20ms", "--json"}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &play); err != nil || play.Size != size {
+		t.Errorf("bench play of the default: %v %+v", err, play)
+	}
+	// Fine-tuning the default starts from the embedded checkpoint.
+	big := filepath.Join(dir, "big")
 	if err := dispatch([]string{"synth", "--out", big, "--frames", "12", "--seed", "5", "--size", size}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func TestSandboxRecordGUI(t *testing.T) {
 	bin := buildForGUI(t)
 	rec := filepath.Join(t.TempDir(), "human.nctrace")
 	const quitAfter = 20 * time.Second
-	g := startGUI(t, bin, "^NC Studio sandbox", "sandbox", "--record", rec, "--scale", "3", "--quit-after", quitAfter.String())
+	g := startGUI(t, bin, "^NC Studio sandbox", "sandbox", "--record", rec, "--size", "256x192", "--scale", "3", "--quit-after", quitAfter.String())
 	geo := g.geometry()
 	time.Sleep(2 * time.Second) // let the first frames arrive
 
