@@ -58,6 +58,7 @@ func runTrain(c *context) error {
 	batch := c.Flags.Int("batch", 8, "batch size")
 	lr := c.Flags.Float64("lr", 1e-3, "peak learning rate (warm-up, then cosine decay to a tenth)")
 	cursorWeight := c.Flags.Float64("cursor-weight", 10, "extra loss weight on the cursor's pixels; 0 turns cursor supervision off (ablation)")
+	changeWeight := c.Flags.Float64("change-weight", 0, "extra dynamics loss weight on the latent cells that change from one frame to the next")
 	ctxNoise := c.Flags.Float64("context-noise", 0.1, "largest noise level added to context latents in training (against drift)")
 	seed := c.Flags.Uint64("seed", 1, "seed of initialisation, batches and noise")
 	every := c.Flags.Int("checkpoint-every", 500, "write the checkpoint every N steps (and at the end of each stage, and on Ctrl-C)")
@@ -101,7 +102,7 @@ func runTrain(c *context) error {
 		*initFrom = path
 	}
 	o := train.Options{Data: data, Replay: replay, ReplayShare: *replayShare, Init: *initFrom, InitAutoencoder: *initAE, Config: cfg, Out: *out,
-		AESteps: *aeSteps, DynSteps: *dynSteps, Batch: *batch, LR: *lr, CursorWeight: float32(*cursorWeight),
+		AESteps: *aeSteps, DynSteps: *dynSteps, Batch: *batch, LR: *lr, CursorWeight: float32(*cursorWeight), ChangeWeight: float32(*changeWeight),
 		ContextNoiseMax: float32(*ctxNoise), Seed: *seed, CheckpointEvery: *every,
 		Meta: map[string]string{
 			"ncstudio.preset":  *preset,

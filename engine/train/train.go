@@ -51,7 +51,11 @@ type Options struct {
 	LR              float64
 	// CursorWeight up-weights the loss on the cursor's pixels (its cells in
 	// latent space): the paper's explicit cursor supervision. 0 turns it off.
-	CursorWeight    float32
+	CursorWeight float32
+	// ChangeWeight up-weights the dynamics loss on the latent cells that
+	// differ from the newest context latent: on a desktop few cells change
+	// per frame, and an unweighted loss is content to copy the last frame.
+	ChangeWeight    float32
 	ContextNoiseMax float32
 	Seed            uint64
 	CheckpointEvery int // steps; 0: only at the end of each stage
@@ -457,7 +461,11 @@ func (t *trainer) dynStep() float32 {
 		// (where it must be erased if it moved).
 		tr.Mask(t.host.mask, i+1, cfg.Width, cfg.Height)
 		tr.Mask(t.host.was, i, cfg.Width, cfg.Height)
-		cellWeights(t.host.weight[j*cells:(j+1)*cells], t.o.CursorWeight, cfg.Width, r, t.host.mask, t.host.was)
+		wt := t.host.weight[j*cells : (j+1)*cells]
+		cellWeights(wt, t.o.CursorWeight, cfg.Width, r, t.host.mask, t.host.was)
+		if t.o.ChangeWeight > 0 {
+			addChangeWeights(wt, t.o.ChangeWeight, t.host.target[j*n:(j+1)*n], t.host.ctx[j*k*n:(j*k+1)*n])
+		}
 	}
 	batch := model.FlowBatch{
 		Target:  t.upload("dyn.target", t.host.target, b, cfg.AE.Latent, lh, lw),
@@ -488,6 +496,21 @@ func cellWeights(dst []float32, extra float32, width, r int, masks ...[]float32)
 			}
 		}
 		dst[c] = 1 + extra*hit
+	}
+}
+
+// addChangeWeights adds extra to the weight of every cell whose latent
+// (channel-major [Cz, cells]) differs between next and newest. Unchanged
+// pixels encode to identical latents, so any difference marks a change.
+func addChangeWeights(dst []float32, extra float32, next, newest []float32) {
+	cells := len(dst)
+	for c := range cells {
+		for ch := 0; ch < len(next)/cells; ch++ {
+			if math.Abs(float64(next[ch*cells+c]-newest[ch*cells+c])) > 1e-3 {
+				dst[c] += extra
+				break
+			}
+		}
 	}
 }
 

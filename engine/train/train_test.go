@@ -214,3 +214,16 @@ func TestCellWeights(t *testing.T) {
 		t.Errorf("one mask: weights %v, want %v", got, want)
 	}
 }
+
+// TestAddChangeWeights: only cells whose latent differs in some channel get
+// the extra weight.
+func TestAddChangeWeights(t *testing.T) {
+	// Two channels of three cells; cell 1 differs in channel 1 only.
+	newest := []float32{0.5, 1, -2, 3, 4, 5}
+	next := []float32{0.5, 1, -2, 3, 4.5, 5}
+	w := []float32{1, 1, 11}
+	addChangeWeights(w, 4, next, newest)
+	if want := []float32{1, 5, 11}; !slices.Equal(w, want) {
+		t.Errorf("weights %v, want %v", w, want)
+	}
+}
