@@ -16,6 +16,9 @@ import (
 // prediction with no noise left to cancel, which is what a deterministic
 // desktop needs; more steps give sharper samples of uncertain futures.
 
+// startShare is the fraction of training items at flow time 0.
+const startShare = 0.25
+
 // FlowBatch is a training batch for the dynamics, on the model's backend.
 // Latents are scaled (Config.AE.Scale).
 type FlowBatch struct {
@@ -45,8 +48,13 @@ func (m *Model) FlowLoss(batch FlowBatch, o FlowOptions, rng *rand.Rand) float32
 	tau, sigma := make([]float32, b), make([]float32, b)
 	for i := range b {
 		// Logit-normal flow times favour the middle, where prediction is
-		// hardest (as in Stable Diffusion 3).
+		// hardest (as in Stable Diffusion 3). But every sample starts at
+		// τ = 0, which logit-normal almost never draws, and one-step
+		// sampling uses nothing else: a share of items is put there.
 		tau[i] = float32(1 / (1 + math.Exp(-rng.NormFloat64())))
+		if rng.Float64() < startShare {
+			tau[i] = 0
+		}
 		if rng.Float64() < 0.5 {
 			sigma[i] = o.ContextNoiseMax * rng.Float32()
 		}
