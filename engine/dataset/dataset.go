@@ -60,8 +60,14 @@ func FindTraces(paths []string) ([]string, error) {
 		}
 		n := len(out)
 		for _, e := range entries {
-			if e.IsDir() && strings.HasSuffix(e.Name(), ".nctrace") {
-				out = append(out, filepath.Join(p, e.Name()))
+			if !strings.HasSuffix(e.Name(), ".nctrace") {
+				continue
+			}
+			// Stat follows symbolic links: a folder of links to traces
+			// is a cheap way to pick a subset.
+			path := filepath.Join(p, e.Name())
+			if st, err := os.Stat(path); err == nil && st.IsDir() {
+				out = append(out, path)
 			}
 		}
 		if len(out) == n {

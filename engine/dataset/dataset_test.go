@@ -2,7 +2,9 @@ package dataset
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/sandbox"
@@ -48,5 +50,32 @@ func TestOpenAndCursor(t *testing.T) {
 	}
 	if _, err := Open([]string{t.TempDir()}, 64, 48); err == nil {
 		t.Error("a directory without traces accepted")
+	}
+}
+
+// TestFindTracesFollowsLinks: a folder of symbolic links to traces (a
+// subset picked by hand) is searched like a folder of traces; other
+// entries are ignored and an empty folder is an error naming it.
+func TestFindTracesFollowsLinks(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "a.nctrace")
+	links := filepath.Join(dir, "subset")
+	for _, d := range []string{real, links, filepath.Join(dir, "empty")} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(real, filepath.Join(links, "a.nctrace")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "missing"), filepath.Join(links, "dangling.nctrace")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := FindTraces([]string{links})
+	if err != nil || len(got) != 1 || got[0] != filepath.Join(links, "a.nctrace") {
+		t.Errorf("FindTraces(links) = %v, %v", got, err)
+	}
+	if _, err := FindTraces([]string{filepath.Join(dir, "empty")}); err == nil || !strings.Contains(err.Error(), "empty: no traces") {
+		t.Errorf("empty folder: %v", err)
 	}
 }
