@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run=${1:-runs/injection}
-bin=bin/ncstudio
+. scripts/lib.sh
 AE_STEPS=${AE_STEPS:-3000}
 DYN_STEPS=${DYN_STEPS:-3000}
 TRACES=${TRACES:-6}
@@ -23,22 +23,6 @@ mkdir -p "$run"
 [ -d "$run/data" ] || "$bin" synth --out "$run/data" --size 128x96 --agent mixed --frames 4500 --traces "$TRACES" --seed 100
 [ -d "$run/heldout" ] || "$bin" synth --out "$run/heldout" --size 128x96 --agent goal --frames 1500 --traces 2 --seed 9000
 
-# steps_of CKPT STAGE: the steps of a stage (autoencoder, dynamics) it holds.
-steps_of() {
-	"$bin" ckpt info "$1" --json 2>/dev/null | grep -o "\"ncstudio.$2_steps\": \"[0-9]*\"" | tr -dc 0-9 | grep . || echo 0
-}
-# train OUT STAGE STEPS ARGS...: skip when done, resume when interrupted.
-train() {
-	local out=$1 stage=$2 want=$3
-	shift 3
-	if [ -f "$out" ] && [ "$(steps_of "$out" "$stage")" -ge "$want" ]; then
-		return
-	elif [ -f "$out.resume" ]; then
-		"$bin" train --resume --out "$out"
-	else
-		"$bin" train --out "$out" "$@"
-	fi
-}
 # One autoencoder, shared.
 ae=${AE_CKPT:-$run/ae.safetensors}
 if [ -z "$AE_CKPT" ]; then

@@ -11,7 +11,6 @@ import (
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/atomicfile"
 	"github.com/ncstudio/ncstudio/engine/model"
-	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
 	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
 	"github.com/ncstudio/ncstudio/engine/trace"
@@ -91,8 +90,9 @@ type desktopFlags struct {
 }
 
 func addDesktopFlags(c *context) desktopFlags {
-	// Traces at the default model's frame size can teach it without resizing.
-	def := model.Presets[embedded.Name]
+	// Traces at the default preset's frame size (the embedded model's) can
+	// teach it without resizing.
+	def := model.Presets["default"]
 	return desktopFlags{
 		spec: c.Flags.String("spec", "", "desktop spec (JSON; default: the built-in desktop, see `ncstudio sandbox spec`)"),
 		size: c.Flags.String("size", fmt.Sprintf("%dx%d", def.Width, def.Height), "frame size WxH (default: the default model's)"),
