@@ -13,6 +13,8 @@ PACKAGES=(
 	pkg-config       # cgo flags for system libraries
 	libgl1-mesa-dev  # OpenGL headers
 	libgl1-mesa-dri  # Mesa's software renderer (llvmpipe) for GL under Xvfb
+	libegl-dev       # EGL headers: the viewer's headless GL context (no window system)
+	libegl-mesa0     # Mesa's EGL, so that headless GL works without a GPU driver
 	xorg-dev         # X11 headers GLFW builds against (Xrandr, Xinerama, Xcursor, Xi, ...)
 	libxxf86vm-dev   # GLFW's Xxf86vm
 	libgtk-3-dev     # native file dialogs

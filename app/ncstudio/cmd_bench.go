@@ -9,6 +9,8 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/bench"
 	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/viewer/decode"
+	"github.com/ncstudio/ncstudio/viewer/glctx"
 )
 
 func init() {
@@ -23,6 +25,12 @@ func init() {
 		usage:   "[--ckpt CKPT] [--min-time 3s] [--json]",
 		summary: "measure a checkpoint's Session.Step and CPU decode speed on this machine",
 		run:     runBenchPlay,
+	})
+	register(&command{
+		name:    "bench decode",
+		usage:   "[--ckpt CKPT] [--min-time 3s] [--json]",
+		summary: "measure the shader decoder against the CPU decoder on the same latents (headless OpenGL through EGL)",
+		run:     runBenchDecode,
 	})
 	register(&command{
 		name:    "bench train",
@@ -58,6 +66,36 @@ func runBenchPlay(c *context) error {
 		fmt.Fprintf(w, "Session.Step  %6.1f ms  %6.1f steps/s\n", r.StepMillis, r.StepsPerSec)
 		fmt.Fprintf(w, "CPU decode    %6.1f ms\n", r.DecodeMillis)
 		fmt.Fprintf(w, "with decode   %6.1f ms  %6.1f steps/s (%.1fx the model's %g fps)\n", r.StepMillis+r.DecodeMillis, r.WithDecode, r.XRealTime, m.Cfg.FPS)
+	})
+}
+
+func runBenchDecode(c *context) error {
+	ckptPath := c.Flags.String("ckpt", "default", ckptHelp)
+	minTime := c.Flags.Duration("min-time", 3*time.Second, "how long to time each decoder")
+	if _, err := c.Parse(); err != nil {
+		return err
+	}
+	m, _, err := loadModel(*ckptPath)
+	if err != nil {
+		return err
+	}
+	gl, err := glctx.NewHeadless()
+	if err != nil {
+		return err
+	}
+	defer gl.Close()
+	r, err := decode.Bench(gl, m, *minTime)
+	if err != nil {
+		return err
+	}
+	return c.Emit(r, func(w io.Writer) {
+		fmt.Fprintf(w, "%s: %s frames, decoder in %d shader passes (%d draws)\n", *ckptPath, r.Size, r.Passes, r.Draws)
+		fmt.Fprintf(w, "OpenGL: %s, %s (%s)\n", r.GL.Renderer, r.GL.Version, r.GL.Platform)
+		fmt.Fprintf(w, "shader decode             %8.2f ms\n", r.ShaderMs)
+		fmt.Fprintf(w, "shader decode + readback  %8.2f ms\n", r.ReadbackMs)
+		fmt.Fprintf(w, "CPU decode                %8.2f ms  (%d cores)\n", r.CPUMs, runtime.NumCPU())
+		fmt.Fprintf(w, "shader / CPU time         %8.2f\n", r.ShaderMs/r.CPUMs)
+		fmt.Fprintf(w, "largest difference        %5d/255 per channel\n", r.MaxDiff)
 	})
 }
 

@@ -37,17 +37,18 @@ func RunPlay(m *model.Model, minTime time.Duration) (PlayReport, error) {
 		return PlayReport{}, err
 	}
 	i := 0
-	n, step := repeat(minTime, func() {
+	n, step := Repeat(minTime, func() {
 		i++
 		s.Step(action.Action{X: (7 * i) % m.Cfg.Width, Y: (5 * i) % m.Cfg.Height})
 	})
-	nd, dec := repeat(minTime, func() { s.Frame(frame) })
+	nd, dec := Repeat(minTime, func() { s.Frame(frame) })
 	r := PlayReport{Size: sizeString(m.Cfg.Width, m.Cfg.Height), Injection: m.Cfg.Dyn.Injection, SampleSteps: s.SampleSteps,
-		Params: m.ParamCount(), StepMillis: ms(step, n), DecodeMillis: ms(dec, nd)}
+		Params: m.ParamCount(), StepMillis: Millis(step, n), DecodeMillis: Millis(dec, nd)}
 	r.StepsPerSec = 1000 / r.StepMillis
 	r.WithDecode = 1000 / (r.StepMillis + r.DecodeMillis)
 	r.XRealTime = r.WithDecode / m.Cfg.FPS
 	return r, nil
 }
 
-func ms(d time.Duration, n int) float64 { return d.Seconds() * 1000 / float64(n) }
+// Millis is the mean of n calls that took d, in milliseconds.
+func Millis(d time.Duration, n int) float64 { return d.Seconds() * 1000 / float64(n) }

@@ -48,7 +48,7 @@ func RunSandbox(minTime time.Duration, progress func(name string)) (SandboxRepor
 			return rep, err
 		}
 		frame := image.NewRGBA(image.Rect(0, 0, w, h))
-		n, took := repeat(minTime, func() { d.Render(frame) })
+		n, took := Repeat(minTime, func() { d.Render(frame) })
 		add("render", w, h, n, took)
 
 		if progress != nil {
@@ -56,7 +56,7 @@ func RunSandbox(minTime time.Duration, progress func(name string)) (SandboxRepor
 		}
 		d, _ = sandbox.New(nil, sandbox.Options{Width: w, Height: h, FPS: fps})
 		ag, _ := agent.New("mixed", 1)
-		n, took = repeat(minTime, func() {
+		n, took = Repeat(minTime, func() {
 			d.Step(ag.Next(d))
 			d.Render(frame)
 		})
@@ -99,9 +99,9 @@ func busyDesktop(w, h int) (*sandbox.Desktop, error) {
 	return d, nil
 }
 
-// repeat calls f until minTime has passed, and returns the calls and the
-// time they took.
-func repeat(minTime time.Duration, f func()) (int, time.Duration) {
+// Repeat calls f once to warm up, then at least 10 times and for at least
+// minTime; it returns the timed calls and their total time.
+func Repeat(minTime time.Duration, f func()) (int, time.Duration) {
 	f()
 	n, start := 0, time.Now()
 	for n < 10 || time.Since(start) < minTime {

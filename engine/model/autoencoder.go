@@ -13,23 +13,6 @@ import (
 // SiLU, nearest upsampling and plain residual blocks: no normalisation, so
 // that the viewer's fragment shaders run the decoder exactly.
 
-// upsample is nearest-neighbour ×2 as a stage.
-type upsample struct{ a nn.Arena }
-
-func (u *upsample) Params() []*nn.Param { return nil }
-
-func (u *upsample) Forward(x *tensor.Tensor) *tensor.Tensor {
-	out := u.a.Buf("out", x.Dim(0), x.Dim(1), 2*x.Dim(2), 2*x.Dim(3))
-	u.a.Backend().Upsample2x(out, x)
-	return out
-}
-
-func (u *upsample) Backward(dy *tensor.Tensor) *tensor.Tensor {
-	dx := u.a.Buf("dx", dy.Dim(0), dy.Dim(1), dy.Dim(2)/2, dy.Dim(3)/2)
-	u.a.Backend().Upsample2xBackward(dx, dy)
-	return dx
-}
-
 // Encoder maps frames to latents.
 type Encoder struct{ nn.Sequence }
 
@@ -62,7 +45,7 @@ func NewDecoder(be tensor.Backend, c AEConfig, rng *rand.Rand) *Decoder {
 	s := nn.Sequence{nn.NewConv2D(be, "dec.in", c.Latent, ch[last], 3, 1, rng)}
 	for l := last; l >= 0; l-- {
 		if l < last {
-			s = append(s, &upsample{nn.NewArena(be)}, nn.NewConv2D(be, fmt.Sprintf("dec.up%d", l), ch[l+1], ch[l], 3, 1, rng))
+			s = append(s, nn.NewUpsample2x(be), nn.NewConv2D(be, fmt.Sprintf("dec.up%d", l), ch[l+1], ch[l], 3, 1, rng))
 		}
 		for b := range c.Blocks[l] {
 			s = append(s, nn.NewPlainResBlock(be, fmt.Sprintf("dec.level%d.block%d", l, b), ch[l], rng))

@@ -77,6 +77,9 @@ func NewGELU(be tensor.Backend) *Activation { return &Activation{arena: newArena
 
 func (a *Activation) Params() []*Param { return nil }
 
+// IsGELU reports a GELU; otherwise the activation is a SiLU.
+func (a *Activation) IsGELU() bool { return a.gelu }
+
 func (a *Activation) Forward(x *tensor.Tensor) *tensor.Tensor {
 	a.x = x
 	out := a.buf("out", x.Shape...)
@@ -95,5 +98,24 @@ func (a *Activation) Backward(dy *tensor.Tensor) *tensor.Tensor {
 	} else {
 		a.be.SiLUBackward(dx, dy, a.x)
 	}
+	return dx
+}
+
+// Upsample2x is nearest-neighbour upsampling by two along both spatial axes.
+type Upsample2x struct{ arena }
+
+func NewUpsample2x(be tensor.Backend) *Upsample2x { return &Upsample2x{newArena(be)} }
+
+func (u *Upsample2x) Params() []*Param { return nil }
+
+func (u *Upsample2x) Forward(x *tensor.Tensor) *tensor.Tensor {
+	out := u.buf("out", x.Dim(0), x.Dim(1), 2*x.Dim(2), 2*x.Dim(3))
+	u.be.Upsample2x(out, x)
+	return out
+}
+
+func (u *Upsample2x) Backward(dy *tensor.Tensor) *tensor.Tensor {
+	dx := u.buf("dx", dy.Dim(0), dy.Dim(1), dy.Dim(2)/2, dy.Dim(3)/2)
+	u.be.Upsample2xBackward(dx, dy)
 	return dx
 }
