@@ -56,13 +56,17 @@ type scorer struct {
 	det *metrics.Detector
 }
 
-func newScorer() *scorer {
+func newScorer() *scorer { return &scorer{det: CursorDetector()} }
+
+// CursorDetector finds the sandbox's cursors (arrow and I-beam) in frames,
+// real or generated.
+func CursorDetector() *metrics.Detector {
 	var sprites []metrics.Sprite
 	for _, shape := range []sandbox.CursorShape{sandbox.Arrow, sandbox.IBeam} {
 		sp := sandbox.CursorSprite(shape)
 		sprites = append(sprites, metrics.Sprite{Image: sp.Image, HotX: sp.HotX, HotY: sp.HotY})
 	}
-	return &scorer{det: metrics.NewDetector(sprites...)}
+	return metrics.NewDetector(sprites...)
 }
 
 func (c *scorer) add(pred, truth, prev *image.RGBA, cursor dataset.CursorAt) {

@@ -1,0 +1,196 @@
+package viewer
+
+import (
+	"fmt"
+	"image"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/sandbox"
+)
+
+// Runner steps a neural computer and, on the same actions, the sandbox
+// desktop it imitates (the conventional computer of the split view). In a
+// window it runs on its own goroutine at the model's frame rate, taking
+// each step's action from Input; the display reads the newest Snapshot
+// and never waits for a step.
+type Runner struct {
+	m     *model.Model
+	spec  *sandbox.Spec
+	seed  uint64
+	input action.Collector
+
+	mu          sync.Mutex
+	sess        *model.Session
+	desk        *sandbox.Desktop
+	snap        Snapshot
+	paused      bool
+	singleSteps int
+	sampleSteps int
+	stop, done  chan struct{}
+}
+
+// Snapshot is the state after a step. Its slices and images are never
+// changed afterwards: each step makes new ones.
+type Snapshot struct {
+	Step    int           // steps since the last reset
+	Latent  []float32     // the newest latent, [Cz, h, w] planes (scaled)
+	Sandbox *image.RGBA   // the sandbox's frame after the same actions
+	Action  action.Action // the action of the step
+	StepMs  float64       // how long Session.Step took
+	Trail   []image.Point // the last cursor positions, oldest first
+	Log     []string      // the last actions with events, oldest first
+	Paused  bool
+	Sampler int // sampler steps
+}
+
+const (
+	trailLen = 15
+	logLen   = 10
+)
+
+// NewRunner starts a session of m on the sandbox's first frame of spec
+// (nil: the default desktop).
+func NewRunner(m *model.Model, spec *sandbox.Spec, seed uint64) (*Runner, error) {
+	r := &Runner{m: m, spec: spec, seed: seed, sampleSteps: m.Cfg.Sampler.Steps}
+	d, err := sandbox.New(spec, sandbox.Options{Width: m.Cfg.Width, Height: m.Cfg.Height, FPS: m.Cfg.FPS})
+	if err != nil {
+		return nil, err
+	}
+	r.desk = d
+	if err := r.restart(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// restart begins a new session from the sandbox's current frame. Called
+// with mu held (or before the runner is shared).
+func (r *Runner) restart() error {
+	frame := image.NewRGBA(image.Rect(0, 0, r.m.Cfg.Width, r.m.Cfg.Height))
+	r.desk.Render(frame)
+	x, y, _ := r.desk.Cursor()
+	s, err := r.m.NewSessionHistory([]*image.RGBA{frame}, action.Action{X: x, Y: y}, r.seed)
+	if err != nil {
+		return err
+	}
+	s.SampleSteps = r.sampleSteps
+	r.sess = s
+	r.input.Move(x, y)
+	r.snap = Snapshot{Latent: r.m.Backend().ToHost(s.Latent()), Sandbox: frame, Action: action.Action{X: x, Y: y},
+		Trail: []image.Point{{x, y}}, Paused: r.paused, Sampler: r.sampleSteps}
+	return nil
+}
+
+// Input collects the window's events into the next step's action.
+func (r *Runner) Input() *action.Collector { return &r.input }
+
+// Model is the neural computer being played.
+func (r *Runner) Model() *model.Model { return r.m }
+
+// Latest returns the newest snapshot.
+func (r *Runner) Latest() Snapshot {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.snap
+}
+
+// StepWith applies one action to both computers and returns the snapshot.
+func (r *Runner) StepWith(a action.Action) Snapshot {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stepLocked(a)
+}
+
+func (r *Runner) stepLocked(a action.Action) Snapshot {
+	w, h := r.m.Cfg.Width, r.m.Cfg.Height
+	a.X, a.Y = min(max(a.X, 0), w-1), min(max(a.Y, 0), h-1)
+	start := time.Now()
+	z := r.sess.Step(a)
+	took := time.Since(start)
+	r.desk.Step(a)
+	frame := image.NewRGBA(image.Rect(0, 0, w, h))
+	r.desk.Render(frame)
+	prev := r.snap
+	s := Snapshot{Step: prev.Step + 1, Latent: r.m.Backend().ToHost(z), Sandbox: frame, Action: a,
+		StepMs: took.Seconds() * 1000, Paused: r.paused, Sampler: r.sampleSteps,
+		Trail: lastN(append(slices.Clip(prev.Trail), image.Pt(a.X, a.Y)), trailLen), Log: prev.Log}
+	if !a.IsIdle(prev.Action) {
+		s.Log = lastN(append(slices.Clip(prev.Log), fmt.Sprintf("%4d %s", s.Step, a)), logLen)
+	}
+	r.snap = s
+	return s
+}
+
+func lastN[T any](s []T, n int) []T { return s[max(0, len(s)-n):] }
+
+// Start steps at fps on a new goroutine until Stop: each tick takes the
+// collected input (unless paused; then only requested single steps run).
+func (r *Runner) Start(fps float64) {
+	r.stop, r.done = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(r.done)
+		tick := time.NewTicker(time.Duration(float64(time.Second) / fps))
+		defer tick.Stop()
+		for {
+			select {
+			case <-r.stop:
+				return
+			case <-tick.C:
+			}
+			a := r.input.Step()
+			r.mu.Lock()
+			if !r.paused || r.singleSteps > 0 {
+				r.singleSteps = max(0, r.singleSteps-1)
+				r.stepLocked(a)
+			}
+			r.mu.Unlock()
+		}
+	}()
+}
+
+// Stop ends the stepping goroutine and waits for it.
+func (r *Runner) Stop() {
+	if r.stop != nil {
+		close(r.stop)
+		<-r.done
+		r.stop = nil
+	}
+}
+
+// TogglePause pauses or resumes stepping.
+func (r *Runner) TogglePause() {
+	r.mu.Lock()
+	r.paused = !r.paused
+	r.snap.Paused = r.paused
+	r.mu.Unlock()
+}
+
+// SingleStep runs one step at the next tick while paused.
+func (r *Runner) SingleStep() {
+	r.mu.Lock()
+	if r.paused {
+		r.singleSteps++
+	}
+	r.mu.Unlock()
+}
+
+// Reset starts the neural computer again from the sandbox's current frame.
+func (r *Runner) Reset() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.restart()
+}
+
+// AddSampleSteps changes the sampler's steps by delta (at least 1, at most
+// 64), effective from the next step.
+func (r *Runner) AddSampleSteps(delta int) {
+	r.mu.Lock()
+	r.sampleSteps = min(max(r.sampleSteps+delta, 1), 64)
+	r.sess.SampleSteps = r.sampleSteps
+	r.snap.Sampler = r.sampleSteps
+	r.mu.Unlock()
+}
