@@ -11,7 +11,6 @@ package decode
 import (
 	"fmt"
 	"image"
-	"strings"
 
 	"github.com/go-gl/gl/v3.3-core/gl"
 
@@ -220,8 +219,7 @@ func (d *Decoder) program(inGroups, n int) (*program, error) {
 	if p, ok := d.progs[key]; ok {
 		return p, nil
 	}
-	src := strings.Replace(shaders.Conv3x3Frag, "\n", fmt.Sprintf("\n#define IN_GROUPS %d\n#define OUT_GROUPS %d\n", inGroups, n), 1)
-	id, err := glctx.Program("fullscreen.vert", shaders.FullscreenVert, "conv3x3.frag", src)
+	id, err := glctx.Program("fullscreen.vert", shaders.FullscreenVert, "conv3x3.frag", shaders.Conv3x3Frag(inGroups, n))
 	if err != nil {
 		return nil, err
 	}
