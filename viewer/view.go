@@ -1,107 +1,22 @@
 package viewer
 
 import (
-	"fmt"
 	"image"
-	"os"
-	"runtime"
 	"sync"
 	"time"
 
 	"github.com/go-gl/gl/v3.3-core/gl"
-	"github.com/go-gl/glfw/v3.3/glfw"
 
-	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/eval"
 	"github.com/ncstudio/ncstudio/engine/model"
-	"github.com/ncstudio/ncstudio/engine/sandbox"
 	"github.com/ncstudio/ncstudio/shaders"
 	"github.com/ncstudio/ncstudio/viewer/decode"
 	"github.com/ncstudio/ncstudio/viewer/glctx"
 )
 
-// PlayOptions configure Play.
-type PlayOptions struct {
-	Title, Checkpoint string
-	Seed              uint64
-	SampleSteps       int     // 0: the model's default
-	FPS               float64 // model steps per second; 0: the model's frame rate
-	QuitAfter         time.Duration
-}
-
-// displayHz caps the window's redraw rate where swaps do not wait for the
-// display (Xvfb, software GL).
-const displayHz = 60
-
-// Play opens a window in which the user plays m with mouse and keyboard:
-// the model steps at its frame rate on its own goroutine; the window
-// redraws at the display's rate, decoding each new latent with the shader
-// decoder. It returns when the window is closed (or after o.QuitAfter).
-func Play(m *model.Model, spec *sandbox.Spec, o PlayOptions) error {
-	runtime.LockOSThread() // GLFW and the context belong to this thread
-	defer runtime.UnlockOSThread()
-	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-		return fmt.Errorf("play: no display (DISPLAY is not set); use `ncstudio play --headless --actions FILE --out DIR`, or run under xvfb-run")
-	}
-	r, err := NewRunner(m, spec, o.Seed)
-	if err != nil {
-		return err
-	}
-	if o.SampleSteps > 0 {
-		r.AddSampleSteps(o.SampleSteps - r.Latest().Sampler)
-	}
-	if err := glfw.Init(); err != nil {
-		return fmt.Errorf("play: cannot open a window: %v", err)
-	}
-	defer glfw.Terminate()
-	glfw.WindowHint(glfw.ContextVersionMajor, 3)
-	glfw.WindowHint(glfw.ContextVersionMinor, 3)
-	glfw.WindowHint(glfw.OpenGLProfile, glfw.OpenGLCoreProfile)
-	glfw.WindowHint(glfw.OpenGLForwardCompatible, glfw.True)
-	w, h := m.Cfg.Width, m.Cfg.Height
-	scale := max(1, min(1000/w, 700/h))
-	win, err := glfw.CreateWindow(w*scale, h*scale, o.Title, nil, nil)
-	if err != nil {
-		return fmt.Errorf("play: this display offers no OpenGL 3.3 core context (%v); `ncstudio play --headless` needs none", err)
-	}
-	defer win.Destroy()
-	win.MakeContextCurrent()
-	glfw.SwapInterval(1)
-	info, err := glctx.Load("GLFW window", glfw.GetProcAddress)
-	if err != nil {
-		return fmt.Errorf("play: %w", err)
-	}
-	v, err := newView(m, info, o)
-	if err != nil {
-		return fmt.Errorf("play: %w", err)
-	}
-	defer v.delete()
-	v.bind(win, r)
-
-	fps := o.FPS
-	if fps <= 0 {
-		fps = m.Cfg.FPS
-	}
-	r.Start(fps)
-	defer r.Stop()
-	start := time.Now()
-	frameTime := time.Second / displayHz
-	for !win.ShouldClose() {
-		next := time.Now().Add(frameTime)
-		glfw.PollEvents()
-		if err := v.draw(win, r); err != nil {
-			return fmt.Errorf("play: %w", err)
-		}
-		win.SwapBuffers()
-		if o.QuitAfter > 0 && time.Since(start) > o.QuitAfter {
-			break
-		}
-		time.Sleep(time.Until(next))
-	}
-	return nil
-}
-
-// view is the window's GL state and what its overlays show.
+// view draws the viewport (panels and overlays) into a framebuffer: the
+// window's (Play) or an offscreen one (Offscreen). It holds the GL objects
+// and what the overlays show; all its GL calls run on the context's thread.
 type view struct {
 	m        *model.Model
 	info     glctx.Info
@@ -121,8 +36,8 @@ type view struct {
 	st       overlayState
 	dirty    bool
 	lay      layout
-	lastStep int
-	decoded  bool
+	lastStep int  // the step last decoded (GL thread only)
+	redecode bool // decode even if the step number is unchanged (after a reset)
 
 	detect   chan detectJob
 	fpsCount int
@@ -131,10 +46,7 @@ type view struct {
 	stepsAt  time.Time
 }
 
-type detectJob struct {
-	img  *image.RGBA
-	step int
-}
+type detectJob struct{ img *image.RGBA }
 
 func newView(m *model.Model, info glctx.Info, o PlayOptions) (*view, error) {
 	v := &view{m: m, info: info, o: o, lastStep: -1, fpsStart: time.Now(), stepsAt: time.Now()}
@@ -186,106 +98,79 @@ func (v *view) detector() {
 	}
 }
 
-// bind routes the window's input: function keys to the viewer, the rest
-// to the runner's action collector.
-func (v *view) bind(win *glfw.Window, r *Runner) {
-	in := r.Input()
-	win.SetInputMode(glfw.CursorMode, glfw.CursorHidden) // the model draws the cursor
-	win.SetCursorPosCallback(func(win *glfw.Window, x, y float64) {
-		v.mu.Lock()
-		fx, fy, inside := v.lay.toFrame(v.toFramebuffer(win, x, y))
-		v.st.mouse, v.st.mouseIn, v.dirty = image.Pt(fx, fy), inside, true
-		v.mu.Unlock()
-		in.Move(fx, fy)
-	})
-	win.SetMouseButtonCallback(func(_ *glfw.Window, b glfw.MouseButton, a glfw.Action, _ glfw.ModifierKey) {
-		btn := map[glfw.MouseButton]action.Buttons{glfw.MouseButtonLeft: action.Left, glfw.MouseButtonMiddle: action.Middle, glfw.MouseButtonRight: action.Right}[b]
-		switch {
-		case btn == 0:
-		case a == glfw.Press:
-			in.Press(btn)
-		case a == glfw.Release:
-			in.Release(btn)
-		}
-	})
-	win.SetScrollCallback(func(_ *glfw.Window, _, dy float64) {
-		if s := int(dy); s != 0 {
-			in.Scroll(s)
-		}
-	})
-	win.SetCharCallback(func(_ *glfw.Window, c rune) { in.Type(string(c)) })
-	win.SetKeyCallback(func(_ *glfw.Window, k glfw.Key, _ int, a glfw.Action, _ glfw.ModifierKey) {
-		if k >= glfw.KeyF1 && k <= glfw.KeyF11 {
-			if a == glfw.Press || a == glfw.Repeat {
-				v.control(k, r)
-			}
-			return
-		}
-		name := keysym(k)
-		switch {
-		case name == "":
-		case a == glfw.Press || a == glfw.Repeat:
-			in.KeyDown(name)
-		case a == glfw.Release:
-			in.KeyUp(name)
-		}
-	})
-}
+// Control is a viewer command; the window binds them to F1..F11 in this
+// order.
+type Control int
 
-// toFramebuffer converts window coordinates to framebuffer pixels (they
-// differ on high-density displays).
-func (v *view) toFramebuffer(win *glfw.Window, x, y float64) (float64, float64) {
-	ww, wh := win.GetSize()
-	fw, fh := win.GetFramebufferSize()
-	if ww == 0 || wh == 0 {
-		return x, y
-	}
-	return x * float64(fw) / float64(ww), y * float64(fh) / float64(wh)
-}
+const (
+	ToggleHelp Control = iota
+	ToggleHUD
+	ToggleCursors
+	ToggleTrail
+	ToggleLog
+	ToggleSplit
+	TogglePause
+	SingleStep
+	Reset
+	FewerSamplerSteps
+	MoreSamplerSteps
+)
 
-// control handles the viewer's function keys.
-func (v *view) control(k glfw.Key, r *Runner) {
+// control applies a viewer command.
+func (v *view) control(c Control, r *Runner) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	on := &v.st.on
-	switch k {
-	case glfw.KeyF1:
+	switch c {
+	case ToggleHelp:
 		on.help = !on.help
-	case glfw.KeyF2:
+	case ToggleHUD:
 		on.hud = !on.hud
-	case glfw.KeyF3:
+	case ToggleCursors:
 		on.cursors = !on.cursors
-	case glfw.KeyF4:
+	case ToggleTrail:
 		on.trail = !on.trail
-	case glfw.KeyF5:
+	case ToggleLog:
 		on.log = !on.log
-	case glfw.KeyF6:
+	case ToggleSplit:
 		on.split = !on.split
-	case glfw.KeyF7:
+	case TogglePause:
 		r.TogglePause()
-	case glfw.KeyF8:
+	case SingleStep:
 		r.SingleStep()
-	case glfw.KeyF9:
+	case Reset:
 		if err := r.Reset(); err != nil {
 			v.st.log = append(v.st.log, "reset failed: "+err.Error())
 		}
-		v.lastStep = -1
-	case glfw.KeyF10:
+		v.redecode = true
+	case FewerSamplerSteps:
 		r.AddSampleSteps(-1)
-	case glfw.KeyF11:
+	case MoreSamplerSteps:
 		r.AddSampleSteps(1)
 	}
 	v.dirty = true
 }
 
-// draw renders one display frame.
-func (v *view) draw(win *glfw.Window, r *Runner) error {
+// mouseAt takes the mouse at framebuffer pixel (x, y), y down: the overlay
+// shows it and the runner's input moves to the frame pixel under it.
+func (v *view) mouseAt(x, y float64, r *Runner) {
+	v.mu.Lock()
+	fx, fy, inside := v.lay.toFrame(x, y)
+	v.st.mouse, v.st.mouseIn, v.dirty = image.Pt(fx, fy), inside, true
+	v.mu.Unlock()
+	r.Input().Move(fx, fy)
+}
+
+// draw renders one display frame into framebuffer fb of fw x fh pixels
+// (0: the window's), row 0 at the bottom as GL has it.
+func (v *view) draw(fb uint32, fw, fh int, r *Runner) error {
 	snap := r.Latest()
-	fw, fh := win.GetFramebufferSize()
 	v.mu.Lock()
 	split := v.st.on.split
 	v.lay = newLayout(fw, fh, v.m.Cfg.Width, v.m.Cfg.Height, split)
 	lay := v.lay
+	redecode := v.redecode
+	v.redecode = false
 	v.mu.Unlock()
 
 	if v.queryOut { // last decode's GPU time, if the GPU has it by now
@@ -300,7 +185,7 @@ func (v *view) draw(win *glfw.Window, r *Runner) error {
 			v.mu.Unlock()
 		}
 	}
-	if snap.Step != v.lastStep || !v.decoded {
+	if snap.Step != v.lastStep || redecode {
 		if !v.queryOut {
 			gl.BeginQuery(gl.TIME_ELAPSED, v.query)
 		}
@@ -320,18 +205,18 @@ func (v *view) draw(win *glfw.Window, r *Runner) error {
 				return err
 			}
 			select {
-			case v.detect <- detectJob{img: clone(v.frame), step: snap.Step}:
+			case v.detect <- detectJob{img: clone(v.frame)}:
 			default: // the detector is busy: skip this frame
 			}
 		}
-		v.lastStep, v.decoded = snap.Step, true
+		v.lastStep = snap.Step
 		v.mu.Lock()
 		v.st.trail, v.st.log, v.dirty = snap.Trail, snap.Log, true
 		v.mu.Unlock()
 	}
 	v.updateHUD(snap)
 
-	gl.BindFramebuffer(gl.FRAMEBUFFER, 0)
+	gl.BindFramebuffer(gl.FRAMEBUFFER, fb)
 	gl.Viewport(0, 0, int32(fw), int32(fh))
 	gl.ClearColor(0.12, 0.12, 0.14, 1)
 	gl.Clear(gl.COLOR_BUFFER_BIT)

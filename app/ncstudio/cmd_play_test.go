@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestPlayErrors(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.safetensors")
+	os.WriteFile(corrupt, []byte("not a checkpoint"), 0o644)
+	badActions := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(badActions, []byte("{\"x\":1,\"y\":2}\n{\"x\":\"left\"}\n"), 0o644)
+	full := filepath.Join(dir, "full")
+	os.MkdirAll(full, 0o755)
+	os.WriteFile(filepath.Join(full, "keep.txt"), []byte("mine"), 0o644)
+	good := filepath.Join(dir, "good.jsonl")
+	os.WriteFile(good, []byte("{\"x\":1,\"y\":2}\n"), 0o644)
+
+	tests := []struct {
+		args []string
+		want string
+		code int
+	}{
+		{[]string{"play", "--ckpt", filepath.Join(dir, "missing.safetensors")}, "missing.safetensors: no such file", 1},
+		{[]string{"play", "--ckpt", corrupt}, "corrupt.safetensors:", 1},
+		{[]string{"play", "--headless"}, "needs --actions FILE and --out DIR", 2},
+		{[]string{"play", "--actions", good}, "--actions and --out go with --headless", 2},
+		{[]string{"play", "--headless", "--actions", badActions, "--out", filepath.Join(dir, "o")}, "bad.jsonl:2:", 1},
+		{[]string{"play", "--headless", "--actions", good, "--out", full}, "exists and is not empty", 1},
+	}
+	for _, tt := range tests {
+		var out, errb bytes.Buffer
+		err := dispatch(tt.args, &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: err = %v, want it to mention %q", tt.args, err, tt.want)
+			continue
+		}
+		if code := exitCode(err); code != tt.code {
+			t.Errorf("%v: exit code %d, want %d", tt.args, code, tt.code)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(full, "keep.txt")); string(b) != "mine" {
+		t.Error("a refused replay touched the existing directory")
+	}
+
+	// Without a display the window cannot open; the error says what to do.
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	err := dispatch([]string{"play"}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "--headless") {
+		t.Errorf("play without a display: %v", err)
+	}
+}
+
+func TestPlayHeadlessJSON(t *testing.T) {
+	dir := t.TempDir()
+	acts := filepath.Join(dir, "moves.jsonl")
+	os.WriteFile(acts, []byte("{\"x\":30,\"y\":30}\n{\"x\":40,\"y\":35}\n{\"x\":50,\"y\":40,\"buttons\":1}\n{\"x\":50,\"y\":40}\n"), 0o644)
+	var out bytes.Buffer
+	if err := dispatch([]string{"play", "--headless", "--actions", acts, "--out", filepath.Join(dir, "out"), "--json"}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Steps   int `json:"steps"`
+		PerStep []struct {
+			X, Y int
+		} `json:"per_step"`
+		GL struct{ Renderer string } `json:"gl"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if rep.Steps != 4 || len(rep.PerStep) != 4 || rep.PerStep[2].X != 50 || rep.GL.Renderer == "" {
+		t.Errorf("report: %+v", rep)
+	}
+}

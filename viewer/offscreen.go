@@ -1,0 +1,122 @@
+package viewer
+
+import (
+	"fmt"
+	"image"
+
+	"github.com/go-gl/gl/v3.3-core/gl"
+
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/sandbox"
+	"github.com/ncstudio/ncstudio/viewer/glctx"
+)
+
+// Offscreen is the viewport without a window: the same panels and overlays
+// as Play, drawn into a framebuffer object of a headless GL context and
+// read back into an image (for the studio's canvas.Image, and for tests).
+// Its methods may be called from any goroutine.
+type Offscreen struct {
+	ctx      *glctx.Context
+	v        *view
+	r        *Runner
+	fbo, tex uint32
+	w, h     int
+}
+
+// NewOffscreen prepares a viewport for a session of m on the sandbox's
+// first frame of spec. Stepping starts with Runner().Start.
+func NewOffscreen(m *model.Model, spec *sandbox.Spec, o PlayOptions) (*Offscreen, error) {
+	r, err := NewRunner(m, spec, o.Seed)
+	if err != nil {
+		return nil, err
+	}
+	if o.SampleSteps > 0 {
+		r.AddSampleSteps(o.SampleSteps - r.Latest().Sampler)
+	}
+	ctx, err := glctx.NewHeadless()
+	if err != nil {
+		return nil, err
+	}
+	off := &Offscreen{ctx: ctx, r: r}
+	if err := ctx.Do(func() (err error) {
+		off.v, err = newView(m, ctx.Info, o)
+		if err == nil {
+			gl.GenFramebuffers(1, &off.fbo)
+		}
+		return err
+	}); err != nil {
+		ctx.Close()
+		return nil, err
+	}
+	return off, nil
+}
+
+// Runner is the session the viewport shows; its Input takes keys, buttons
+// and text.
+func (o *Offscreen) Runner() *Runner { return o.r }
+
+// Info describes the GL driver.
+func (o *Offscreen) Info() glctx.Info { return o.ctx.Info }
+
+// MouseAt moves the mouse to pixel (x, y) of the rendered image.
+func (o *Offscreen) MouseAt(x, y float64) { o.v.mouseAt(x, y, o.r) }
+
+// Control applies a viewer command (the window's function keys).
+func (o *Offscreen) Control(c Control) { o.v.control(c, o.r) }
+
+// Render draws the viewport at dst's size and copies it into dst.
+func (o *Offscreen) Render(dst *image.RGBA) error {
+	w, h := dst.Rect.Dx(), dst.Rect.Dy()
+	if w < 1 || h < 1 || dst.Stride != 4*w {
+		return fmt.Errorf("viewer: cannot render into a %v image with stride %d", dst.Rect, dst.Stride)
+	}
+	return o.ctx.Do(func() error {
+		if w != o.w || h != o.h {
+			if o.tex != 0 {
+				gl.DeleteTextures(1, &o.tex)
+			}
+			o.tex = newTexture(w, h)
+			gl.BindFramebuffer(gl.FRAMEBUFFER, o.fbo)
+			gl.FramebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, o.tex, 0)
+			if s := gl.CheckFramebufferStatus(gl.FRAMEBUFFER); s != gl.FRAMEBUFFER_COMPLETE {
+				return fmt.Errorf("viewer: offscreen framebuffer %dx%d incomplete (0x%x)", w, h, s)
+			}
+			o.w, o.h = w, h
+		}
+		if err := o.v.draw(o.fbo, w, h, o.r); err != nil {
+			return err
+		}
+		gl.BindFramebuffer(gl.FRAMEBUFFER, o.fbo)
+		gl.PixelStorei(gl.PACK_ALIGNMENT, 1)
+		gl.ReadPixels(0, 0, int32(w), int32(h), gl.RGBA, gl.UNSIGNED_BYTE, gl.Ptr(dst.Pix))
+		gl.BindFramebuffer(gl.FRAMEBUFFER, 0)
+		flipRows(dst)
+		return glctx.CheckError("reading the viewport back")
+	})
+}
+
+// flipRows turns GL's bottom-up rows into an image's top-down ones.
+func flipRows(img *image.RGBA) {
+	h := img.Rect.Dy()
+	for y := range h / 2 {
+		a := img.Pix[y*img.Stride : (y+1)*img.Stride]
+		b := img.Pix[(h-1-y)*img.Stride : (h-y)*img.Stride]
+		for i := range a {
+			a[i], b[i] = b[i], a[i]
+		}
+	}
+}
+
+// Close stops the runner and frees the GL context.
+func (o *Offscreen) Close() {
+	o.r.Stop()
+	o.ctx.Do(func() error {
+		o.v.delete()
+		gl.DeleteFramebuffers(1, &o.fbo)
+		if o.tex != 0 {
+			gl.DeleteTextures(1, &o.tex)
+		}
+		return nil
+	})
+	o.ctx.Close()
+}

@@ -1,0 +1,85 @@
+package viewer
+
+import (
+	"image"
+	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// The offscreen viewport shows, pixel for pixel at 3x, the frame that the
+// CPU decoder makes of the session's latent (within the shader tolerance),
+// and in the split view the sandbox's frame exactly.
+func TestOffscreenShowsTheDecodedFrame(t *testing.T) {
+	m, _, err := embedded.Load(cpu.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, err := NewOffscreen(m, nil, PlayOptions{Checkpoint: "default", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer off.Close()
+	for _, c := range []Control{ToggleHUD, ToggleCursors, ToggleTrail, ToggleLog} {
+		off.Control(c) // all off: nothing covers the frame but the "F1: keys" hint
+	}
+	r := off.Runner()
+	for _, a := range []action.Action{{X: 40, Y: 30}, {X: 50, Y: 35}, {X: 60, Y: 40, Buttons: action.Left}} {
+		r.StepWith(a)
+	}
+	w, h := m.Cfg.Width, m.Cfg.Height
+	const scale = 3
+	img := image.NewRGBA(image.Rect(0, 0, scale*w, scale*h))
+	if err := off.Render(img); err != nil {
+		t.Fatal(err)
+	}
+	snap := r.Latest()
+	lw, lh := m.Cfg.LatentSize()
+	want := image.NewRGBA(image.Rect(0, 0, w, h))
+	m.DecodeLatent(want, tensor.FromSlice(snap.Latent, 1, m.Cfg.AE.Latent, lh, lw))
+	hint := image.Rect(0, 0, 100, 40)
+	worst := compareScaled(t, img, want, image.Pt(0, 0), scale, hint)
+	t.Logf("single view against the CPU decoder: worst %d/255", worst)
+	if worst > 2 {
+		t.Errorf("the viewport differs from the decoded frame by %d/255", worst)
+	}
+
+	off.Control(ToggleSplit)
+	split := image.NewRGBA(image.Rect(0, 0, 3*w, h))
+	if err := off.Render(split); err != nil {
+		t.Fatal(err)
+	}
+	// At 1x: sandbox | neural | difference, with the panel labels in the
+	// top-left corners.
+	label := image.Rect(0, 0, 128, 36)
+	if worst := compareScaled(t, split, snap.Sandbox, image.Pt(0, 0), 1, label); worst != 0 {
+		t.Errorf("split view: the sandbox panel differs from the sandbox's frame by %d/255", worst)
+	}
+	if worst := compareScaled(t, split, want, image.Pt(w, 0), 1, label.Add(image.Pt(w, 0))); worst > 2 {
+		t.Errorf("split view: the neural panel differs from the decoded frame by %d/255", worst)
+	}
+}
+
+// compareScaled returns the largest channel difference between frame,
+// scaled by s and placed at at, and img, skipping pixels inside skip.
+func compareScaled(t *testing.T, img, frame *image.RGBA, at image.Point, s int, skip image.Rectangle) int {
+	t.Helper()
+	worst := 0
+	for y := range frame.Rect.Dy() * s {
+		for x := range frame.Rect.Dx() * s {
+			p := image.Pt(at.X+x, at.Y+y)
+			if p.In(skip) {
+				continue
+			}
+			a := img.Pix[img.PixOffset(p.X, p.Y):]
+			b := frame.Pix[frame.PixOffset(x/s, y/s):]
+			for c := range 3 {
+				worst = max(worst, abs(int(a[c])-int(b[c])))
+			}
+		}
+	}
+	return worst
+}
