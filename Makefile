@@ -45,13 +45,14 @@ test: deps vet ## vet, then go test ./... (under Xvfb when there is no DISPLAY)
 		LANG=C.UTF-8 $(XVFB) go test $(TESTFLAGS) ./...; \
 	fi
 
-bench: build ## benchmarks (bin/ncstudio bench cpu, sandbox, play, train)
+bench: build ## benchmarks (bin/ncstudio bench cpu, sandbox, play, decode, train)
 	./$(BIN) bench cpu
 	./$(BIN) bench sandbox
 	./$(BIN) bench play
+	./$(BIN) bench decode
 	./$(BIN) bench train
 
-fuzz: deps ## fuzz the parsers of outside files (checkpoints, traces, desktop specs, loss logs), FUZZTIME each (default 10m)
+fuzz: deps ## fuzz the parsers of outside files (checkpoints, traces, desktop specs, loss logs, action files), FUZZTIME each (default 10m)
 	go test -run '^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) -timeout 0 ./engine/ckpt/
 	@# Small minimisation time: new inputs are shrunk for up to a minute each otherwise.
 	for f in FuzzOpen FuzzReadEvents FuzzReadChunks; do \
@@ -59,6 +60,7 @@ fuzz: deps ## fuzz the parsers of outside files (checkpoints, traces, desktop sp
 	done
 	go test -run '^$$' -fuzz=FuzzParseSpec -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/sandbox/
 	go test -run '^$$' -fuzz=FuzzReadLossLog -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/train/
+	go test -run '^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/action/
 
 clean: ## remove bin/
 	rm -rf bin

@@ -1,11 +1,14 @@
-// Package viewer will hold NC Studio's OpenGL viewport: its GL context, the
-// shader pipeline that decodes the model's latents into pixels, the
-// translation of mouse and keyboard input into actions, and the debugging
-// overlays (predicted versus real cursor, drift).
+// Package viewer is NC Studio's viewport onto a neural computer: a
+// session of the model and the sandbox desktop it imitates, stepped
+// together from the user's input at the model's frame rate (Runner), shown
+// with the model's decoder running in fragment shaders (package decode)
+// and with debugging overlays: the real mouse against the cursor the model
+// drew, the cursor trail, a heads-up display, the action log, and a split
+// view of sandbox | neural computer | difference.
 //
-// Nothing is implemented yet: the viewport arrives with the viewport issue.
-// The package exists now to hold the project's fixed top-level layout (see
-// docs/ARCHITECTURE.md). Fyne has no public hook for custom OpenGL, so the
-// plan is a hidden GLFW window with its own context, rendered off-screen and
-// read back into an image that a Fyne canvas.Image shows.
+// Three ways to show it: Play opens a window (GLFW, OpenGL 3.3 core);
+// Offscreen draws the same view into a framebuffer object of a headless
+// context and reads it back into an image (the studio shows it in a Fyne
+// canvas.Image); Headless replays an action file into frames, a trace, a
+// GIF and a report.
 package viewer

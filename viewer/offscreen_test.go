@@ -83,3 +83,39 @@ func compareScaled(t *testing.T, img, frame *image.RGBA, at image.Point, s int, 
 	}
 	return worst
 }
+
+// Input, commands and rendering from different goroutines while the runner
+// steps on its own (run with -race).
+func TestOffscreenConcurrentUse(t *testing.T) {
+	m, _, err := embedded.Load(cpu.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, err := NewOffscreen(m, nil, PlayOptions{Checkpoint: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer off.Close()
+	off.Runner().Start(60)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			off.MouseAt(float64(i%256), float64(i%192))
+			if i%50 == 0 {
+				off.Control(Control(i / 50 % int(MoreSamplerSteps+1)))
+			}
+			off.Runner().Input().KeyDown("a")
+		}
+	}()
+	img := image.NewRGBA(image.Rect(0, 0, 256, 192))
+	for range 5 {
+		if err := off.Render(img); err != nil {
+			t.Fatal(err)
+		}
+	}
+	<-done
+	if off.Runner().Latest().Step == 0 {
+		t.Error("the runner did not step")
+	}
+}
