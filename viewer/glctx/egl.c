@@ -57,7 +57,7 @@ int nc_egl_create(struct nc_egl *out) {
 	memset(out, 0, sizeof *out);
 	EGLDisplay d = pick_display(&out->how);
 	if (d == EGL_NO_DISPLAY) {
-		out->error = "no EGL display could be initialised";
+		out->error = "no EGL display could be initialised (install a GPU driver, or Mesa: libegl-mesa0 and libgl1-mesa-dri)";
 		return 0;
 	}
 	if (!eglBindAPI(EGL_OPENGL_API)) {
@@ -78,7 +78,7 @@ int nc_egl_create(struct nc_egl *out) {
 		EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT, EGL_NONE};
 	EGLContext c = eglCreateContext(d, cfg, EGL_NO_CONTEXT, ctx_attr);
 	if (c == EGL_NO_CONTEXT) {
-		out->error = "the driver offers no OpenGL 3.3 core context";
+		out->error = "the driver offers no OpenGL 3.3 core context, which the viewport needs";
 		eglTerminate(d);
 		return 0;
 	}

@@ -66,7 +66,7 @@ func NewHeadless() (*Context, error) {
 		runtime.LockOSThread() // never unlocked: the thread dies with the context
 		var e C.struct_nc_egl
 		if C.nc_egl_create(&e) == 0 {
-			started <- fmt.Errorf("OpenGL: headless context through EGL: %s (is a GPU driver or Mesa's libegl-mesa0 installed?)", C.GoString(e.error))
+			started <- fmt.Errorf("OpenGL: headless context through EGL: %s", C.GoString(e.error))
 			return
 		}
 		info, err := Load(C.GoString(e.how), func(name string) unsafe.Pointer {
