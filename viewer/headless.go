@@ -93,12 +93,7 @@ func Headless(m *model.Model, spec *sandbox.Spec, actions []action.Action, o Hea
 	frame := image.NewRGBA(image.Rect(0, 0, w, h))
 	decodeTo := func(s Snapshot) (time.Duration, error) {
 		start := time.Now()
-		err := gl.Do(func() error {
-			if err := dec.Decode(s.Latent); err != nil {
-				return err
-			}
-			return dec.Read(frame)
-		})
+		err := gl.Do(func() error { return dec.DecodeImage(s.Latent, frame) })
 		return time.Since(start), err
 	}
 	tw, err := trace.Create(filepath.Join(o.Out, "rollout"), trace.Meta{Kind: trace.GUI, Width: w, Height: h, FPS: m.Cfg.FPS,

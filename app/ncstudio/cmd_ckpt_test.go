@@ -85,16 +85,24 @@ func TestCkptInfoErrors(t *testing.T) {
 	corrupt := filepath.Join(dir, "corrupt.safetensors")
 	os.WriteFile(corrupt, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, '{', '}'}, 0o644)
 
-	tests := []struct {
-		args []string
-		want string
-		code int
-	}{
+	checkCommandErrors(t, []commandError{
 		{[]string{"ckpt", "info", missing}, "missing.safetensors: no such file", 1},
 		{[]string{"ckpt", "info", corrupt, "--json"}, "corrupt.safetensors: header length 9223372036854775807 exceeds the 100 MB limit", 1},
 		{[]string{"ckpt", "info"}, "want one FILE", 2},
 		{[]string{"ckpt", "info", "a", "b"}, "want one FILE", 2},
-	}
+	})
+}
+
+// commandError is a command line that must fail with an error that
+// mentions want, and exit with code.
+type commandError struct {
+	args []string
+	want string
+	code int
+}
+
+func checkCommandErrors(t *testing.T, tests []commandError) {
+	t.Helper()
 	for _, tt := range tests {
 		var out, errb bytes.Buffer
 		err := dispatch(tt.args, &out, &errb)

@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/ncstudio/ncstudio/engine/action"
-	"github.com/ncstudio/ncstudio/engine/sandbox"
 	"github.com/ncstudio/ncstudio/viewer"
 )
 
@@ -40,12 +39,9 @@ func runPlay(c *context) error {
 	if !*headless && (*actionsFile != "" || *out != "") {
 		return usagef("play: --actions and --out go with --headless")
 	}
-	spec := sandbox.DefaultSpec()
-	var err error
-	if *specFile != "" {
-		if spec, err = sandbox.LoadSpec(*specFile); err != nil {
-			return err
-		}
+	spec, err := loadSpec(*specFile)
+	if err != nil {
+		return err
 	}
 	m, _, err := loadModel(*ckptPath)
 	if err != nil {

@@ -21,29 +21,14 @@ func TestPlayErrors(t *testing.T) {
 	good := filepath.Join(dir, "good.jsonl")
 	os.WriteFile(good, []byte("{\"x\":1,\"y\":2}\n"), 0o644)
 
-	tests := []struct {
-		args []string
-		want string
-		code int
-	}{
+	checkCommandErrors(t, []commandError{
 		{[]string{"play", "--ckpt", filepath.Join(dir, "missing.safetensors")}, "missing.safetensors: no such file", 1},
 		{[]string{"play", "--ckpt", corrupt}, "corrupt.safetensors:", 1},
 		{[]string{"play", "--headless"}, "needs --actions FILE and --out DIR", 2},
 		{[]string{"play", "--actions", good}, "--actions and --out go with --headless", 2},
 		{[]string{"play", "--headless", "--actions", badActions, "--out", filepath.Join(dir, "o")}, "bad.jsonl:2:", 1},
 		{[]string{"play", "--headless", "--actions", good, "--out", full}, "exists and is not empty", 1},
-	}
-	for _, tt := range tests {
-		var out, errb bytes.Buffer
-		err := dispatch(tt.args, &out, &errb)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%v: err = %v, want it to mention %q", tt.args, err, tt.want)
-			continue
-		}
-		if code := exitCode(err); code != tt.code {
-			t.Errorf("%v: exit code %d, want %d", tt.args, code, tt.code)
-		}
-	}
+	})
 	if b, _ := os.ReadFile(filepath.Join(full, "keep.txt")); string(b) != "mine" {
 		t.Error("a refused replay touched the existing directory")
 	}

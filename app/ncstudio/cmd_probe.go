@@ -12,7 +12,6 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/atomicfile"
 	"github.com/ncstudio/ncstudio/engine/probe"
-	"github.com/ncstudio/ncstudio/engine/sandbox"
 )
 
 func init() {
@@ -40,12 +39,9 @@ func runProbe(c *context) error {
 	if _, err := c.Parse(); err != nil {
 		return err
 	}
-	spec := sandbox.DefaultSpec()
-	var err error
-	if *specFile != "" {
-		if spec, err = sandbox.LoadSpec(*specFile); err != nil {
-			return err
-		}
+	spec, err := loadSpec(*specFile)
+	if err != nil {
+		return err
 	}
 	m, _, err := loadModel(*ckptPath)
 	if err != nil {

@@ -106,11 +106,9 @@ func (f desktopFlags) parse() (*sandbox.Spec, sandbox.Options, error) {
 	if err != nil {
 		return nil, sandbox.Options{}, err
 	}
-	spec := sandbox.DefaultSpec()
-	if *f.spec != "" {
-		if spec, err = sandbox.LoadSpec(*f.spec); err != nil {
-			return nil, sandbox.Options{}, err
-		}
+	spec, err := loadSpec(*f.spec)
+	if err != nil {
+		return nil, sandbox.Options{}, err
 	}
 	return spec, sandbox.Options{Width: w, Height: h, FPS: *f.fps}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
+	"github.com/ncstudio/ncstudio/engine/sandbox"
 )
 
 // ckptHelp describes the --ckpt flag of commands that run a model.
@@ -16,4 +17,12 @@ func loadModel(path string) (*model.Model, map[string]string, error) {
 		return embedded.Load(cpu.New())
 	}
 	return model.Load(cpu.New(), path)
+}
+
+// loadSpec loads a desktop spec file, or the built-in desktop for "".
+func loadSpec(path string) (*sandbox.Spec, error) {
+	if path == "" {
+		return sandbox.DefaultSpec(), nil
+	}
+	return sandbox.LoadSpec(path)
 }

@@ -64,12 +64,7 @@ func Bench(c *glctx.Context, m *model.Model, minTime time.Duration) (BenchReport
 	r.ShaderMs = bench.Millis(took, n)
 	n, took = bench.Repeat(minTime, func() {
 		i++
-		err = c.Do(func() error {
-			if err := dec.Decode(latents[i%len(latents)]); err != nil {
-				return err
-			}
-			return dec.Read(gpuImg)
-		})
+		err = c.Do(func() error { return dec.DecodeImage(latents[i%len(latents)], gpuImg) })
 	})
 	r.ReadbackMs = bench.Millis(took, n)
 	if err != nil {
@@ -83,12 +78,7 @@ func Bench(c *glctx.Context, m *model.Model, minTime time.Duration) (BenchReport
 
 	for _, z := range latents {
 		m.DecodeLatent(cpuImg, tensor.FromSlice(z, 1, m.Cfg.AE.Latent, lh, lw))
-		if err := c.Do(func() error {
-			if err := dec.Decode(z); err != nil {
-				return err
-			}
-			return dec.Read(gpuImg)
-		}); err != nil {
+		if err := c.Do(func() error { return dec.DecodeImage(z, gpuImg) }); err != nil {
 			return r, err
 		}
 		for j := range cpuImg.Pix {

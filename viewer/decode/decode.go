@@ -343,6 +343,14 @@ func (d *Decoder) Read(dst *image.RGBA) error {
 	return glctx.CheckError("reading the decoded frame back")
 }
 
+// DecodeImage decodes a latent and reads the frame back into dst.
+func (d *Decoder) DecodeImage(latent []float32, dst *image.RGBA) error {
+	if err := d.Decode(latent); err != nil {
+		return err
+	}
+	return d.Read(dst)
+}
+
 // Finish waits until the GPU has finished the work queued so far (for
 // timing).
 func (d *Decoder) Finish() { gl.Finish() }

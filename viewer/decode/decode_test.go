@@ -45,12 +45,7 @@ func compare(t *testing.T, c *glctx.Context, m *model.Model, latents [][]float32
 	var seen [256]bool
 	for i, z := range latents {
 		m.DecodeLatent(cpuImg, tensor.FromSlice(z, 1, m.Cfg.AE.Latent, lh, lw))
-		if err := c.Do(func() error {
-			if err := dec.Decode(z); err != nil {
-				return err
-			}
-			return dec.Read(gpuImg)
-		}); err != nil {
+		if err := c.Do(func() error { return dec.DecodeImage(z, gpuImg) }); err != nil {
 			t.Fatal(err)
 		}
 		for j := range cpuImg.Pix {
