@@ -11,29 +11,34 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// A page is one of the studio's planned pages.
+// A page is one of the studio's pages.
 type page struct {
 	name  string
 	icon  fyne.Resource
 	about string
+	built bool
 }
 
-// pages lists the studio's pages in the order the sidebar will show them.
-// None is built yet; the placeholder names them so newcomers see the plan.
+// pages lists the studio's pages in the order the sidebar shows them; the
+// ones not built yet are listed so newcomers see the plan.
 var pages = []page{
-	{"Library", theme.StorageIcon(), "checkpoints and traces on this machine"},
-	{"Sandbox & record", theme.MediaRecordIcon(), "record traces of the sandbox desktop, an X11 display or a terminal"},
-	{"Train", theme.ComputerIcon(), "fine-tune a neural computer on your traces, on CPU or CUDA"},
-	{"Play", theme.MediaPlayIcon(), "drive a neural desktop with your mouse and keyboard"},
-	{"Debug", theme.SearchIcon(), "predicted versus real cursor, action-injection modes, drift"},
-	{"Evaluate", theme.ConfirmIcon(), "check that new behaviours appear and old ones survive"},
+	{"Play", theme.MediaPlayIcon(), "drive a neural desktop with your mouse and keyboard", true},
+	{"Library", theme.StorageIcon(), "checkpoints and traces on this machine", false},
+	{"Sandbox & record", theme.MediaRecordIcon(), "record traces of the sandbox desktop, an X11 display or a terminal", false},
+	{"Train", theme.ComputerIcon(), "fine-tune a neural computer on your traces, on CPU or CUDA", false},
+	{"Debug", theme.SearchIcon(), "predicted versus real cursor, action-injection modes, drift", false},
+	{"Evaluate", theme.ConfirmIcon(), "check that new behaviours appear and old ones survive", false},
 }
 
-// content builds the placeholder page: a sidebar with the planned pages and
-// a scrolling main area with the introduction and the CLI, and the version
-// in a footer.
-func content(opts Options, icon fyne.Resource) fyne.CanvasObject {
-	return container.NewBorder(nil, nil, sidebar(icon), nil, mainArea(opts))
+// content builds the window: a sidebar (brand, then the pages, the built
+// ones as tabs) and the selected page; the Play page is first.
+func content(opts Options, icon fyne.Resource, play fyne.CanvasObject) fyne.CanvasObject {
+	tabs := container.NewAppTabs(
+		container.NewTabItemWithIcon("Play", theme.MediaPlayIcon(), play),
+		container.NewTabItemWithIcon("Welcome", theme.HomeIcon(), mainArea(opts)),
+	)
+	tabs.SetTabLocation(container.TabLocationLeading)
+	return container.NewBorder(nil, nil, sidebar(icon), nil, tabs)
 }
 
 func sidebar(icon fyne.Resource) fyne.CanvasObject {
@@ -44,15 +49,18 @@ func sidebar(icon fyne.Resource) fyne.CanvasObject {
 	name.SizeName = theme.SizeNameSubHeadingText
 	brand := container.NewHBox(img, container.NewCenter(name))
 
-	heading := widget.NewLabel("Pages")
+	heading := widget.NewLabel("Coming")
 	heading.Importance = widget.LowImportance
 	items := container.NewVBox()
 	for _, p := range pages {
+		if p.built {
+			continue
+		}
 		l := widget.NewLabel(p.name)
 		l.Importance = widget.LowImportance
 		items.Add(container.NewHBox(widget.NewIcon(theme.NewDisabledResource(p.icon)), l))
 	}
-	soon := widget.NewLabel("coming with later work")
+	soon := widget.NewLabel("with later work")
 	soon.Importance = widget.LowImportance
 	soon.TextStyle = fyne.TextStyle{Italic: true}
 
@@ -70,8 +78,8 @@ func mainArea(opts Options) fyne.CanvasObject {
 	intro.Wrapping = fyne.TextWrapWord
 
 	plan := container.NewVBox()
-	plan.Add(wrapped("This is a placeholder: these pages arrive with later work, " +
-		"and each will also be available as an ncstudio command."))
+	plan.Add(wrapped("The Play page runs a neural computer now; the others arrive with later work, " +
+		"and each is also available as ncstudio commands."))
 	plan.Add(container.New(layout.NewFormLayout(), pageRows()...))
 
 	cmds := container.NewVBox(wrapped("Everything that exists so far runs from the terminal. " +
@@ -97,7 +105,7 @@ func mainArea(opts Options) fyne.CanvasObject {
 		widget.NewCard("Command line", "", cmds),
 	)
 	return container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), footer), nil, nil,
-		container.NewVScroll(container.NewPadded(body)))
+		container.NewScroll(container.NewPadded(body)))
 }
 
 func pageRows() []fyne.CanvasObject {
@@ -107,6 +115,9 @@ func pageRows() []fyne.CanvasObject {
 		about := widget.NewLabel(p.about)
 		about.Importance = widget.LowImportance
 		about.Truncation = fyne.TextTruncateEllipsis
+		if !p.built {
+			about.SetText(p.about + " (coming)")
+		}
 		rows = append(rows, container.NewHBox(widget.NewIcon(p.icon), name), about)
 	}
 	return rows

@@ -2,11 +2,12 @@
 //
 // It arranges pages, widgets and their wiring and holds no model math: every
 // action it offers also exists as an `ncstudio` subcommand, and the work is
-// done by the engine packages. For now the studio is a single placeholder
-// page that names the product, lists the pages still to come (Library,
-// Sandbox & record, Train, Play, Debug, Evaluate) and shows the command-line
-// commands that already exist, which the caller passes in through [Options]
-// so that this package does not depend on the app.
+// done by the engine and viewer packages. It opens on the Play page (the
+// viewport on a live session of the checkpoint passed in [Options]); a
+// Welcome page names the product, lists the pages still to come (Library,
+// Sandbox & record, Train, Debug, Evaluate) and shows the command-line
+// commands, which the caller passes in so that this package does not depend
+// on the app.
 //
 // Fyne needs the process's main thread: call [Run] from main's goroutine.
 package studio
@@ -22,6 +23,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/ncstudio/ncstudio/engine/model"
 	_ "github.com/ncstudio/ncstudio/studio/internal/locale" // before Fyne's lang: see there
 	"github.com/ncstudio/ncstudio/studio/internal/logo"
 )
@@ -46,6 +48,10 @@ type Options struct {
 	// QuitAfter, when positive, closes the studio after that long. Tests use
 	// it so that a started studio always ends.
 	QuitAfter time.Duration
+	// Model is the neural computer the Play page runs, and Checkpoint its
+	// name; without a model the Play page says so.
+	Model      *model.Model
+	Checkpoint string
 }
 
 // ErrNoDisplay is returned by [Run] when there is no display to open a window on.
@@ -64,16 +70,43 @@ func Run(opts Options) error {
 	w := a.NewWindow(Title)
 	w.SetIcon(icon)
 	w.SetMaster()
-	w.SetContent(content(opts, icon))
+	play, playContent := playTab(opts)
+	w.SetContent(content(opts, icon, playContent))
 	w.Resize(fyne.NewSize(1200, 800))
 	w.CenterOnScreen()
 
+	// The Play page's threads hand frames to Fyne's: they stop before the
+	// window goes.
+	quit := func() {
+		if play != nil {
+			play.close()
+			play = nil
+		}
+		a.Quit()
+	}
+	w.SetCloseIntercept(quit)
 	if opts.QuitAfter > 0 {
-		t := time.AfterFunc(opts.QuitAfter, func() { fyne.Do(a.Quit) })
+		t := time.AfterFunc(opts.QuitAfter, func() { fyne.Do(quit) })
 		defer t.Stop()
+	}
+	if play != nil {
+		play.start()
 	}
 	w.ShowAndRun()
 	return nil
+}
+
+// playTab builds the Play page, or a page explaining why there is none.
+func playTab(opts Options) (*playPage, fyne.CanvasObject) {
+	if opts.Model == nil {
+		return nil, wrapped("No checkpoint is loaded: run `ncstudio studio --ckpt FILE`.")
+	}
+	p, err := newPlayPage(opts.Model, opts.Checkpoint)
+	if err != nil {
+		return nil, wrapped("The Play page cannot run on this machine: " + err.Error() +
+			"\n\nThe viewport needs OpenGL 3.3 core through EGL (a GPU driver, or Mesa's libegl-mesa0 and libgl1-mesa-dri).")
+	}
+	return p, p.content
 }
 
 func missingDisplay() bool { return os.Getenv("DISPLAY") == "" }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -27,7 +28,7 @@ func TestAppIDMatchesFyneAppToml(t *testing.T) {
 	}
 }
 
-// TestPlaceholderContent lays the placeholder page out with Fyne's software
+// TestPlaceholderContent lays the window out (Play page stubbed, Welcome page selected) with Fyne's software
 // test driver (no display needed) and checks that it shows what it promises.
 func TestPlaceholderContent(t *testing.T) {
 	test.NewTempApp(t)
@@ -35,8 +36,16 @@ func TestPlaceholderContent(t *testing.T) {
 		Version:  "ncstudio test · go1.26 · linux/amd64",
 		Commands: []string{"ncstudio version [--json]\tprint the version", "ncstudio studio\topen the studio"},
 	}
-	w := test.NewTempWindow(t, content(opts, fyne.NewStaticResource("icon.png", nil)))
+	w := test.NewTempWindow(t, content(opts, fyne.NewStaticResource("icon.png", nil), widget.NewLabel("play")))
 	w.Resize(fyne.NewSize(1200, 800))
+	for _, o := range test.LaidOutObjects(w.Content()) {
+		if tabs, ok := o.(*container.AppTabs); ok {
+			if tabs.Selected().Text != "Play" {
+				t.Errorf("the studio opens on %q, want Play", tabs.Selected().Text)
+			}
+			tabs.SelectIndex(1) // Welcome
+		}
+	}
 
 	var texts []string
 	for _, o := range test.LaidOutObjects(w.Content()) {
@@ -49,6 +58,9 @@ func TestPlaceholderContent(t *testing.T) {
 		"ncstudio version [--json]", "print the version", "ncstudio studio", "open the studio"}
 	for _, p := range pages {
 		want = append(want, p.name)
+		if !p.built {
+			want = append(want, p.about+" (coming)")
+		}
 	}
 	for _, s := range want {
 		if !strings.Contains(all, s) {

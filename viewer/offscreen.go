@@ -64,6 +64,20 @@ func (o *Offscreen) MouseAt(x, y float64) { o.v.mouseAt(x, y, o.r) }
 // Control applies a viewer command (the window's function keys).
 func (o *Offscreen) Control(c Control) { o.v.control(c, o.r) }
 
+// Overlays reports which overlays are shown.
+func (o *Offscreen) Overlays() Overlays {
+	o.v.mu.Lock()
+	defer o.v.mu.Unlock()
+	return o.v.st.on
+}
+
+// SetOverlays chooses the overlays.
+func (o *Offscreen) SetOverlays(on Overlays) {
+	o.v.mu.Lock()
+	o.v.st.on, o.v.dirty = on, true
+	o.v.mu.Unlock()
+}
+
 // Render draws the viewport at dst's size and copies it into dst.
 func (o *Offscreen) Render(dst *image.RGBA) error {
 	w, h := dst.Rect.Dx(), dst.Rect.Dy()

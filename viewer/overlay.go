@@ -16,9 +16,10 @@ import (
 // window (text needs a font, and they change at most once per model step
 // or mouse move), then blended over the panels.
 
-// toggles are the overlays the function keys switch.
-type toggles struct {
-	help, hud, cursors, trail, log, split bool
+// Overlays says which overlays are shown (the function keys switch them).
+type Overlays struct {
+	Help, HUD, Cursors, Trail, Log bool
+	Split                          bool // sandbox | neural computer | difference
 }
 
 // hud is what the heads-up display reports.
@@ -34,7 +35,7 @@ type hud struct {
 
 // overlayState is everything the overlay shows.
 type overlayState struct {
-	on         toggles
+	on         Overlays
 	mouse      image.Point // real mouse, frame pixels
 	mouseIn    bool
 	detected   image.Point // where the model drew its cursor
@@ -79,7 +80,7 @@ func drawOverlay(dst *image.RGBA, l layout, st *overlayState) {
 	if l.panels == 3 {
 		panels = append(panels, l.sandboxPanel())
 	}
-	if st.on.trail {
+	if st.on.Trail {
 		for _, p := range panels {
 			for i := 1; i < len(st.trail); i++ {
 				a, b := l.toWindow(p, st.trail[i-1].X, st.trail[i-1].Y), l.toWindow(p, st.trail[i].X, st.trail[i].Y)
@@ -88,7 +89,7 @@ func drawOverlay(dst *image.RGBA, l layout, st *overlayState) {
 			}
 		}
 	}
-	if st.on.cursors {
+	if st.on.Cursors {
 		if st.mouseIn {
 			for _, p := range panels {
 				cross(dst, l.toWindow(p, st.mouse.X, st.mouse.Y), max(6, int(3*l.scale)), colMouse)
@@ -104,7 +105,7 @@ func drawOverlay(dst *image.RGBA, l layout, st *overlayState) {
 			textBox(dst, image.Pt(r.Min.X+4, r.Min.Y+4), []string{name}, colText)
 		}
 	}
-	if st.on.hud {
+	if st.on.HUD {
 		h := st.hud
 		state := "running"
 		if h.paused {
@@ -118,18 +119,18 @@ func drawOverlay(dst *image.RGBA, l layout, st *overlayState) {
 			h.renderer,
 		}, colText)
 	}
-	if st.on.log && len(st.log) > 0 {
+	if st.on.Log && len(st.log) > 0 {
 		lines := append([]string{"actions"}, st.log...)
 		textBox(dst, image.Pt(8, l.fbH-8-len(lines)*lineH-8), lines, colText)
 	}
-	if st.on.help {
+	if st.on.Help {
 		w := 0
 		for _, s := range helpLines {
 			w = max(w, font.MeasureString(face, s).Ceil())
 		}
 		lines := append([]string{"NC Studio play: keys"}, helpLines...)
 		textBox(dst, image.Pt((l.fbW-w)/2, (l.fbH-len(lines)*lineH)/2), lines, colText)
-	} else if !st.on.hud {
+	} else if !st.on.HUD {
 		textBox(dst, image.Pt(8, 8), []string{"F1: keys"}, colText)
 	}
 }

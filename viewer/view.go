@@ -50,7 +50,8 @@ type detectJob struct{ img *image.RGBA }
 
 func newView(m *model.Model, info glctx.Info, o PlayOptions) (*view, error) {
 	v := &view{m: m, info: info, o: o, lastStep: -1, fpsStart: time.Now(), stepsAt: time.Now()}
-	v.st.on = toggles{hud: true, cursors: true, trail: true, log: true}
+	v.st.on = Overlays{HUD: true, Cursors: true, Trail: true, Log: true}
+	v.lay = newLayout(m.Cfg.Width, m.Cfg.Height, m.Cfg.Width, m.Cfg.Height, false) // until the first draw
 	v.st.hud = hud{injection: m.Cfg.Dyn.Injection, checkpoint: o.Checkpoint, renderer: info.Renderer}
 	var err error
 	if v.dec, err = decode.New(m); err != nil {
@@ -123,17 +124,17 @@ func (v *view) control(c Control, r *Runner) {
 	on := &v.st.on
 	switch c {
 	case ToggleHelp:
-		on.help = !on.help
+		on.Help = !on.Help
 	case ToggleHUD:
-		on.hud = !on.hud
+		on.HUD = !on.HUD
 	case ToggleCursors:
-		on.cursors = !on.cursors
+		on.Cursors = !on.Cursors
 	case ToggleTrail:
-		on.trail = !on.trail
+		on.Trail = !on.Trail
 	case ToggleLog:
-		on.log = !on.log
+		on.Log = !on.Log
 	case ToggleSplit:
-		on.split = !on.split
+		on.Split = !on.Split
 	case TogglePause:
 		r.TogglePause()
 	case SingleStep:
@@ -166,7 +167,7 @@ func (v *view) mouseAt(x, y float64, r *Runner) {
 func (v *view) draw(fb uint32, fw, fh int, r *Runner) error {
 	snap := r.Latest()
 	v.mu.Lock()
-	split := v.st.on.split
+	split := v.st.on.Split
 	v.lay = newLayout(fw, fh, v.m.Cfg.Width, v.m.Cfg.Height, split)
 	lay := v.lay
 	redecode := v.redecode
@@ -198,7 +199,7 @@ func (v *view) draw(fb uint32, fw, fh int, r *Runner) error {
 		}
 		upload(v.sandbox, snap.Sandbox)
 		v.mu.Lock()
-		cursors := v.st.on.cursors
+		cursors := v.st.on.Cursors
 		v.mu.Unlock()
 		if cursors {
 			if err := v.dec.Read(v.frame); err != nil {

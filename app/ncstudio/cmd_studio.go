@@ -10,13 +10,14 @@ import (
 func init() {
 	register(&command{
 		name:    "studio",
-		usage:   "[--quit-after DURATION]",
+		usage:   "[--ckpt CKPT] [--quit-after DURATION]",
 		summary: "open the studio window (the default with no command)",
 		run:     runStudio,
 	})
 }
 
 func runStudio(c *context) error {
+	ckptPath := c.Flags.String("ckpt", "default", "checkpoint the Play page runs: "+ckptHelp)
 	quitAfter := c.Flags.Duration("quit-after", 0, "close the studio after this long, e.g. 20s (for tests)")
 	args, err := c.Parse()
 	if err != nil {
@@ -28,14 +29,20 @@ func runStudio(c *context) error {
 	if *quitAfter < 0 {
 		return usagef("studio: --quit-after must not be negative")
 	}
+	m, _, err := loadModel(*ckptPath)
+	if err != nil {
+		return err
+	}
 	return studio.Run(studio.Options{
-		Version:   buildVersionInfo().oneLine(),
-		Commands:  commandLines(),
-		QuitAfter: *quitAfter,
+		Version:    buildVersionInfo().oneLine(),
+		Commands:   commandLines(),
+		QuitAfter:  *quitAfter,
+		Model:      m,
+		Checkpoint: *ckptPath,
 	})
 }
 
-// commandLines lists the registered commands for the studio's placeholder
+// commandLines lists the registered commands for the studio's Welcome
 // page: "ncstudio NAME USAGE", a tab, then the summary.
 func commandLines() []string {
 	cmds := append([]*command(nil), registry...)

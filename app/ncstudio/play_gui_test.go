@@ -69,7 +69,12 @@ func TestPlayWindowGUI(t *testing.T) {
 	g.waitQuit(quitAfter)
 }
 
-var colourMouse = color.RGBA{0, 230, 90, 255}
+// The overlay colours of the mouse crosshair and of the ring around the
+// cursor the model drew (viewer/overlay.go).
+var (
+	colourMouse       = color.RGBA{0, 230, 90, 255}
+	colourModelCursor = color.RGBA{255, 60, 60, 255}
+)
 
 // near reports a pixel of colour c within r pixels of (x, y).
 func near(img image.Image, x, y, r int, c color.RGBA) bool {

@@ -16,11 +16,12 @@ import (
 
 // TestStudioWindowGUI builds ncstudio, opens the studio on the X display in
 // $DISPLAY (`make test` runs the tests under xvfb-run), waits for its window,
-// screenshots the screen and checks that something was drawn, then checks
-// that --quit-after closes it.
+// screenshots the screen and checks that something was drawn, moves the
+// mouse across the Play page's viewport and sees the neural cursor follow,
+// then checks that --quit-after closes it.
 func TestStudioWindowGUI(t *testing.T) {
 	bin := buildForGUI(t)
-	const quitAfter = 20 * time.Second
+	const quitAfter = 30 * time.Second
 	g := startGUI(t, bin, "^NC Studio$", "studio", "--quit-after", quitAfter.String())
 	geo := g.geometry()
 	if geo["WIDTH"] < 400 || geo["HEIGHT"] < 300 {
@@ -50,6 +51,31 @@ func TestStudioWindowGUI(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	t.Logf("screenshot has %d distinct colours", colours)
+
+	// The studio opens on the Play page: move the mouse over the viewport
+	// (right of the sidebars, below the toolbar) and look for the mouse
+	// crosshair there and, once the model has drawn its cursor, the red
+	// ring the cursor detector puts around it.
+	for i, p := range []image.Point{{geo["WIDTH"] * 6 / 10, geo["HEIGHT"] / 2}, {geo["WIDTH"] * 4 / 10, geo["HEIGHT"] / 3}} {
+		g.xdo("mousemove", "--window", g.win, strconv.Itoa(p.X), strconv.Itoa(p.Y))
+		abs := p.Add(image.Pt(geo["X"], geo["Y"]))
+		var mouse, model bool
+		for deadline := time.Now().Add(15 * time.Second); !(mouse && model) && time.Now().Before(deadline); {
+			time.Sleep(time.Second)
+			if out, err := exec.Command("import", "-window", "root", shot).CombinedOutput(); err != nil {
+				t.Fatalf("import: %v\n%s", err, out)
+			}
+			img, err := decodePNG(shot)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mouse = near(img, abs.X, abs.Y, 8, colourMouse)
+			model = near(img, abs.X, abs.Y, 40, colourModelCursor)
+		}
+		if !mouse || !model {
+			t.Errorf("move %d to %v: mouse crosshair shown %v, model's cursor detected near it %v", i, p, mouse, model)
+		}
+	}
 	g.waitQuit(quitAfter)
 }
 

@@ -86,7 +86,8 @@ func (s *Screen) toFrame(p fyne.Position) (int, int) {
 
 func (s *Screen) move(p fyne.Position) { s.input.Move(s.toFrame(p)) }
 
-func buttonOf(b desktop.MouseButton) action.Buttons {
+// Button is the action button of a Fyne mouse button (0 for others).
+func Button(b desktop.MouseButton) action.Buttons {
 	switch b {
 	case desktop.MouseButtonPrimary:
 		return action.Left
@@ -108,33 +109,47 @@ func (s *Screen) Cursor() desktop.Cursor { return desktop.HiddenCursor }
 
 func (s *Screen) MouseDown(e *desktop.MouseEvent) {
 	s.move(e.Position)
-	s.input.Press(buttonOf(e.Button))
+	s.input.Press(Button(e.Button))
 	s.requestFocus()
 }
 
 func (s *Screen) MouseUp(e *desktop.MouseEvent) {
 	s.move(e.Position)
-	s.input.Release(buttonOf(e.Button))
+	s.input.Release(Button(e.Button))
 }
 
 // Tapped only takes the keyboard focus; MouseDown/MouseUp carry the click.
 func (s *Screen) Tapped(*fyne.PointEvent) { s.requestFocus() }
 
 func (s *Screen) Scrolled(e *fyne.ScrollEvent) {
-	// Fyne reports wheel notches as multiples of about 10 units.
-	if steps := int(e.Scrolled.DY / 10); steps != 0 {
-		s.input.Scroll(steps)
-	} else if e.Scrolled.DY > 0 {
-		s.input.Scroll(1)
-	} else if e.Scrolled.DY < 0 {
-		s.input.Scroll(-1)
+	if n := ScrollSteps(e); n != 0 {
+		s.input.Scroll(n)
 	}
 }
 
-func (s *Screen) requestFocus() {
+// ScrollSteps is the wheel steps of a Fyne scroll event (positive: up).
+// Fyne reports wheel notches as multiples of about 10 units; anything
+// smaller still counts as one step.
+func ScrollSteps(e *fyne.ScrollEvent) int {
+	if steps := int(e.Scrolled.DY / 10); steps != 0 {
+		return steps
+	} else if e.Scrolled.DY > 0 {
+		return 1
+	} else if e.Scrolled.DY < 0 {
+		return -1
+	}
+	return 0
+}
+
+func (s *Screen) requestFocus() { Focus(s) }
+
+// Focus gives a focusable widget the keyboard focus of its window.
+func Focus(w fyne.Focusable) {
 	if c := fyne.CurrentApp(); c != nil {
-		if cnv := c.Driver().CanvasForObject(s); cnv != nil {
-			cnv.Focus(s)
+		if o, ok := w.(fyne.CanvasObject); ok {
+			if cnv := c.Driver().CanvasForObject(o); cnv != nil {
+				cnv.Focus(w)
+			}
 		}
 	}
 }

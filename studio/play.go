@@ -1,0 +1,142 @@
+package studio
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/studio/viewport"
+	"github.com/ncstudio/ncstudio/viewer"
+)
+
+// playPage is the Play page: the viewport on a live session of a
+// checkpoint, with its controls in a toolbar and a status line.
+type playPage struct {
+	off     *viewer.Offscreen
+	vp      *viewport.Viewport
+	content fyne.CanvasObject
+
+	pause   *widget.Button
+	sampler *widget.Label
+	checks  []*widget.Check
+	status  *widget.Label
+	stop    chan struct{}
+}
+
+// overlayChecks names the overlay toggles in the toolbar, with the field
+// each one switches.
+var overlayChecks = []struct {
+	name string
+	f    func(*viewer.Overlays) *bool
+}{
+	{"HUD", func(o *viewer.Overlays) *bool { return &o.HUD }},
+	{"Cursors", func(o *viewer.Overlays) *bool { return &o.Cursors }},
+	{"Trail", func(o *viewer.Overlays) *bool { return &o.Trail }},
+	{"Action log", func(o *viewer.Overlays) *bool { return &o.Log }},
+	{"Split view", func(o *viewer.Overlays) *bool { return &o.Split }},
+}
+
+// newPlayPage starts nothing yet: start does.
+func newPlayPage(m *model.Model, checkpoint string) (*playPage, error) {
+	off, err := viewer.NewOffscreen(m, nil, viewer.PlayOptions{Checkpoint: checkpoint, Seed: 1})
+	if err != nil {
+		return nil, err
+	}
+	p := &playPage{off: off, vp: viewport.New(off)}
+
+	p.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() {
+		off.Control(viewer.TogglePause)
+		p.sync()
+	})
+	step := widget.NewButtonWithIcon("Step", theme.MediaSkipNextIcon(), func() { off.Control(viewer.SingleStep) })
+	reset := widget.NewButtonWithIcon("Reset", theme.MediaReplayIcon(), func() { off.Control(viewer.Reset) })
+	reset.Importance = widget.LowImportance
+	p.sampler = widget.NewLabel("")
+	fewer := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { off.Control(viewer.FewerSamplerSteps); p.sync() })
+	more := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { off.Control(viewer.MoreSamplerSteps); p.sync() })
+	bar := container.NewHBox(p.pause, step, reset, widget.NewSeparator(), widget.NewLabel("Sampler steps"), fewer, p.sampler, more, widget.NewSeparator())
+	for _, c := range overlayChecks {
+		field := c.f
+		chk := widget.NewCheck(c.name, func(on bool) {
+			o := off.Overlays()
+			if *field(&o) != on {
+				*field(&o) = on
+				off.SetOverlays(o)
+			}
+		})
+		p.checks = append(p.checks, chk)
+		bar.Add(chk)
+	}
+	help := widget.NewButtonWithIcon("Keys", theme.HelpIcon(), func() { off.Control(viewer.ToggleHelp) })
+	help.Importance = widget.LowImportance
+	bar.Add(help)
+
+	p.status = widget.NewLabel("")
+	p.status.Truncation = fyne.TextTruncateEllipsis
+	hint := widget.NewLabel(fmt.Sprintf("%s · %dx%d · %s injection · click the view, then mouse and keyboard drive the neural computer; F1..F11 as in `ncstudio play`",
+		checkpoint, m.Cfg.Width, m.Cfg.Height, m.Cfg.Dyn.Injection))
+	hint.Importance = widget.LowImportance
+	hint.Truncation = fyne.TextTruncateEllipsis
+	p.content = container.NewBorder(container.NewHScroll(bar), container.NewVBox(p.status, hint), nil, nil, p.vp)
+	p.sync()
+	return p, nil
+}
+
+// sync shows the session's state in the toolbar and status line.
+func (p *playPage) sync() {
+	snap := p.off.Runner().Latest()
+	if snap.Paused {
+		p.pause.SetText("Resume")
+		p.pause.SetIcon(theme.MediaPlayIcon())
+	} else {
+		p.pause.SetText("Pause")
+		p.pause.SetIcon(theme.MediaPauseIcon())
+	}
+	p.sampler.SetText(fmt.Sprint(snap.Sampler))
+	o := p.off.Overlays()
+	for i, c := range overlayChecks {
+		if on := *c.f(&o); p.checks[i].Checked != on {
+			p.checks[i].SetChecked(on)
+		}
+	}
+	state := "running"
+	if snap.Paused {
+		state = "paused"
+	}
+	p.status.SetText(fmt.Sprintf("step %d · %s · last step %.1f ms · OpenGL: %s", snap.Step, state, snap.StepMs, p.off.Info().Renderer))
+}
+
+// start begins stepping the model, redrawing, and refreshing the toolbar.
+func (p *playPage) start() {
+	fps := p.off.Runner().Model().Cfg.FPS
+	p.off.Runner().Start(fps)
+	p.vp.Start(30)
+	p.stop = make(chan struct{})
+	go func() {
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.stop:
+				return
+			case <-t.C:
+				fyne.Do(p.sync)
+			}
+		}
+	}()
+}
+
+// close stops everything and frees the GL context.
+func (p *playPage) close() {
+	if p.stop != nil {
+		close(p.stop)
+		p.stop = nil
+	}
+	p.vp.Stop()
+	p.off.Close()
+}

@@ -1,0 +1,72 @@
+package studio
+
+import (
+	"image"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
+	"github.com/ncstudio/ncstudio/viewer"
+)
+
+// The Play page with Fyne's test driver: mouse events on the viewport
+// become actions in frame pixels, the toolbar drives the session and the
+// overlays, and a redraw fills the canvas image at the widget's size.
+func TestPlayPage(t *testing.T) {
+	test.NewTempApp(t)
+	m, _, err := embedded.Load(cpu.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := newPlayPage(m, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	w := test.NewTempWindow(t, p.content)
+	w.Resize(fyne.NewSize(900, 600))
+	p.vp.Resize(fyne.NewSize(384, 288)) // 3 pixels per frame pixel, no letterbox
+	if err := p.vp.Redraw(); err != nil { // lays the view out
+		t.Fatal(err)
+	}
+
+	p.vp.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(31, 61)}})
+	p.vp.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(31, 61)}, Button: desktop.MouseButtonPrimary})
+	a := p.off.Runner().Input().Step()
+	if a.X != 10 || a.Y != 20 || a.Buttons == 0 {
+		t.Errorf("mouse at (31,61) of a 3x view gave action %v, want (10,20) with the left button", a)
+	}
+
+	test.Tap(p.pause)
+	if !p.off.Runner().Latest().Paused || p.pause.Text != "Resume" {
+		t.Errorf("Pause: paused=%v, button %q", p.off.Runner().Latest().Paused, p.pause.Text)
+	}
+	before := p.off.Runner().Latest().Sampler
+	p.sync()
+	for _, c := range p.checks {
+		if c.Text == "Split view" {
+			test.Tap(c)
+		}
+	}
+	if !p.off.Overlays().Split {
+		t.Error("the Split view box did not switch the split view on")
+	}
+	if p.sampler.Text == "" || before < 1 {
+		t.Errorf("sampler steps shown as %q", p.sampler.Text)
+	}
+
+	if err := p.vp.Redraw(); err != nil {
+		t.Fatal(err)
+	}
+	img, ok := p.vp.Image().(*image.RGBA)
+	if !ok || img.Rect.Dx() != 384 || img.Rect.Dy() != 288 {
+		t.Fatalf("viewport image %T %v, want 384x288", p.vp.Image(), p.vp.Image().Bounds())
+	}
+	if p.off.Overlays() != (viewer.Overlays{HUD: true, Cursors: true, Trail: true, Log: true, Split: true}) {
+		t.Errorf("overlays %+v", p.off.Overlays())
+	}
+}
