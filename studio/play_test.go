@@ -29,7 +29,7 @@ func TestPlayPage(t *testing.T) {
 	defer p.close()
 	w := test.NewTempWindow(t, p.content)
 	w.Resize(fyne.NewSize(900, 600))
-	p.vp.Resize(fyne.NewSize(384, 288)) // 3 pixels per frame pixel, no letterbox
+	p.vp.Resize(fyne.NewSize(384, 288))   // 3 pixels per frame pixel, no letterbox
 	if err := p.vp.Redraw(); err != nil { // lays the view out
 		t.Fatal(err)
 	}
