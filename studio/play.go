@@ -2,10 +2,13 @@ package studio
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,6 +25,11 @@ type playPage struct {
 	content fyne.CanvasObject
 
 	pause   *widget.Button
+	record  *widget.Button
+	saving  bool   // a recording is being written
+	outDir  string // where recordings go
+	win     fyne.Window
+	onSaved func(error) // tests: called once a recording is written
 	sampler *widget.Label
 	checks  []*widget.Check
 	status  *widget.Label
@@ -41,13 +49,15 @@ var overlayChecks = []struct {
 	{"Split view", func(o *viewer.Overlays) *bool { return &o.Split }},
 }
 
-// newPlayPage starts nothing yet: start does.
-func newPlayPage(m *model.Model, checkpoint string) (*playPage, error) {
+// newPlayPage starts nothing yet: start does. Recordings are written into
+// outDir.
+func newPlayPage(m *model.Model, checkpoint, outDir string) (*playPage, error) {
 	off, err := viewer.NewOffscreen(m, nil, viewer.PlayOptions{Checkpoint: checkpoint, Seed: 1})
 	if err != nil {
 		return nil, err
 	}
-	p := &playPage{off: off, vp: viewport.New(off)}
+	p := &playPage{off: off, vp: viewport.New(off), outDir: outDir}
+	p.record = widget.NewButtonWithIcon("Record", theme.MediaRecordIcon(), p.toggleRecording)
 
 	p.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() {
 		off.Control(viewer.TogglePause)
@@ -75,6 +85,8 @@ func newPlayPage(m *model.Model, checkpoint string) (*playPage, error) {
 	help := widget.NewButtonWithIcon("Keys", theme.HelpIcon(), func() { off.Control(viewer.ToggleHelp) })
 	help.Importance = widget.LowImportance
 	bar.Add(help)
+	bar.Add(widget.NewSeparator())
+	bar.Add(p.record)
 
 	p.status = widget.NewLabel("")
 	p.status.Truncation = fyne.TextTruncateEllipsis
@@ -108,6 +120,16 @@ func (p *playPage) sync() {
 	if snap.Paused {
 		state = "paused"
 	}
+	if n := p.off.Runner().Recording(); n > 0 {
+		state += fmt.Sprintf(" · ● recording %d steps (%.0f s of %.0f)", n-1, float64(n-1)/p.off.Runner().Model().Cfg.FPS,
+			float64(viewer.MaxRecording)/p.off.Runner().Model().Cfg.FPS)
+		p.record.SetText("Stop and save")
+		p.record.Importance = widget.DangerImportance
+	} else if !p.saving {
+		p.record.SetText("Record")
+		p.record.Importance = widget.MediumImportance
+	}
+	p.record.Refresh()
 	p.status.SetText(fmt.Sprintf("step %d · %s · last step %.1f ms · OpenGL: %s", snap.Step, state, snap.StepMs, p.off.Info().Renderer))
 }
 
@@ -139,4 +161,49 @@ func (p *playPage) close() {
 	}
 	p.vp.Stop()
 	p.off.Close()
+}
+
+// toggleRecording starts keeping the session's steps, or stops and writes
+// them (decoded by the shaders) as a trace and a GIF into outDir, off
+// Fyne's thread, telling the user where they went.
+func (p *playPage) toggleRecording() {
+	r := p.off.Runner()
+	if p.saving {
+		return
+	}
+	if r.Recording() == 0 {
+		r.StartRecording()
+		p.sync()
+		return
+	}
+	snaps := r.StopRecording()
+	p.saving = true
+	p.record.SetText("Saving…")
+	p.record.Disable()
+	name := "rollout-" + time.Now().Format("20060102-150405")
+	dir, gifPath := filepath.Join(p.outDir, name+".nctrace"), filepath.Join(p.outDir, name+".gif")
+	go func() {
+		err := os.MkdirAll(p.outDir, 0o755)
+		if err == nil {
+			err = p.off.SaveRecording(snaps, dir, gifPath, func(done, total int) {
+				fyne.Do(func() { p.record.SetText(fmt.Sprintf("Saving %d/%d", done, total)) })
+			})
+		}
+		fyne.Do(func() {
+			p.saving = false
+			p.record.Enable()
+			p.sync()
+			if p.onSaved != nil {
+				p.onSaved(err)
+			}
+			if p.win == nil {
+				return
+			}
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("saving the recording: %w", err), p.win)
+				return
+			}
+			dialog.ShowInformation("Recording saved", fmt.Sprintf("%d steps\n%s\n%s", len(snaps)-1, gifPath, dir), p.win)
+		})
+	}()
 }

@@ -2,7 +2,9 @@ package studio
 
 import (
 	"image"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -22,7 +24,8 @@ func TestPlayPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := newPlayPage(m, "default")
+	recDir := t.TempDir()
+	p, err := newPlayPage(m, "default", recDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +69,28 @@ func TestPlayPage(t *testing.T) {
 	if !ok || img.Rect.Dx() != 384 || img.Rect.Dy() != 288 {
 		t.Fatalf("viewport image %T %v, want 384x288", p.vp.Image(), p.vp.Image().Bounds())
 	}
+	// Record a few steps, stop: a trace and a GIF appear in the folder.
+	saved := make(chan error, 1)
+	p.onSaved = func(err error) { saved <- err }
+	test.Tap(p.record)
+	for range 4 {
+		p.off.Runner().StepWith(a)
+	}
+	test.Tap(p.record)
+	select {
+	case err := <-saved:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the recording was not saved within a minute")
+	}
+	gifs, _ := filepath.Glob(filepath.Join(recDir, "rollout-*.gif"))
+	traces, _ := filepath.Glob(filepath.Join(recDir, "rollout-*.nctrace"))
+	if len(gifs) != 1 || len(traces) != 1 || p.record.Disabled() {
+		t.Errorf("after saving: GIFs %v, traces %v, button disabled %v", gifs, traces, p.record.Disabled())
+	}
+
 	if p.off.Overlays() != (viewer.Overlays{HUD: true, Cursors: true, Trail: true, Log: true, Split: true}) {
 		t.Errorf("overlays %+v", p.off.Overlays())
 	}

@@ -17,6 +17,7 @@ package studio
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"runtime"
 	"time"
 
@@ -52,6 +53,9 @@ type Options struct {
 	// name; without a model the Play page says so.
 	Model      *model.Model
 	Checkpoint string
+	// RecordingsDir is where the Play page saves recordings (default:
+	// ~/NCStudio/recordings).
+	RecordingsDir string
 }
 
 // ErrNoDisplay is returned by [Run] when there is no display to open a window on.
@@ -71,6 +75,9 @@ func Run(opts Options) error {
 	w.SetIcon(icon)
 	w.SetMaster()
 	play, playContent := playTab(opts)
+	if play != nil {
+		play.win = w
+	}
 	w.SetContent(content(opts, icon, playContent))
 	w.Resize(fyne.NewSize(1200, 800))
 	w.CenterOnScreen()
@@ -101,7 +108,15 @@ func playTab(opts Options) (*playPage, fyne.CanvasObject) {
 	if opts.Model == nil {
 		return nil, wrapped("No checkpoint is loaded: run `ncstudio studio --ckpt FILE`.")
 	}
-	p, err := newPlayPage(opts.Model, opts.Checkpoint)
+	dir := opts.RecordingsDir
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			home = "."
+		}
+		dir = filepath.Join(home, "NCStudio", "recordings")
+	}
+	p, err := newPlayPage(opts.Model, opts.Checkpoint, dir)
 	if err != nil {
 		return nil, wrapped("The Play page cannot run on this machine: " + err.Error() +
 			"\n\nThe viewport needs OpenGL 3.3 core through EGL (a GPU driver, or Mesa's libegl-mesa0 and libgl1-mesa-dri).")

@@ -96,8 +96,7 @@ func Headless(m *model.Model, spec *sandbox.Spec, actions []action.Action, o Hea
 		err := gl.Do(func() error { return dec.DecodeImage(s.Latent, frame) })
 		return time.Since(start), err
 	}
-	tw, err := trace.Create(filepath.Join(o.Out, "rollout"), trace.Meta{Kind: trace.GUI, Width: w, Height: h, FPS: m.Cfg.FPS,
-		Source: "ncstudio play --headless", Tags: map[string]string{"seed": fmt.Sprint(o.Seed)}})
+	tw, err := createRollout(filepath.Join(o.Out, "rollout"), m, "ncstudio play --headless", o.Seed)
 	if err != nil {
 		return rep, err
 	}
@@ -192,6 +191,13 @@ func writePNG(path string, img image.Image) error {
 	return f.Close()
 }
 
+// createRollout starts a trace of a model's frames.
+func createRollout(dir string, m *model.Model, source string, seed uint64) (*trace.Writer, error) {
+	return trace.Create(dir, trace.Meta{Kind: trace.GUI, Width: m.Cfg.Width, Height: m.Cfg.Height, FPS: m.Cfg.FPS,
+		Source: source, Tags: map[string]string{"seed": fmt.Sprint(seed)}})
+}
+
+// writeGIF exports a trace as a GIF at twice its size, with the cursor path.
 func writeGIF(traceDir, path string) error {
 	tr, err := trace.Open(traceDir)
 	if err != nil {

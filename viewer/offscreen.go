@@ -121,6 +121,45 @@ func flipRows(img *image.RGBA) {
 	}
 }
 
+// SaveRecording decodes recorded snapshots with the shader decoder and
+// writes them, with the actions between them, as a trace in dir and a GIF
+// at gifPath (twice the frame size, with the cursor path). progress, if
+// set, is called after each frame.
+func (o *Offscreen) SaveRecording(snaps []Snapshot, dir, gifPath string, progress func(done, total int)) error {
+	if len(snaps) < 2 {
+		return fmt.Errorf("viewer: nothing recorded (%d steps)", max(len(snaps)-1, 0))
+	}
+	m := o.r.Model()
+	tw, err := createRollout(dir, m, "ncstudio studio: Play page recording", o.r.seed)
+	if err != nil {
+		return err
+	}
+	defer tw.Close()
+	frame := image.NewRGBA(image.Rect(0, 0, m.Cfg.Width, m.Cfg.Height))
+	for i, s := range snaps {
+		if err := o.ctx.Do(func() error { return o.v.dec.DecodeImage(s.Latent, frame) }); err != nil {
+			return err
+		}
+		next := s.Action // the last frame repeats the action that made it
+		if i+1 < len(snaps) {
+			next = snaps[i+1].Action
+		}
+		if err := tw.Append(frame, next); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(i+1, len(snaps))
+		}
+	}
+	o.v.mu.Lock()
+	o.v.redecode = true // the decoder's output now holds a recorded frame
+	o.v.mu.Unlock()
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	return writeGIF(dir, gifPath)
+}
+
 // Close stops the runner and frees the GL context.
 func (o *Offscreen) Close() {
 	o.r.Stop()

@@ -2,12 +2,15 @@ package viewer
 
 import (
 	"image"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/tensor"
+	"github.com/ncstudio/ncstudio/engine/trace"
 )
 
 // The offscreen viewport shows, pixel for pixel at 3x, the frame that the
@@ -117,5 +120,66 @@ func TestOffscreenConcurrentUse(t *testing.T) {
 	<-done
 	if off.Runner().Latest().Step == 0 {
 		t.Error("the runner did not step")
+	}
+}
+
+// A recording comes back as a trace of the decoded frames with the actions
+// between them, and a GIF.
+func TestOffscreenSavesARecording(t *testing.T) {
+	m, _, err := embedded.Load(cpu.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, err := NewOffscreen(m, nil, PlayOptions{Checkpoint: "default", Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer off.Close()
+	r := off.Runner()
+	r.StartRecording()
+	acts := []action.Action{{X: 20, Y: 20}, {X: 30, Y: 25}, {X: 40, Y: 30, Buttons: action.Left}, {X: 40, Y: 30}, {X: 50, Y: 30, Text: "a"}}
+	for _, a := range acts {
+		r.StepWith(a)
+	}
+	if n := r.Recording(); n != len(acts)+1 {
+		t.Errorf("recording holds %d snapshots, want %d", n, len(acts)+1)
+	}
+	snaps := r.StopRecording()
+	if r.Recording() != 0 {
+		t.Error("still recording after StopRecording")
+	}
+	dir := filepath.Join(t.TempDir(), "rec.nctrace")
+	gifPath := filepath.Join(t.TempDir(), "rec.gif")
+	if err := off.SaveRecording(snaps, dir, gifPath, nil); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := trace.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	if err := tr.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if tr.Len() != len(snaps) {
+		t.Fatalf("trace has %d frames, want %d", tr.Len(), len(snaps))
+	}
+	lw, lh := m.Cfg.LatentSize()
+	want := image.NewRGBA(image.Rect(0, 0, m.Cfg.Width, m.Cfg.Height))
+	for i, s := range snaps {
+		got, err := tr.Frame(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.DecodeLatent(want, tensor.FromSlice(s.Latent, 1, m.Cfg.AE.Latent, lh, lw))
+		if worst := compareScaled(t, got, want, image.Point{}, 1, image.Rectangle{}); worst > 2 {
+			t.Errorf("frame %d differs from the CPU decode by %d/255", i, worst)
+		}
+		if i < len(acts) && (tr.Action(i).X != acts[i].X || tr.Action(i).Text != acts[i].Text) {
+			t.Errorf("action after frame %d is %v, want %v", i, tr.Action(i), acts[i])
+		}
+	}
+	if st, err := os.Stat(gifPath); err != nil || st.Size() == 0 {
+		t.Errorf("GIF: %v", err)
 	}
 }

@@ -30,6 +30,7 @@ type Runner struct {
 	paused      bool
 	singleSteps int
 	sampleSteps int
+	recording   []Snapshot // snapshots since StartRecording; nil when not recording
 	stop, done  chan struct{}
 }
 
@@ -79,6 +80,7 @@ func (r *Runner) restart() error {
 	}
 	s.SampleSteps = r.sampleSteps
 	r.sess = s
+	r.recording = nil // a recording does not span a reset
 	r.input.Move(x, y)
 	r.snap = Snapshot{Latent: r.m.Backend().ToHost(s.Latent()), Sandbox: frame, Action: action.Action{X: x, Y: y},
 		Trail: []image.Point{{x, y}}, Paused: r.paused, Sampler: r.sampleSteps}
@@ -122,7 +124,36 @@ func (r *Runner) stepLocked(a action.Action) Snapshot {
 		s.Log = lastN(append(slices.Clip(prev.Log), fmt.Sprintf("%4d %s", s.Step, a)), logLen)
 	}
 	r.snap = s
+	if r.recording != nil && len(r.recording) < MaxRecording {
+		r.recording = append(r.recording, s)
+	}
 	return s
+}
+
+// MaxRecording bounds a recording: two minutes at 15 steps per second.
+const MaxRecording = 1800
+
+// StartRecording keeps every snapshot from now on (the current one first).
+func (r *Runner) StartRecording() {
+	r.mu.Lock()
+	r.recording = []Snapshot{r.snap}
+	r.mu.Unlock()
+}
+
+// Recording reports the snapshots kept so far (0 when not recording).
+func (r *Runner) Recording() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.recording)
+}
+
+// StopRecording returns the snapshots kept since StartRecording.
+func (r *Runner) StopRecording() []Snapshot {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec := r.recording
+	r.recording = nil
+	return rec
 }
 
 func lastN[T any](s []T, n int) []T { return s[max(0, len(s)-n):] }

@@ -22,7 +22,7 @@ import (
 func init() {
 	register(&command{
 		name:    "eval",
-		usage:   "[--ckpt CKPT...] --data DIR... [--windows N] [--rollouts N] [--rollout-steps N] [--probe] [--plot PNG] [--markdown | --json]",
+		usage:   "[--ckpt CKPT...] --data DIR... [--windows N] [--rollouts N] [--rollout-steps N] [--sampler-steps N] [--context-noise X] [--probe] [--plot PNG] [--markdown | --json]",
 		summary: "score checkpoints on held-out traces: PSNR, SSIM, changed-pixel PSNR, cursor accuracy, rollout drift, probes",
 		run:     runEval,
 	})
@@ -35,6 +35,9 @@ type evalResult struct {
 	Traces     int         `json:"traces"`
 	Frames     int         `json:"frames"`
 	Report     eval.Report `json:"report"`
+	// The sampler the rollouts and one-step predictions used.
+	SamplerSteps int     `json:"sampler_steps"`
+	ContextNoise float32 `json:"context_noise"`
 	// ProbeSuccess is the share of the standard probes passed (with --probe).
 	ProbeSuccess *float64 `json:"probe_success,omitempty"`
 }
@@ -50,6 +53,8 @@ func runEval(c *context) error {
 	withProbes := c.Flags.Bool("probe", false, "also run the standard probes of the built-in desktop (ncstudio probe)")
 	markdown := c.Flags.Bool("markdown", false, "print one Markdown table row per checkpoint")
 	plotFile := c.Flags.String("plot", "", "write the rollout drift (PSNR by step, one line per checkpoint) as a PNG")
+	samplerSteps := c.Flags.Int("sampler-steps", 0, "sampler steps per frame (default: each checkpoint's)")
+	contextNoise := c.Flags.Float64("context-noise", -1, "noise added to context latents while sampling (default: each checkpoint's)")
 	if _, err := c.Parse(); err != nil {
 		return err
 	}
@@ -61,6 +66,8 @@ func runEval(c *context) error {
 		return usagef("eval: --data is required")
 	case *windows < 1 || *rollouts < 0 || *steps < 1:
 		return usagef("eval: --windows and --rollout-steps must be at least 1")
+	case *samplerSteps < 0:
+		return usagef("eval: --sampler-steps must be positive")
 	}
 	ctx, stop := signal.NotifyContext(stdcontext.Background(), os.Interrupt)
 	defer stop()
@@ -70,6 +77,12 @@ func runEval(c *context) error {
 		if err != nil {
 			return err
 		}
+		if *samplerSteps > 0 {
+			m.Cfg.Sampler.Steps = *samplerSteps
+		}
+		if *contextNoise >= 0 {
+			m.Cfg.Sampler.ContextNoise = float32(*contextNoise)
+		}
 		ds, err := dataset.Open(data, m.Cfg.Width, m.Cfg.Height)
 		if err != nil {
 			return err
@@ -78,7 +91,8 @@ func runEval(c *context) error {
 		rep, err := eval.Evaluate(ctx, m, ds, eval.Options{Windows: *windows, Rollouts: *rollouts, RolloutSteps: *steps, Seed: *seed,
 			Progress: func(done, _ int) { bar.set(done) }})
 		bar.finish()
-		res := evalResult{Checkpoint: path, Injection: m.Cfg.Dyn.Injection, Traces: len(ds.Traces), Frames: ds.Frames(), Report: rep}
+		res := evalResult{Checkpoint: path, Injection: m.Cfg.Dyn.Injection, Traces: len(ds.Traces), Frames: ds.Frames(), Report: rep,
+			SamplerSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise}
 		ds.Close()
 		if err != nil {
 			return err

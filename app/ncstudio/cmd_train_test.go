@@ -65,14 +65,15 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 
 	stdout.Reset()
 	drift := filepath.Join(dir, "drift.png")
-	if err := dispatch([]string{"eval", "--ckpt", ckptPath, "--data", held, "--windows", "4", "--rollouts", "1", "--rollout-steps", "5", "--plot", drift, "--json"}, &stdout, &stderr); err != nil {
+	if err := dispatch([]string{"eval", "--ckpt", ckptPath, "--data", held, "--windows", "4", "--rollouts", "1", "--rollout-steps", "5", "--plot", drift, "--sampler-steps", "3", "--context-noise", "0", "--json"}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(drift); err != nil {
 		t.Errorf("no drift plot: %v", err)
 	}
 	var res evalResult
-	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil || res.Report.OneStep.Frames != 4 || len(res.Report.Drift) != 5 {
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil || res.Report.OneStep.Frames != 4 || len(res.Report.Drift) != 5 ||
+		res.SamplerSteps != 3 || res.ContextNoise != 0 {
 		t.Errorf("eval: %v %+v", err, res)
 	}
 	stdout.Reset()
