@@ -4,7 +4,6 @@ import (
 	stdcontext "context"
 	"encoding/json"
 	"fmt"
-	"image/png"
 	"io"
 	"os"
 	"os/signal"
@@ -13,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ncstudio/ncstudio/engine/atomicfile"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
@@ -45,23 +43,24 @@ func (l *listFlag) Set(v string) error {
 
 func runTrain(c *context) error {
 	var data, replay listFlag
+	d := train.Defaults()
 	c.Flags.Var(&data, "data", "traces or directories of traces to learn (repeatable)")
 	c.Flags.Var(&replay, "replay", "older traces mixed into every batch against forgetting (repeatable)")
-	replayShare := c.Flags.Float64("replay-share", 0.3, "fraction of each batch drawn from --replay")
+	replayShare := c.Flags.Float64("replay-share", d.ReplayShare, "fraction of each batch drawn from --replay")
 	out := c.Flags.String("out", "", "checkpoint to write (.safetensors)")
 	initFrom := c.Flags.String("init", "", "checkpoint to fine-tune instead of starting afresh (\"default\": the built-in one)")
 	initAE := c.Flags.String("init-autoencoder", "", "start a new model with the autoencoder of this checkpoint (e.g. to compare injection modes on one autoencoder)")
 	preset := c.Flags.String("preset", "default", "architecture for a new model: "+presetNames())
 	injection := c.Flags.String("injection", "", "override the preset's action injection: "+strings.Join(model.InjectionModes, ", "))
-	aeSteps := c.Flags.Int("ae-steps", 4000, "autoencoder training steps (0 skips the stage)")
-	dynSteps := c.Flags.Int("dyn-steps", 6000, "dynamics training steps (0 skips the stage)")
-	batch := c.Flags.Int("batch", 8, "batch size")
-	lr := c.Flags.Float64("lr", 1e-3, "peak learning rate (warm-up, then cosine decay to a tenth)")
-	cursorWeight := c.Flags.Float64("cursor-weight", 10, "extra loss weight on the cursor's pixels; 0 turns cursor supervision off (ablation)")
-	changeWeight := c.Flags.Float64("change-weight", 0, "extra dynamics loss weight on the latent cells that change from one frame to the next")
-	ctxNoise := c.Flags.Float64("context-noise", 0.1, "largest noise level added to context latents in training (against drift)")
-	seed := c.Flags.Uint64("seed", 1, "seed of initialisation, batches and noise")
-	every := c.Flags.Int("checkpoint-every", 500, "write the checkpoint every N steps (and at the end of each stage, and on Ctrl-C)")
+	aeSteps := c.Flags.Int("ae-steps", d.AESteps, "autoencoder training steps (0 skips the stage)")
+	dynSteps := c.Flags.Int("dyn-steps", d.DynSteps, "dynamics training steps (0 skips the stage)")
+	batch := c.Flags.Int("batch", d.Batch, "batch size")
+	lr := c.Flags.Float64("lr", d.LR, "peak learning rate (warm-up, then cosine decay to a tenth)")
+	cursorWeight := c.Flags.Float64("cursor-weight", float64(d.CursorWeight), "extra loss weight on the cursor's pixels; 0 turns cursor supervision off (ablation)")
+	changeWeight := c.Flags.Float64("change-weight", float64(d.ChangeWeight), "extra dynamics loss weight on the latent cells that change from one frame to the next")
+	ctxNoise := c.Flags.Float64("context-noise", float64(d.ContextNoiseMax), "largest noise level added to context latents in training (against drift)")
+	seed := c.Flags.Uint64("seed", d.Seed, "seed of initialisation, batches and noise")
+	every := c.Flags.Int("checkpoint-every", d.CheckpointEvery, "write the checkpoint every N steps (and at the end of each stage, and on Ctrl-C)")
 	progress := c.Flags.String("progress", "bar", "progress output on stderr: bar, or json (one object per line, for the studio)")
 	device := c.Flags.String("device", "cpu", "where to train: cpu (cuda comes with the CUDA worker)")
 	resume := c.Flags.Bool("resume", false, "continue the interrupted run that writes --out exactly where it stopped (its other flags are reused)")
@@ -94,7 +93,7 @@ func runTrain(c *context) error {
 		return usagef("train: --init and --init-autoencoder exclude each other")
 	}
 	if *initFrom == embedded.Name {
-		path, err := extractDefault()
+		path, err := embedded.Extract("")
 		if err != nil {
 			return err
 		}
@@ -112,25 +111,17 @@ func runTrain(c *context) error {
 	if *resume {
 		o = train.Options{Out: *out, Resume: true}
 	}
-	log, err := os.OpenFile(*out+".losses.csv", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	log, err := train.OpenLossLog(*out)
 	if err != nil {
 		return err
 	}
 	defer log.Close()
-	if st, _ := log.Stat(); st.Size() == 0 {
-		fmt.Fprintln(log, train.LossLogHeader)
-	}
 	var bar *progressBar
 	stage := ""
 	enc := json.NewEncoder(c.Stderr)
 	o.Progress = func(p train.Progress) {
-		if p.Stage != "latents" {
-			fmt.Fprintln(log, train.LossLine(p))
-		}
-		if p.Checkpoint != "" {
-			if err := writeLossPlot(*out); err != nil {
-				fmt.Fprintf(c.Stderr, "\nloss plot: %v\n", err)
-			}
+		if err := log.Record(p); err != nil {
+			fmt.Fprintf(c.Stderr, "\nloss log: %v\n", err)
 		}
 		if *progress == "json" {
 			enc.Encode(p)
@@ -171,38 +162,6 @@ func runTrain(c *context) error {
 			fmt.Fprintf(w, "wrote %s: %d parameters, %dx%d, %s injection, in %v (losses in %s.losses.csv and .png)\n",
 				*out, m.ParamCount(), m.Cfg.Width, m.Cfg.Height, m.Cfg.Dyn.Injection, time.Since(start).Round(time.Second), *out)
 		})
-}
-
-// extractDefault writes the embedded default checkpoint to a temporary file.
-func extractDefault() (string, error) {
-	f, err := os.CreateTemp("", "ncstudio-default-*.safetensors")
-	if err != nil {
-		return "", err
-	}
-	_, err = f.Write(embedded.Bytes())
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), nil
-}
-
-// writeLossPlot draws CKPT.losses.csv into CKPT.losses.png.
-func writeLossPlot(ckptPath string) error {
-	f, err := os.Open(ckptPath + ".losses.csv")
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	curves, err := train.ReadLossLog(ckptPath+".losses.csv", f)
-	if err != nil {
-		return err
-	}
-	img := train.PlotLosses(curves, 720, 360)
-	return atomicfile.Write(ckptPath+".losses.png", func(w io.Writer) error { return png.Encode(w, img) })
 }
 
 func presetNames() string {

@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"fmt"
 	"image"
+	"image/png"
 	"io"
 	"math"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/ncstudio/ncstudio/engine/atomicfile"
 	"github.com/ncstudio/ncstudio/engine/plot"
 )
 
@@ -109,3 +112,55 @@ func PlotLosses(curves []Curve, w, h int) *image.RGBA {
 	}
 	return c.Draw(w, h)
 }
+
+// LossLog appends a run's steps to CKPT.losses.csv and redraws
+// CKPT.losses.png whenever a checkpoint is written. The CLI and the studio
+// both keep their runs' logs with it.
+type LossLog struct {
+	ckpt string
+	f    *os.File
+}
+
+// OpenLossLog opens (or starts, with its header) the log of a checkpoint.
+func OpenLossLog(ckptPath string) (*LossLog, error) {
+	f, err := os.OpenFile(ckptPath+".losses.csv", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err == nil && st.Size() == 0 {
+		fmt.Fprintln(f, LossLogHeader)
+	}
+	return &LossLog{ckpt: ckptPath, f: f}, nil
+}
+
+// Record logs a step (the latent-encoding stage has no loss and is not
+// logged) and, after a checkpoint, redraws the plot.
+func (l *LossLog) Record(p Progress) error {
+	if p.Stage != "latents" {
+		if _, err := fmt.Fprintln(l.f, LossLine(p)); err != nil {
+			return err
+		}
+	}
+	if p.Checkpoint != "" {
+		return l.Plot()
+	}
+	return nil
+}
+
+// Plot draws the log into CKPT.losses.png.
+func (l *LossLog) Plot() error {
+	name := l.ckpt + ".losses.csv"
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	curves, err := ReadLossLog(name, f)
+	if err != nil {
+		return err
+	}
+	img := PlotLosses(curves, 720, 360)
+	return atomicfile.Write(l.ckpt+".losses.png", func(w io.Writer) error { return png.Encode(w, img) })
+}
+
+func (l *LossLog) Close() error { return l.f.Close() }

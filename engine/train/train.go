@@ -67,6 +67,13 @@ type Options struct {
 	Meta map[string]string
 }
 
+// Defaults are the options of `ncstudio train` without flags (the studio's
+// Train page starts from them too).
+func Defaults() Options {
+	return Options{ReplayShare: 0.3, AESteps: 4000, DynSteps: 6000, Batch: 8, LR: 1e-3, CursorWeight: 10,
+		ContextNoiseMax: 0.1, Seed: 1, CheckpointEvery: 500}
+}
+
 // Progress is one training step's report.
 type Progress struct {
 	Stage       string        `json:"stage"` // "autoencoder", "latents", "dynamics"

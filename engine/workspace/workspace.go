@@ -17,8 +17,8 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/model"
-	"github.com/ncstudio/ncstudio/engine/train"
 	"github.com/ncstudio/ncstudio/engine/trace"
+	"github.com/ncstudio/ncstudio/engine/train"
 )
 
 // Workspace is a folder holding checkpoints/, traces/ and recordings/.

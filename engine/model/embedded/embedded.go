@@ -7,6 +7,7 @@ package embedded
 import (
 	"bytes"
 	_ "embed"
+	"os"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/model"
@@ -36,4 +37,23 @@ func Load(be tensor.Backend) (*model.Model, map[string]string, error) {
 		return nil, nil, err
 	}
 	return m, f.Metadata, nil
+}
+
+// Extract writes the default checkpoint to a new temporary file in dir (""
+// for the system's temporary folder), for tools that take a path; the
+// caller removes it.
+func Extract(dir string) (string, error) {
+	f, err := os.CreateTemp(dir, "ncstudio-default-*.safetensors")
+	if err != nil {
+		return "", err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
 }
