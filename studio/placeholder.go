@@ -23,21 +23,17 @@ type page struct {
 // ones not built yet are listed so newcomers see the plan.
 var pages = []page{
 	{"Play", theme.MediaPlayIcon(), "drive a neural desktop with your mouse and keyboard", true},
-	{"Library", theme.StorageIcon(), "checkpoints and traces on this machine", false},
+	{"Library", theme.StorageIcon(), "checkpoints and traces on this machine", true},
 	{"Sandbox & record", theme.MediaRecordIcon(), "record traces of the sandbox desktop, an X11 display or a terminal", false},
-	{"Train", theme.ComputerIcon(), "fine-tune a neural computer on your traces, on CPU or CUDA", false},
+	{"Train", theme.ComputerIcon(), "fine-tune a neural computer on your traces, on CPU or CUDA", true},
 	{"Debug", theme.SearchIcon(), "predicted versus real cursor, action-injection modes, drift", false},
 	{"Evaluate", theme.ConfirmIcon(), "check that new behaviours appear and old ones survive", false},
 }
 
-// content builds the window: a sidebar (brand, then the pages, the built
-// ones as tabs) and the selected page; the Play page is first.
-func content(opts Options, icon fyne.Resource, play fyne.CanvasObject) fyne.CanvasObject {
-	tabs := container.NewAppTabs(
-		container.NewTabItemWithIcon("Play", theme.MediaPlayIcon(), play),
-		container.NewTabItemWithIcon("Welcome", theme.HomeIcon(), mainArea(opts)),
-	)
-	tabs.SetTabLocation(container.TabLocationLeading)
+// content builds the window: a sidebar (brand, the pages still to come)
+// and the built pages as tabs, to which it adds the Welcome page.
+func content(opts Options, icon fyne.Resource, tabs *container.AppTabs) fyne.CanvasObject {
+	tabs.Append(container.NewTabItemWithIcon("Welcome", theme.HomeIcon(), mainArea(opts)))
 	return container.NewBorder(nil, nil, sidebar(icon), nil, tabs)
 }
 
@@ -78,8 +74,8 @@ func mainArea(opts Options) fyne.CanvasObject {
 	intro.Wrapping = fyne.TextWrapWord
 
 	plan := container.NewVBox()
-	plan.Add(wrapped("The Play page runs a neural computer now; the others arrive with later work, " +
-		"and each is also available as ncstudio commands."))
+	plan.Add(wrapped("Play, Library and Train work now; the others arrive with later work. " +
+		"Everything is also available as ncstudio commands."))
 	plan.Add(container.New(layout.NewFormLayout(), pageRows()...))
 
 	cmds := container.NewVBox(wrapped("Everything that exists so far runs from the terminal. " +

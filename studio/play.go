@@ -135,6 +135,9 @@ func (p *playPage) sync() {
 
 // start begins stepping the model, redrawing, and refreshing the toolbar.
 func (p *playPage) start() {
+	if p.stop != nil {
+		return
+	}
 	fps := p.off.Runner().Model().Cfg.FPS
 	p.off.Runner().Start(fps)
 	p.vp.Start(30)
@@ -153,13 +156,21 @@ func (p *playPage) start() {
 	}()
 }
 
+// suspend stops stepping and redrawing (another page is shown); start
+// continues.
+func (p *playPage) suspend() {
+	if p.stop == nil {
+		return
+	}
+	close(p.stop)
+	p.stop = nil
+	p.vp.Stop()
+	p.off.Runner().Stop()
+}
+
 // close stops everything and frees the GL context.
 func (p *playPage) close() {
-	if p.stop != nil {
-		close(p.stop)
-		p.stop = nil
-	}
-	p.vp.Stop()
+	p.suspend()
 	p.off.Close()
 }
 

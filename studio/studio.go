@@ -17,7 +17,6 @@ package studio
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"runtime"
 	"time"
 
@@ -25,6 +24,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/workspace"
 	_ "github.com/ncstudio/ncstudio/studio/internal/locale" // before Fyne's lang: see there
 	"github.com/ncstudio/ncstudio/studio/internal/logo"
 )
@@ -53,9 +53,9 @@ type Options struct {
 	// name; without a model the Play page says so.
 	Model      *model.Model
 	Checkpoint string
-	// RecordingsDir is where the Play page saves recordings (default:
-	// ~/NCStudio/recordings).
-	RecordingsDir string
+	// Workspace is the folder of checkpoints, traces and recordings
+	// (default ~/NCStudio).
+	Workspace workspace.Workspace
 }
 
 // ErrNoDisplay is returned by [Run] when there is no display to open a window on.
@@ -74,21 +74,18 @@ func Run(opts Options) error {
 	w := a.NewWindow(Title)
 	w.SetIcon(icon)
 	w.SetMaster()
-	play, playContent := playTab(opts)
-	if play != nil {
-		play.win = w
+	st, err := newStudio(opts, w)
+	if err != nil {
+		return err
 	}
-	w.SetContent(content(opts, icon, playContent))
+	w.SetContent(content(opts, icon, st.tabs))
 	w.Resize(fyne.NewSize(1200, 800))
 	w.CenterOnScreen()
 
-	// The Play page's threads hand frames to Fyne's: they stop before the
-	// window goes.
+	// The Play page's threads hand frames to Fyne's, and a training run
+	// writes files: both stop before the window goes.
 	quit := func() {
-		if play != nil {
-			play.close()
-			play = nil
-		}
+		st.close()
 		a.Quit()
 	}
 	w.SetCloseIntercept(quit)
@@ -96,32 +93,9 @@ func Run(opts Options) error {
 		t := time.AfterFunc(opts.QuitAfter, func() { fyne.Do(quit) })
 		defer t.Stop()
 	}
-	if play != nil {
-		play.start()
-	}
+	st.showPlay()
 	w.ShowAndRun()
 	return nil
-}
-
-// playTab builds the Play page, or a page explaining why there is none.
-func playTab(opts Options) (*playPage, fyne.CanvasObject) {
-	if opts.Model == nil {
-		return nil, wrapped("No checkpoint is loaded: run `ncstudio studio --ckpt FILE`.")
-	}
-	dir := opts.RecordingsDir
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			home = "."
-		}
-		dir = filepath.Join(home, "NCStudio", "recordings")
-	}
-	p, err := newPlayPage(opts.Model, opts.Checkpoint, dir)
-	if err != nil {
-		return nil, wrapped("The Play page cannot run on this machine: " + err.Error() +
-			"\n\nThe viewport needs OpenGL 3.3 core through EGL (a GPU driver, or Mesa's libegl-mesa0 and libgl1-mesa-dri).")
-	}
-	return p, p.content
 }
 
 func missingDisplay() bool { return os.Getenv("DISPLAY") == "" }

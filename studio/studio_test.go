@@ -36,14 +36,15 @@ func TestPlaceholderContent(t *testing.T) {
 		Version:  "ncstudio test · go1.26 · linux/amd64",
 		Commands: []string{"ncstudio version [--json]\tprint the version", "ncstudio studio\topen the studio"},
 	}
-	w := test.NewTempWindow(t, content(opts, fyne.NewStaticResource("icon.png", nil), widget.NewLabel("play")))
+	w := test.NewTempWindow(t, content(opts, fyne.NewStaticResource("icon.png", nil),
+		container.NewAppTabs(container.NewTabItem("Play", widget.NewLabel("play")))))
 	w.Resize(fyne.NewSize(1200, 800))
 	for _, o := range test.LaidOutObjects(w.Content()) {
 		if tabs, ok := o.(*container.AppTabs); ok {
 			if tabs.Selected().Text != "Play" {
 				t.Errorf("the studio opens on %q, want Play", tabs.Selected().Text)
 			}
-			tabs.SelectIndex(1) // Welcome
+			tabs.SelectIndex(len(tabs.Items) - 1) // Welcome
 		}
 	}
 
@@ -81,5 +82,22 @@ func TestRunWithoutDisplay(t *testing.T) {
 	t.Setenv("DISPLAY", "")
 	if err := Run(Options{}); err != ErrNoDisplay {
 		t.Fatalf("Run without DISPLAY = %v, want ErrNoDisplay", err)
+	}
+}
+
+// The whole window fits a 1280x800 screen: no page may demand more width
+// (long labels must wrap or truncate).
+func TestWindowFitsTheScreen(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	ws := pagesWorkspace(t)
+	st, err := newStudio(Options{Workspace: ws, Commands: []string{"ncstudio play [--ckpt CKPT] [--spec FILE] [--steps N] [--fps F] [--seed S] [--headless --actions FILE --out DIR [--json]]\tplay"}}, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	c := content(st.opts, fyne.NewStaticResource("icon.png", nil), st.tabs)
+	if min := c.MinSize(); min.Width > 1200 || min.Height > 760 {
+		t.Errorf("the studio needs at least %v", min)
 	}
 }

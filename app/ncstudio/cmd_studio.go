@@ -4,13 +4,14 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ncstudio/ncstudio/engine/workspace"
 	"github.com/ncstudio/ncstudio/studio"
 )
 
 func init() {
 	register(&command{
 		name:    "studio",
-		usage:   "[--ckpt CKPT] [--quit-after DURATION]",
+		usage:   "[--ckpt CKPT] [--workspace DIR] [--quit-after DURATION]",
 		summary: "open the studio window (the default with no command)",
 		run:     runStudio,
 	})
@@ -19,6 +20,7 @@ func init() {
 func runStudio(c *context) error {
 	ckptPath := c.Flags.String("ckpt", "default", "checkpoint the Play page runs: "+ckptHelp)
 	quitAfter := c.Flags.Duration("quit-after", 0, "close the studio after this long, e.g. 20s (for tests)")
+	wsDir := c.Flags.String("workspace", "", "folder of checkpoints/, traces/ and recordings/ (default ~/NCStudio)")
 	args, err := c.Parse()
 	if err != nil {
 		return err
@@ -39,6 +41,7 @@ func runStudio(c *context) error {
 		QuitAfter:  *quitAfter,
 		Model:      m,
 		Checkpoint: *ckptPath,
+		Workspace:  workspace.Workspace{Root: *wsDir},
 	})
 }
 

@@ -5,6 +5,7 @@
 package workspace
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -105,15 +106,27 @@ func ReadCheckpoint(path string) Checkpoint {
 		c.Bytes, c.Modified = st.Size(), st.ModTime()
 	}
 	h, err := ckpt.ReadHeader(path)
+	c.describe(h, err)
+	return c
+}
+
+// DescribeBytes describes a checkpoint held in memory (the built-in one).
+func DescribeBytes(name string, data []byte) Checkpoint {
+	c := Checkpoint{Name: name, Bytes: int64(len(data))}
+	c.describe(ckpt.DecodeHeader(name, bytes.NewReader(data), int64(len(data))))
+	return c
+}
+
+// describe fills in what the header says, or why it cannot be read.
+func (c *Checkpoint) describe(h *ckpt.Header, err error) {
 	if err != nil {
 		c.Err = err
-		return c
+		return
 	}
 	c.Params, c.Meta = h.ParamCount(), h.Metadata
 	if c.Config, err = model.UnmarshalConfig(h.Metadata[model.MetaConfig]); err != nil {
-		c.Err = fmt.Errorf("%s: not an NC Studio model: %v", path, err)
+		c.Err = fmt.Errorf("%s: not an NC Studio model: %v", c.Name, err)
 	}
-	return c
 }
 
 // Trace is what the Library shows of a trace.

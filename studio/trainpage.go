@@ -1,0 +1,339 @@
+package studio
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
+	"github.com/ncstudio/ncstudio/engine/train"
+	"github.com/ncstudio/ncstudio/engine/workspace"
+)
+
+// trainPage sets up a training run (a new model, or a fine-tune of a
+// checkpoint on chosen traces with replay of older ones) and shows the
+// trainer's progress: stage, steps, ETA, a live loss plot and events.
+type trainPage struct {
+	ws      workspace.Workspace
+	tr      *trainer
+	win     fyne.Window
+	content fyne.CanvasObject
+
+	base            *widget.Select
+	basePaths       map[string]string // option -> checkpoint path ("" for new)
+	preset          *widget.Select
+	traces, replay  *widget.CheckGroup
+	aeSteps         *widget.Entry
+	dynSteps        *widget.Entry
+	saveAs          *widget.Entry
+	start, pauseBtn *widget.Button
+	stage           *widget.Label
+	bar             *widget.ProgressBar
+	plot            *canvas.Image
+	events          *widget.Label
+	onSaved         func(path string) // a run finished or paused with a checkpoint
+	lastState       trainState
+}
+
+const newModel = "New model"
+
+func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
+	p := &trainPage{ws: ws, tr: tr, basePaths: map[string]string{}}
+	p.base = widget.NewSelect(nil, func(string) { p.syncForm() })
+	p.preset = widget.NewSelect(sortedPresets(), nil)
+	p.preset.SetSelected("default")
+	p.traces = widget.NewCheckGroup(nil, nil)
+	p.replay = widget.NewCheckGroup(nil, nil)
+	p.aeSteps, p.dynSteps, p.saveAs = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	device := widget.NewSelect([]string{"CPU"}, nil)
+	device.SetSelected("CPU")
+	cuda := widget.NewLabel("CUDA needs the CUDA worker, which this build does not have yet.")
+	cuda.Importance = widget.LowImportance
+	cuda.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(
+		widget.NewFormItem("Start from", p.base),
+		widget.NewFormItem("Preset", p.preset),
+		widget.NewFormItem("Traces to learn", listBox(p.traces)),
+		widget.NewFormItem("Replay (against forgetting)", listBox(p.replay)),
+		widget.NewFormItem("Autoencoder steps", p.aeSteps),
+		widget.NewFormItem("Dynamics steps", p.dynSteps),
+		widget.NewFormItem("Save as", p.saveAs),
+		widget.NewFormItem("Device", container.NewVBox(device, cuda)),
+	)
+	p.start = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), p.onStart)
+	p.start.Importance = widget.HighImportance
+	p.pauseBtn = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), p.onPause)
+	refresh := widget.NewButtonWithIcon("Refresh lists", theme.ViewRefreshIcon(), p.refresh)
+	refresh.Importance = widget.LowImportance
+
+	p.stage = widget.NewLabel("")
+	p.stage.Truncation = fyne.TextTruncateEllipsis
+	p.bar = widget.NewProgressBar()
+	p.plot = canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 1, 1)))
+	p.plot.FillMode = canvas.ImageFillContain
+	p.plot.SetMinSize(fyne.NewSize(300, 150))
+	p.events = widget.NewLabel("")
+	p.events.Wrapping = fyne.TextWrapWord
+	right := container.NewBorder(container.NewVBox(p.stage, p.bar), container.NewVScroll(p.events), nil, nil, p.plot)
+	left := container.NewBorder(nil, container.NewHBox(p.start, p.pauseBtn, refresh), nil, nil, container.NewVScroll(form))
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.5
+	p.content = split
+	tr.changed = func() { fyne.Do(p.show) }
+	p.refresh()
+	p.show()
+	return p
+}
+
+// listBox scrolls a check list in about five rows.
+func listBox(o fyne.CanvasObject) fyne.CanvasObject {
+	s := container.NewVScroll(o)
+	s.SetMinSize(fyne.NewSize(0, 150))
+	return s
+}
+
+func sortedPresets() []string {
+	var names []string
+	for n := range model.Presets {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// refresh lists the checkpoints and traces of the workspace again.
+func (p *trainPage) refresh() {
+	p.basePaths = map[string]string{newModel: "", embedded.Name + " (built-in)": builtinMarker}
+	opts := []string{embedded.Name + " (built-in)", newModel}
+	if cks, err := p.ws.ListCheckpoints(); err == nil {
+		for _, c := range cks {
+			if c.Err == nil {
+				opts = append(opts, c.Name)
+				p.basePaths[c.Name] = c.Path
+			}
+		}
+	}
+	sel := p.base.Selected
+	p.base.Options = opts
+	if _, ok := p.basePaths[sel]; !ok {
+		sel = opts[0]
+	}
+	p.base.SetSelected(sel)
+	var names []string
+	if trs, err := workspace.ListTraces(p.ws.Traces()); err == nil {
+		for _, t := range trs {
+			if t.Err == nil {
+				names = append(names, t.Name)
+			}
+		}
+	}
+	p.traces.Options, p.replay.Options = names, names
+	p.traces.Refresh()
+	p.replay.Refresh()
+}
+
+// builtinMarker stands for the built-in checkpoint among the paths.
+const builtinMarker = "\x00builtin"
+
+// fineTune selects a checkpoint as the base (from the Library).
+func (p *trainPage) fineTune(path, name string) {
+	p.refresh()
+	for opt, pth := range p.basePaths {
+		if (path == "" && pth == builtinMarker) || (path != "" && pth == path) {
+			p.base.SetSelected(opt)
+		}
+	}
+}
+
+// syncForm fills the defaults for the chosen base: a new model trains both
+// stages; a fine-tune keeps the autoencoder and trains the dynamics.
+func (p *trainPage) syncForm() {
+	d := train.Defaults()
+	if p.base.Selected == newModel {
+		p.preset.Enable()
+		p.aeSteps.SetText(strconv.Itoa(d.AESteps))
+		p.dynSteps.SetText(strconv.Itoa(d.DynSteps))
+	} else {
+		p.preset.Disable()
+		p.aeSteps.SetText("0")
+		p.dynSteps.SetText("1000")
+	}
+	if p.saveAs.Text == "" || strings.HasPrefix(p.saveAs.Text, "model-") {
+		p.saveAs.SetText("model-" + time.Now().Format("20060102-1504"))
+	}
+}
+
+// options turns the form into training options.
+func (p *trainPage) options() (train.Options, error) {
+	o := train.Defaults()
+	var err error
+	if o.AESteps, err = strconv.Atoi(strings.TrimSpace(p.aeSteps.Text)); err != nil || o.AESteps < 0 {
+		return o, fmt.Errorf("autoencoder steps: %q is not a whole number ≥ 0", p.aeSteps.Text)
+	}
+	if o.DynSteps, err = strconv.Atoi(strings.TrimSpace(p.dynSteps.Text)); err != nil || o.DynSteps < 0 {
+		return o, fmt.Errorf("dynamics steps: %q is not a whole number ≥ 0", p.dynSteps.Text)
+	}
+	if o.AESteps+o.DynSteps == 0 {
+		return o, fmt.Errorf("nothing to train: both stages have 0 steps")
+	}
+	if len(p.traces.Selected) == 0 {
+		return o, fmt.Errorf("choose at least one trace to learn (put traces in %s)", p.ws.Traces())
+	}
+	for _, n := range p.traces.Selected {
+		o.Data = append(o.Data, filepath.Join(p.ws.Traces(), n+".nctrace"))
+	}
+	for _, n := range p.replay.Selected {
+		o.Replay = append(o.Replay, filepath.Join(p.ws.Traces(), n+".nctrace"))
+	}
+	name := strings.TrimSpace(p.saveAs.Text)
+	if name == "" || strings.ContainsAny(name, `/\`) {
+		return o, fmt.Errorf("save as: %q is not a file name", name)
+	}
+	o.Out = filepath.Join(p.ws.Checkpoints(), strings.TrimSuffix(name, ".safetensors")+".safetensors")
+	if _, err := os.Stat(o.Out); err == nil {
+		return o, fmt.Errorf("%s exists: choose another name", o.Out)
+	}
+	switch base := p.basePaths[p.base.Selected]; base {
+	case "":
+		if o.Config, err = model.Preset(p.preset.Selected); err != nil {
+			return o, err
+		}
+	case builtinMarker:
+		if o.Init, err = p.builtinPath(); err != nil {
+			return o, err
+		}
+	default:
+		o.Init = base
+	}
+	o.Meta = map[string]string{"ncstudio.trained": time.Now().UTC().Format(time.RFC3339),
+		"ncstudio.command": "studio Train page, from " + p.base.Selected}
+	if o.Init == "" {
+		o.Meta["ncstudio.preset"] = p.preset.Selected
+	}
+	return o, nil
+}
+
+// builtinPath writes the built-in checkpoint into the workspace once, so
+// that a run (and its resume) can name it as a file.
+func (p *trainPage) builtinPath() (string, error) {
+	path := filepath.Join(p.ws.Root, ".builtin", embedded.Name+".safetensors")
+	if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, embedded.Bytes()) {
+		return path, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := embedded.Extract(filepath.Dir(path))
+	if err != nil {
+		return "", err
+	}
+	return path, os.Rename(tmp, path)
+}
+
+func (p *trainPage) onStart() {
+	o, err := p.options()
+	if err == nil {
+		if err = p.ws.Create(); err == nil {
+			err = p.tr.start(o)
+		}
+	}
+	if err != nil {
+		p.showError(err)
+		return
+	}
+	p.show()
+}
+
+func (p *trainPage) onPause() {
+	switch p.tr.snapshot().state {
+	case trainRunning:
+		p.pauseBtn.Disable()
+		go func() { // pausing writes a checkpoint: not on Fyne's thread
+			p.tr.pause()
+			fyne.Do(p.show)
+		}()
+	case trainPaused:
+		if err := p.tr.resume(); err != nil {
+			p.showError(err)
+		}
+		p.show()
+	}
+}
+
+func (p *trainPage) showError(err error) {
+	if p.win != nil {
+		dialog.ShowError(err, p.win)
+	} else {
+		p.events.SetText("error: " + err.Error())
+	}
+}
+
+// show displays the trainer's state; it runs on Fyne's thread after every
+// training step.
+func (p *trainPage) show() {
+	s := p.tr.snapshot()
+	running := s.state == trainRunning
+	if running {
+		p.start.Disable()
+	} else {
+		p.start.Enable()
+	}
+	p.pauseBtn.Enable()
+	switch s.state {
+	case trainRunning:
+		p.pauseBtn.SetText("Pause")
+		p.pauseBtn.SetIcon(theme.MediaPauseIcon())
+	case trainPaused:
+		p.pauseBtn.SetText("Resume")
+		p.pauseBtn.SetIcon(theme.MediaPlayIcon())
+	default:
+		p.pauseBtn.SetText("Pause")
+		p.pauseBtn.Disable()
+	}
+	l := s.last
+	if l.Steps > 0 {
+		p.bar.SetValue(float64(l.Step) / float64(l.Steps))
+		line := fmt.Sprintf("%s · %s %d/%d", s.state, l.Stage, l.Step, l.Steps)
+		if l.Stage != "latents" {
+			line += fmt.Sprintf(" · loss %.4f · %.1f steps/s", l.Loss, l.StepsPerSec)
+		}
+		if running && l.ETA > 0 {
+			line += " · ETA " + l.ETA.Round(time.Second).String()
+		}
+		p.stage.SetText(line)
+	} else {
+		p.stage.SetText(s.state.String())
+		p.bar.SetValue(0)
+	}
+	if len(s.curves) > 0 && (len(s.curves[len(s.curves)-1].Steps)%10 == 1 || !running) {
+		p.plot.Image = train.PlotLosses(s.curves, 720, 360)
+		p.plot.Refresh()
+	}
+	p.events.SetText(strings.Join(s.events, "\n"))
+	if s.state != p.lastState && (s.state == trainFinished || s.state == trainPaused) {
+		if app := fyne.CurrentApp(); app != nil {
+			app.SendNotification(fyne.NewNotification("NC Studio: training "+s.state.String(), s.opts.Out))
+		}
+		if p.onSaved != nil {
+			p.onSaved(s.opts.Out)
+		}
+	}
+	if s.state == trainFailed && p.lastState != trainFailed && s.err != nil {
+		p.showError(s.err)
+	}
+	p.lastState = s.state
+}

@@ -1,0 +1,135 @@
+package studio
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
+	"github.com/ncstudio/ncstudio/engine/workspace"
+)
+
+// studio holds the pages and what they share: the workspace, the trainer
+// and the window. Pages talk through it: the Library's Play and Fine-tune
+// buttons open the other pages, a finished training refreshes the Library.
+type studio struct {
+	opts    Options
+	ws      workspace.Workspace
+	win     fyne.Window
+	tabs    *container.AppTabs
+	playTab *container.TabItem
+	play    *playPage // nil when the Play page cannot run
+	library *libraryPage
+	train   *trainPage
+	trainer *trainer
+}
+
+// Tab order.
+const (
+	tabPlay = iota
+	tabLibrary
+	tabTrain
+)
+
+func newStudio(opts Options, w fyne.Window) (*studio, error) {
+	ws := opts.Workspace
+	if ws.Root == "" {
+		var err error
+		if ws, err = workspace.Default(); err != nil {
+			return nil, err
+		}
+	}
+	st := &studio{opts: opts, ws: ws, win: w, trainer: &trainer{}}
+	st.library = newLibraryPage(ws)
+	st.library.win = w
+	st.train = newTrainPage(ws, st.trainer)
+	st.train.win = w
+	st.playTab = container.NewTabItemWithIcon("Play", theme.MediaPlayIcon(), st.loadPlay(opts.Model, opts.Checkpoint))
+	st.tabs = container.NewAppTabs(
+		st.playTab,
+		container.NewTabItemWithIcon("Library", theme.StorageIcon(), st.library.content),
+		container.NewTabItemWithIcon("Train", theme.ComputerIcon(), st.train.content),
+	)
+	st.tabs.SetTabLocation(container.TabLocationLeading)
+	st.tabs.OnSelected = func(t *container.TabItem) {
+		if st.play == nil {
+			return
+		}
+		if t == st.playTab {
+			st.play.start()
+		} else {
+			st.play.suspend() // the model's steps would take the cores from training
+		}
+	}
+	st.library.onPlay = func(path, name string) {
+		if err := st.playCheckpoint(path, name); err != nil {
+			dialog.ShowError(err, w)
+		}
+	}
+	st.library.onFineTune = func(path, name string) {
+		st.train.fineTune(path, name)
+		st.tabs.SelectIndex(tabTrain)
+	}
+	st.train.onSaved = func(string) { st.library.refresh() }
+	return st, nil
+}
+
+// loadPlay builds the Play page for m, or a page explaining why there is
+// none, and returns its content.
+func (st *studio) loadPlay(m *model.Model, name string) fyne.CanvasObject {
+	if m == nil {
+		return wrapped("No checkpoint is loaded: choose one in the Library, or run `ncstudio studio --ckpt FILE`.")
+	}
+	p, err := newPlayPage(m, name, st.ws.Recordings())
+	if err != nil {
+		return wrapped("The Play page cannot run on this machine: " + err.Error() +
+			"\n\nThe viewport needs OpenGL 3.3 core through EGL (a GPU driver, or Mesa's libegl-mesa0 and libgl1-mesa-dri).")
+	}
+	p.win = st.win
+	st.play = p
+	return p.content
+}
+
+// playCheckpoint replaces the Play page's session with a checkpoint ("" for
+// the built-in one) and shows it.
+func (st *studio) playCheckpoint(path, name string) error {
+	var m *model.Model
+	var err error
+	if path == "" {
+		m, _, err = embedded.Load(cpu.New())
+	} else {
+		m, _, err = model.Load(cpu.New(), path)
+	}
+	if err != nil {
+		return err
+	}
+	if st.play != nil {
+		st.play.close()
+		st.play = nil
+	}
+	st.playTab.Content = st.loadPlay(m, name)
+	st.tabs.Refresh()
+	st.showPlay()
+	return nil
+}
+
+// showPlay selects the Play page and starts it.
+func (st *studio) showPlay() {
+	st.tabs.SelectIndex(tabPlay)
+	if st.play != nil {
+		st.play.start()
+	}
+}
+
+// close stops the Play page and pauses a training run (its checkpoint and
+// resume file are written).
+func (st *studio) close() {
+	if st.play != nil {
+		st.play.close()
+		st.play = nil
+	}
+	st.trainer.pause()
+}
