@@ -325,9 +325,7 @@ func (p *trainPage) show() {
 	}
 	p.events.SetText(strings.Join(s.events, "\n"))
 	if s.state != p.lastState && (s.state == trainFinished || s.state == trainPaused) {
-		if app := fyne.CurrentApp(); app != nil {
-			app.SendNotification(fyne.NewNotification("NC Studio: training "+s.state.String(), s.opts.Out))
-		}
+		notify("NC Studio: training "+s.state.String(), s.opts.Out)
 		if p.onSaved != nil {
 			p.onSaved(s.opts.Out)
 		}
@@ -336,4 +334,13 @@ func (p *trainPage) show() {
 		p.showError(s.err)
 	}
 	p.lastState = s.state
+}
+
+// notify shows a desktop notification where the session has a message bus
+// to send it on (a desktop session does; Xvfb alone does not, and Fyne
+// would log an error).
+func notify(title, text string) {
+	if app := fyne.CurrentApp(); app != nil && os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		app.SendNotification(fyne.NewNotification(title, text))
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
@@ -74,6 +75,14 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 		st.tabs.SelectIndex(tabTrain)
 	}
 	st.train.onSaved = func(string) { st.library.refresh() }
+	// Ctrl+1..4 switch pages (Play, Library, Train, Welcome).
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4} {
+		w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
+			if i < len(st.tabs.Items) {
+				st.tabs.SelectIndex(i)
+			}
+		})
+	}
 	return st, nil
 }
 
