@@ -183,3 +183,27 @@ func TestOffscreenSavesARecording(t *testing.T) {
 		t.Errorf("GIF: %v", err)
 	}
 }
+
+// A mouse that stays still while the view is laid out again (first draw,
+// resize, split view) is placed by the new layout.
+func TestOffscreenRemapsAStillMouse(t *testing.T) {
+	m, _, err := embedded.Load(cpu.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, err := NewOffscreen(m, nil, PlayOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer off.Close()
+	off.MouseAt(31, 61) // before any draw: 1 pixel per frame pixel
+	if a := off.Runner().Input().Step(); a.X != 31 || a.Y != 61 {
+		t.Fatalf("before the first draw: %v", a)
+	}
+	if err := off.Render(image.NewRGBA(image.Rect(0, 0, 384, 288))); err != nil {
+		t.Fatal(err)
+	}
+	if a := off.Runner().Input().Step(); a.X != 10 || a.Y != 20 {
+		t.Errorf("after drawing at 3x the mouse is at %v, want (10,20)", a)
+	}
+}

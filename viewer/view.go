@@ -36,6 +36,8 @@ type view struct {
 	st       overlayState
 	dirty    bool
 	lay      layout
+	mousePx  [2]float64 // last mouse position in framebuffer pixels
+	mouseSet bool
 	lastStep int  // the step last decoded (GL thread only)
 	redecode bool // decode even if the step number is unchanged (after a reset)
 
@@ -156,10 +158,18 @@ func (v *view) control(c Control, r *Runner) {
 // shows it and the runner's input moves to the frame pixel under it.
 func (v *view) mouseAt(x, y float64, r *Runner) {
 	v.mu.Lock()
-	fx, fy, inside := v.lay.toFrame(x, y)
-	v.st.mouse, v.st.mouseIn, v.dirty = image.Pt(fx, fy), inside, true
+	v.mousePx, v.mouseSet = [2]float64{x, y}, true
+	fx, fy := v.placeMouse()
 	v.mu.Unlock()
 	r.Input().Move(fx, fy)
+}
+
+// placeMouse maps the last mouse position through the layout; called with
+// mu held, also when the layout changes under a still mouse.
+func (v *view) placeMouse() (int, int) {
+	fx, fy, inside := v.lay.toFrame(v.mousePx[0], v.mousePx[1])
+	v.st.mouse, v.st.mouseIn, v.dirty = image.Pt(fx, fy), inside, true
+	return fx, fy
 }
 
 // draw renders one display frame into framebuffer fb of fw x fh pixels
@@ -168,11 +178,19 @@ func (v *view) draw(fb uint32, fw, fh int, r *Runner) error {
 	snap := r.Latest()
 	v.mu.Lock()
 	split := v.st.on.Split
-	v.lay = newLayout(fw, fh, v.m.Cfg.Width, v.m.Cfg.Height, split)
-	lay := v.lay
+	lay := newLayout(fw, fh, v.m.Cfg.Width, v.m.Cfg.Height, split)
+	moved := lay != v.lay && v.mouseSet
+	v.lay = lay
+	var fx, fy int
+	if moved { // the frame under the mouse changed: the mouse is elsewhere in it
+		fx, fy = v.placeMouse()
+	}
 	redecode := v.redecode
 	v.redecode = false
 	v.mu.Unlock()
+	if moved {
+		r.Input().Move(fx, fy)
+	}
 
 	if v.queryOut { // last decode's GPU time, if the GPU has it by now
 		var ready int32
