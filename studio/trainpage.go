@@ -88,7 +88,9 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 	p.plot.SetMinSize(fyne.NewSize(300, 150))
 	p.events = widget.NewLabel("")
 	p.events.Wrapping = fyne.TextWrapWord
-	right := container.NewBorder(container.NewVBox(p.stage, p.bar), container.NewVScroll(p.events), nil, nil, p.plot)
+	log := container.NewVSplit(p.plot, container.NewVScroll(p.events))
+	log.Offset = 0.7
+	right := container.NewBorder(container.NewVBox(p.stage, p.bar), nil, nil, nil, log)
 	left := container.NewBorder(nil, container.NewHBox(p.start, p.pauseBtn, refresh), nil, nil, container.NewVScroll(form))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.5
