@@ -74,9 +74,7 @@ func Headless(m *model.Model, spec *sandbox.Spec, actions []action.Action, o Hea
 	if err != nil {
 		return rep, err
 	}
-	if o.SampleSteps > 0 {
-		r.AddSampleSteps(o.SampleSteps - r.Latest().Sampler)
-	}
+	r.SetSampleSteps(o.SampleSteps)
 	gl, err := glctx.NewHeadless()
 	if err != nil {
 		return rep, err

@@ -30,9 +30,7 @@ func NewOffscreen(m *model.Model, spec *sandbox.Spec, o PlayOptions) (*Offscreen
 	if err != nil {
 		return nil, err
 	}
-	if o.SampleSteps > 0 {
-		r.AddSampleSteps(o.SampleSteps - r.Latest().Sampler)
-	}
+	r.SetSampleSteps(o.SampleSteps)
 	ctx, err := glctx.NewHeadless()
 	if err != nil {
 		return nil, err

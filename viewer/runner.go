@@ -220,8 +220,22 @@ func (r *Runner) Reset() error {
 // 64), effective from the next step.
 func (r *Runner) AddSampleSteps(delta int) {
 	r.mu.Lock()
-	r.sampleSteps = min(max(r.sampleSteps+delta, 1), 64)
+	r.setSampleSteps(r.sampleSteps + delta)
+	r.mu.Unlock()
+}
+
+// SetSampleSteps sets the sampler's steps (1..64); n <= 0 keeps them.
+func (r *Runner) SetSampleSteps(n int) {
+	if n <= 0 {
+		return
+	}
+	r.mu.Lock()
+	r.setSampleSteps(n)
+	r.mu.Unlock()
+}
+
+func (r *Runner) setSampleSteps(n int) {
+	r.sampleSteps = min(max(n, 1), 64)
 	r.sess.SampleSteps = r.sampleSteps
 	r.snap.Sampler = r.sampleSteps
-	r.mu.Unlock()
 }

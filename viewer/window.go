@@ -41,9 +41,7 @@ func Play(m *model.Model, spec *sandbox.Spec, o PlayOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.SampleSteps > 0 {
-		r.AddSampleSteps(o.SampleSteps - r.Latest().Sampler)
-	}
+	r.SetSampleSteps(o.SampleSteps)
 	if err := glfw.Init(); err != nil {
 		return fmt.Errorf("play: cannot open a window: %v", err)
 	}

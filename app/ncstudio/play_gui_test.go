@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -24,17 +22,8 @@ func TestPlayWindowGUI(t *testing.T) {
 	if w < 128 || h < 96 {
 		t.Fatalf("window %dx%d", w, h)
 	}
-	shot := func(name string) image.Image {
-		path := filepath.Join(t.TempDir(), name)
-		if out, err := exec.Command("import", "-window", g.win, path).CombinedOutput(); err != nil {
-			t.Fatalf("import: %v\n%s", err, out)
-		}
-		img, err := decodePNG(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return img
-	}
+	shots := t.TempDir()
+	shot := func(name string) image.Image { return g.shot(shots, name) }
 	// Keyboard focus follows the pointer without a window manager.
 	mx, my := w/2, h/3
 	g.xdo("mousemove", "--window", g.win, fmt.Sprint(mx-60), fmt.Sprint(my-40))
@@ -43,7 +32,7 @@ func TestPlayWindowGUI(t *testing.T) {
 	var img image.Image
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		time.Sleep(time.Second)
-		img = shot("play.png")
+		img = shot("play")
 		if near(img, mx, my, 8, colourMouse) && distinctColours(img) > 64 {
 			break
 		}
@@ -58,7 +47,7 @@ func TestPlayWindowGUI(t *testing.T) {
 	g.xdo("key", "F6")
 	for deadline := time.Now().Add(15 * time.Second); ; {
 		time.Sleep(time.Second)
-		img = shot("split.png")
+		img = shot("split")
 		if isBackground(img.At(10, h/2)) && !isBackground(img.At(w/2, h/2)) {
 			break
 		}

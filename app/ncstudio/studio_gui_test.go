@@ -169,6 +169,19 @@ func (g *guiProc) geometry() map[string]int {
 	return geo
 }
 
+// shot screenshots the window into dir/NAME.png and decodes it.
+func (g *guiProc) shot(dir, name string) image.Image {
+	path := filepath.Join(dir, name+".png")
+	if out, err := exec.Command("import", "-window", g.win, path).CombinedOutput(); err != nil {
+		g.t.Fatalf("import: %v\n%s", err, out)
+	}
+	img, err := decodePNG(path)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	return img
+}
+
 // xdo runs xdotool with args.
 func (g *guiProc) xdo(args ...string) {
 	if out, err := exec.Command("xdotool", args...).CombinedOutput(); err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,17 +39,7 @@ func TestStudioFineTuneGUI(t *testing.T) {
 		t.Skipf("window is %dx%d; the clicks assume 1200x800", geo["WIDTH"], geo["HEIGHT"])
 	}
 	shots := t.TempDir()
-	shot := func(name string) image.Image {
-		path := filepath.Join(shots, name+".png")
-		if out, err := exec.Command("import", "-window", g.win, path).CombinedOutput(); err != nil {
-			t.Fatalf("import: %v\n%s", err, out)
-		}
-		img, err := decodePNG(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return img
-	}
+	shot := func(name string) image.Image { return g.shot(shots, name) }
 	click := func(x, y int) {
 		g.xdo("mousemove", "--window", g.win, fmt.Sprint(x), fmt.Sprint(y))
 		g.xdo("click", "1")
