@@ -2,18 +2,13 @@ package main
 
 import (
 	"fmt"
-	"image"
 	"io"
 	"os"
-	"path/filepath"
-	"time"
 
-	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/atomicfile"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
 	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
-	"github.com/ncstudio/ncstudio/engine/trace"
 	"github.com/ncstudio/ncstudio/studio"
 )
 
@@ -61,18 +56,18 @@ func runSandbox(c *context) error {
 	opts := studio.ComputerOptions{
 		Title: "NC Studio sandbox: " + spec.Name, Width: dopts.Width, Height: dopts.Height, FPS: dopts.FPS, Scale: *scale, QuitAfter: *quitAfter,
 	}
-	var rec *recorder
+	var rec *synth.Recorder
 	if *record != "" {
-		if rec, err = newRecorder(*record, d); err != nil {
+		if rec, err = synth.NewRecorder(*record, d); err != nil {
 			return err
 		}
 		opts.Title += " (recording)"
-		opts.OnStep = rec.step
-		opts.Status = rec.status
+		opts.OnStep = rec.Step
+		opts.Status = rec.Status
 	}
 	err = studio.RunComputer(d, opts)
 	if rec != nil {
-		n, cerr := rec.close()
+		n, cerr := rec.Close()
 		if err == nil {
 			err = cerr
 		}
@@ -111,48 +106,6 @@ func (f desktopFlags) parse() (*sandbox.Spec, sandbox.Options, error) {
 		return nil, sandbox.Options{}, err
 	}
 	return spec, sandbox.Options{Width: w, Height: h, FPS: *f.fps}, nil
-}
-
-// recorder writes a person's sandbox session as a trace: each frame with
-// the action taken after it.
-type recorder struct {
-	w    *trace.Writer
-	dir  string
-	prev *image.RGBA // the frame the next action applies to
-}
-
-func newRecorder(dir string, d *sandbox.Desktop) (*recorder, error) {
-	m := synth.Meta(d, "", 0)
-	m.Source = "sandbox-human:" + d.Spec().Name
-	w, err := trace.Create(dir, m)
-	if err != nil {
-		return nil, err
-	}
-	if err := synth.SaveSpec(dir, d.Spec()); err != nil {
-		w.Close()
-		return nil, err
-	}
-	width, height := d.Size()
-	prev := image.NewRGBA(image.Rect(0, 0, width, height))
-	d.Render(prev)
-	return &recorder{w: w, dir: dir, prev: prev}, nil
-}
-
-func (r *recorder) step(a action.Action, frame *image.RGBA) error {
-	if err := r.w.Append(r.prev, a); err != nil {
-		return err
-	}
-	copy(r.prev.Pix, frame.Pix)
-	return nil
-}
-
-func (r *recorder) status() string {
-	return fmt.Sprintf("● REC %d frames (%s) → %s", r.w.Len(), (time.Duration(r.w.Len()) * time.Second / time.Duration(max(r.w.Meta().FPS, 1))).Round(time.Second), filepath.Base(r.dir))
-}
-
-func (r *recorder) close() (int, error) {
-	n := r.w.Len()
-	return n, r.w.Close()
 }
 
 func runSandboxSpec(c *context) error {
