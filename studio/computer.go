@@ -54,49 +54,24 @@ func RunComputer(c Computer, opts ComputerOptions) error {
 	}
 	w.Resize(fyne.NewSize(float32(opts.Width*scale), float32(opts.Height*scale)+40))
 
-	frame := image.NewRGBA(image.Rect(0, 0, opts.Width, opts.Height))
-	c.Render(frame)
-	scr.SetFrame(frame)
-
 	// Once the window closes, Fyne's event loop ends and calls from the
 	// stepping goroutine would arrive on the wrong thread: it stops first.
 	var closing atomic.Bool
 	w.SetOnClosed(func() { closing.Store(true) })
 	var runErr error
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(time.Duration(float64(time.Second) / opts.FPS))
-		defer tick.Stop()
-		start := time.Now()
-		for step := 1; ; step++ {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-			act := scr.Step()
-			c.Step(act)
-			c.Render(frame)
-			if closing.Load() {
-				return
-			}
-			scr.SetFrame(frame)
-			if opts.OnStep != nil {
-				if err := opts.OnStep(act, frame); err != nil {
-					runErr = err
-					fyne.Do(a.Quit)
-					return
-				}
-			}
-			line := fmt.Sprintf("step %d · %.1f steps/s", step, float64(step)/time.Since(start).Seconds())
+	st := &stepper{c: c, scr: scr, fps: opts.FPS, closing: &closing,
+		onStep: opts.OnStep,
+		onError: func(err error) {
+			runErr = err
+			fyne.Do(a.Quit)
+		},
+		onStatus: func(line string) {
 			if opts.Status != nil {
 				line = opts.Status() + " · " + line
 			}
 			fyne.Do(func() { status.SetText(line) })
-		}
-	}()
+		}}
+	st.start()
 	if opts.QuitAfter > 0 {
 		t := time.AfterFunc(opts.QuitAfter, func() {
 			fyne.Do(func() {
@@ -107,7 +82,71 @@ func RunComputer(c Computer, opts ComputerOptions) error {
 		defer t.Stop()
 	}
 	w.ShowAndRun()
-	close(stop)
-	<-done
+	st.halt()
 	return runErr
+}
+
+// stepper steps a Computer at fps on its own goroutine, taking each step's
+// action from a Screen and showing the frame on it; the sandbox window and
+// the studio's Sandbox page use it.
+type stepper struct {
+	c        Computer
+	scr      *screen.Screen
+	fps      float64
+	closing  *atomic.Bool                                   // set: the window is going, stop touching it
+	onStep   func(a action.Action, frame *image.RGBA) error // after each step (a recorder); an error stops
+	onError  func(error)
+	onStatus func(line string) // "step N · R steps/s", after each step
+	stop     chan struct{}
+	done     chan struct{}
+}
+
+// start shows the current frame and begins stepping.
+func (s *stepper) start() {
+	w, h := s.scr.FrameSize()
+	frame := image.NewRGBA(image.Rect(0, 0, w, h))
+	s.c.Render(frame)
+	s.scr.SetFrame(frame)
+	s.stop, s.done = make(chan struct{}), make(chan struct{})
+	stop, done := s.stop, s.done
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(time.Duration(float64(time.Second) / s.fps))
+		defer tick.Stop()
+		start := time.Now()
+		for step := 1; ; step++ {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			act := s.scr.Step()
+			s.c.Step(act)
+			s.c.Render(frame)
+			if s.closing != nil && s.closing.Load() {
+				return
+			}
+			s.scr.SetFrame(frame)
+			if s.onStep != nil {
+				if err := s.onStep(act, frame); err != nil {
+					if s.onError != nil {
+						s.onError(err)
+					}
+					return
+				}
+			}
+			if s.onStatus != nil {
+				s.onStatus(fmt.Sprintf("step %d · %.1f steps/s", step, float64(step)/time.Since(start).Seconds()))
+			}
+		}
+	}()
+}
+
+// halt stops stepping and waits for the goroutine.
+func (s *stepper) halt() {
+	if s.stop != nil {
+		close(s.stop)
+		<-s.done
+		s.stop = nil
+	}
 }

@@ -24,7 +24,7 @@ type page struct {
 var pages = []page{
 	{"Play", theme.MediaPlayIcon(), "drive a neural desktop with your mouse and keyboard", true},
 	{"Library", theme.StorageIcon(), "checkpoints and traces on this machine", true},
-	{"Sandbox & record", theme.MediaRecordIcon(), "record traces of the sandbox desktop, an X11 display or a terminal", false},
+	{"Sandbox & record", theme.MediaRecordIcon(), "use and record the sandbox desktop, edit its spec, generate synthetic traces (X11 and terminal recording to come)", true},
 	{"Train", theme.ComputerIcon(), "fine-tune a neural computer on your traces, on CPU or CUDA", true},
 	{"Debug", theme.SearchIcon(), "predicted versus real cursor, action-injection modes, drift", false},
 	{"Evaluate", theme.ConfirmIcon(), "check that new behaviours appear and old ones survive", false},
@@ -74,7 +74,7 @@ func mainArea(opts Options) fyne.CanvasObject {
 	intro.Wrapping = fyne.TextWrapWord
 
 	plan := container.NewVBox()
-	plan.Add(wrapped("Play, Library and Train work now; the others arrive with later work. " +
+	plan.Add(wrapped("Play, Library, Sandbox & record and Train work now; the others arrive with later work. " +
 		"Everything is also available as ncstudio commands."))
 	plan.Add(container.New(layout.NewFormLayout(), pageRows()...))
 

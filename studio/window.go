@@ -24,6 +24,7 @@ type studio struct {
 	playTab *container.TabItem
 	play    *playPage // nil when the Play page cannot run
 	library *libraryPage
+	sandbox *sandboxPage
 	train   *trainPage
 	trainer *trainer
 }
@@ -32,6 +33,7 @@ type studio struct {
 const (
 	tabPlay = iota
 	tabLibrary
+	tabSandbox
 	tabTrain
 )
 
@@ -48,21 +50,38 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 	st.library.win = w
 	st.train = newTrainPage(ws, st.trainer)
 	st.train.win = w
+	sb, err := newSandboxPage(ws)
+	if err != nil {
+		return nil, err
+	}
+	st.sandbox, sb.win = sb, w
+	sb.onNewTrace = func() {
+		st.library.refresh()
+		st.train.refresh()
+	}
 	st.playTab = container.NewTabItemWithIcon("Play", theme.MediaPlayIcon(), st.loadPlay(opts.Model, opts.Checkpoint))
 	st.tabs = container.NewAppTabs(
 		st.playTab,
 		container.NewTabItemWithIcon("Library", theme.StorageIcon(), st.library.content),
+		container.NewTabItemWithIcon("Sandbox", theme.MediaRecordIcon(), st.sandbox.content),
 		container.NewTabItemWithIcon("Train", theme.ComputerIcon(), st.train.content),
 	)
 	st.tabs.SetTabLocation(container.TabLocationLeading)
+	// Only the page shown runs its computer: the model's or the sandbox's
+	// steps would take the cores from training.
 	st.tabs.OnSelected = func(t *container.TabItem) {
+		if t == st.tabs.Items[tabSandbox] {
+			st.sandbox.start()
+		} else {
+			st.sandbox.suspend()
+		}
 		if st.play == nil {
 			return
 		}
 		if t == st.playTab {
 			st.play.start()
 		} else {
-			st.play.suspend() // the model's steps would take the cores from training
+			st.play.suspend()
 		}
 	}
 	st.library.onPlay = func(path, name string) {
@@ -75,8 +94,8 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 		st.tabs.SelectIndex(tabTrain)
 	}
 	st.train.onSaved = func(string) { st.library.refresh() }
-	// Ctrl+1..4 switch pages (Play, Library, Train, Welcome).
-	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4} {
+	// Ctrl+1..5 switch pages (Play, Library, Sandbox, Train, Welcome).
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5} {
 		w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
 			if i < len(st.tabs.Items) {
 				st.tabs.SelectIndex(i)
@@ -140,5 +159,6 @@ func (st *studio) close() {
 		st.play.close()
 		st.play = nil
 	}
+	st.sandbox.close()
 	st.trainer.pause()
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // TestStudioFineTuneGUI drives the studio with xdotool as a person would:
-// Ctrl+3 opens the Train page, a click ticks the workspace's trace, the
+// Ctrl+4 opens the Train page, a click ticks the workspace's trace, the
 // dynamics steps are typed, Start begins a fine-tune of the built-in
 // checkpoint; the loss log grows (the progress moves), Pause stops it with
 // a checkpoint and its resume file, and Ctrl+2 shows the Library, where
@@ -52,7 +52,7 @@ func TestStudioFineTuneGUI(t *testing.T) {
 	rowArea := image.Rect(262, 165, 670, 230) // the Library's second checkpoint row
 	before := distinctIn(shot("library-before"), rowArea)
 
-	g.xdo("key", "ctrl+3")
+	g.xdo("key", "ctrl+4")
 	time.Sleep(time.Second)
 	click(477, 100) // tick the trace
 	click(590, 447) // dynamics steps

@@ -48,6 +48,9 @@ func New(w, h int) *Screen {
 
 func (s *Screen) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(s.img) }
 
+// FrameSize is the size of the frames the screen shows.
+func (s *Screen) FrameSize() (w, h int) { return s.w, s.h }
+
 // MinSize is the frame's own size, so a frame is never shown smaller than 1:1.
 func (s *Screen) MinSize() fyne.Size { return fyne.NewSize(float32(s.w), float32(s.h)) }
 

@@ -1,0 +1,92 @@
+package studio
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/ncstudio/ncstudio/engine/trace"
+	"github.com/ncstudio/ncstudio/engine/workspace"
+)
+
+func TestSandboxPage(t *testing.T) {
+	test.NewTempApp(t)
+	ws := workspace.Workspace{Root: filepath.Join(t.TempDir(), "NCStudio")}
+	p, err := newSandboxPage(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	newTraces := 0
+	p.onNewTrace = func() { newTraces++ }
+
+	// The spec editor: a broken spec is reported with its line and not applied.
+	good := p.editor.Text
+	p.editor.SetText(strings.Replace(good, `"name"`, `"nam"`, 1))
+	if !strings.HasPrefix(p.specMsg.Text, "✗ spec:2:") || !strings.Contains(p.specMsg.Text, `"nam"`) {
+		t.Errorf("broken spec: %q", p.specMsg.Text)
+	}
+	if err := p.apply([]byte(p.editor.Text)); err == nil {
+		t.Error("a broken spec was applied")
+	}
+	renamed := strings.Replace(good, `"Calc"`, `"Adder"`, 1)
+	p.editor.SetText(renamed)
+	if !strings.Contains(p.specMsg.Text, "Apply") {
+		t.Errorf("changed valid spec: %q", p.specMsg.Text)
+	}
+	if err := p.apply([]byte(renamed)); err != nil {
+		t.Fatal(err)
+	}
+	p.editor.SetText("{")
+	p.editor.SetText(string(p.applied)) // what Revert does
+	if p.editor.Text != renamed || !strings.Contains(p.specMsg.Text, "runs this spec") {
+		t.Errorf("after revert: %q", p.specMsg.Text)
+	}
+
+	// Record a few seconds of mouse movement.
+	p.scr.Resize(fyne.NewSize(256, 192))
+	p.start()
+	p.toggleRecord()
+	for i := range 20 {
+		p.scr.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(float32(10+10*i), 90)}})
+		time.Sleep(70 * time.Millisecond)
+	}
+	p.toggleRecord()
+	p.suspend()
+	traces, _ := filepath.Glob(filepath.Join(ws.Traces(), "sandbox-*.nctrace"))
+	if len(traces) != 1 || newTraces != 1 {
+		t.Fatalf("recorded traces %v, %d notices", traces, newTraces)
+	}
+	r, err := trace.Open(traces[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.Validate(); err != nil || r.Len() < 10 {
+		t.Fatalf("recording: %v, %d frames", err, r.Len())
+	}
+	if x := r.Action(r.Len() - 2).X; x < 50 {
+		t.Errorf("the recorded mouse ends at x=%d", x)
+	}
+
+	// A synthetic trace with the applied spec.
+	p.frames.SetText("40")
+	p.toggleGenerate()
+	for deadline := time.Now().Add(time.Minute); newTraces < 2; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no synthetic trace after a minute")
+		}
+	}
+	synthetic, _ := filepath.Glob(filepath.Join(ws.Traces(), "synth-mixed-seed1.nctrace"))
+	if len(synthetic) != 1 || p.seed.Text != "2" {
+		t.Fatalf("synthetic traces %v, next seed %q", synthetic, p.seed.Text)
+	}
+	if err := trace.Validate(synthetic[0]); err != nil {
+		t.Error(err)
+	}
+}
