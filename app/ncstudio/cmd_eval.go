@@ -14,7 +14,6 @@ import (
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/eval"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
-	"github.com/ncstudio/ncstudio/engine/plot"
 	"github.com/ncstudio/ncstudio/engine/probe"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
 )
@@ -26,20 +25,6 @@ func init() {
 		summary: "score checkpoints on held-out traces: PSNR, SSIM, changed-pixel PSNR, cursor accuracy, rollout drift, probes",
 		run:     runEval,
 	})
-}
-
-// evalResult is the --json form of `eval`.
-type evalResult struct {
-	Checkpoint string      `json:"checkpoint"`
-	Injection  string      `json:"injection"`
-	Traces     int         `json:"traces"`
-	Frames     int         `json:"frames"`
-	Report     eval.Report `json:"report"`
-	// The sampler the rollouts and one-step predictions used.
-	SamplerSteps int     `json:"sampler_steps"`
-	ContextNoise float32 `json:"context_noise"`
-	// ProbeSuccess is the share of the standard probes passed (with --probe).
-	ProbeSuccess *float64 `json:"probe_success,omitempty"`
 }
 
 func runEval(c *context) error {
@@ -71,7 +56,7 @@ func runEval(c *context) error {
 	}
 	ctx, stop := signal.NotifyContext(stdcontext.Background(), os.Interrupt)
 	defer stop()
-	var results []evalResult
+	var results []eval.Result
 	for _, path := range ckpts {
 		m, _, err := loadModel(path)
 		if err != nil {
@@ -91,7 +76,7 @@ func runEval(c *context) error {
 		rep, err := eval.Evaluate(ctx, m, ds, eval.Options{Windows: *windows, Rollouts: *rollouts, RolloutSteps: *steps, Seed: *seed,
 			Progress: func(done, _ int) { bar.set(done) }})
 		bar.finish()
-		res := evalResult{Checkpoint: path, Injection: m.Cfg.Dyn.Injection, Traces: len(ds.Traces), Frames: ds.Frames(), Report: rep,
+		res := eval.Result{Checkpoint: path, Injection: m.Cfg.Dyn.Injection, Traces: len(ds.Traces), Frames: ds.Frames(), Report: rep,
 			SamplerSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise}
 		ds.Close()
 		if err != nil {
@@ -109,12 +94,13 @@ func runEval(c *context) error {
 		results = append(results, res)
 	}
 	if *plotFile != "" {
-		if err := writeDriftPlot(*plotFile, results); err != nil {
+		img := eval.DriftChart(results, 720, 360)
+		if err := atomicfile.Write(*plotFile, func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
 			return err
 		}
 	}
 	if *markdown && !c.JSON {
-		printEvalMarkdown(c.Stdout, results)
+		eval.MarkdownTable(c.Stdout, results)
 		return nil
 	}
 	if len(results) == 1 {
@@ -128,36 +114,7 @@ func runEval(c *context) error {
 	})
 }
 
-// writeDriftPlot draws each checkpoint's drift curve into a PNG.
-func writeDriftPlot(path string, results []evalResult) error {
-	chart := plot.Chart{Title: "rollout PSNR (dB) by step, true actions", XLabel: "step"}
-	for i, r := range results {
-		s := plot.Series{Name: filepath.Base(r.Checkpoint), Color: plot.Palette[i%len(plot.Palette)]}
-		for j, v := range r.Report.Drift {
-			s.X, s.Y = append(s.X, float64(j+1)), append(s.Y, v)
-		}
-		chart.Series = append(chart.Series, s)
-	}
-	img := chart.Draw(720, 360)
-	return atomicfile.Write(path, func(w io.Writer) error { return png.Encode(w, img) })
-}
-
-// printEvalMarkdown writes a comparison table, one row per checkpoint.
-func printEvalMarkdown(w io.Writer, results []evalResult) {
-	fmt.Fprintln(w, "| checkpoint | injection | 1-step PSNR | SSIM | changed PSNR | cursor acc. | cursor Δr (px) | rollout PSNR (32) | probes |")
-	fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-	for _, r := range results {
-		o := r.Report.OneStep
-		probes := "–"
-		if r.ProbeSuccess != nil {
-			probes = fmt.Sprintf("%.2f", *r.ProbeSuccess)
-		}
-		fmt.Fprintf(w, "| %s | %s | %.2f | %.4f | %.2f | %.3f | %.1f | %.2f | %s |\n", filepath.Base(r.Checkpoint), r.Injection,
-			o.PSNR, o.SSIM, o.ChangedPSNR, o.Cursor.Accuracy, o.Cursor.DR, r.Report.RolloutPSNR, probes)
-	}
-}
-
-func printEval(w io.Writer, res *evalResult) {
+func printEval(w io.Writer, res *eval.Result) {
 	r := &res.Report
 	fmt.Fprintf(w, "%s (%s injection) on %d traces (%d frames)\n\n", res.Checkpoint, res.Injection, res.Traces, res.Frames)
 	fmt.Fprintf(w, "%-16s %7s %7s %13s %9s %16s\n", "", "PSNR", "SSIM", "changed PSNR", "cursor", "cursor Δx/Δy/Δr")

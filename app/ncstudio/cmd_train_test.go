@@ -12,6 +12,7 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/bench"
 	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/eval"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
 )
 
@@ -71,7 +72,7 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	if _, err := os.Stat(drift); err != nil {
 		t.Errorf("no drift plot: %v", err)
 	}
-	var res evalResult
+	var res eval.Result
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil || res.Report.OneStep.Frames != 4 || len(res.Report.Drift) != 5 ||
 		res.SamplerSteps != 3 || res.ContextNoise != 0 {
 		t.Errorf("eval: %v %+v", err, res)
