@@ -27,7 +27,7 @@ var pages = []page{
 	{"Sandbox & record", theme.MediaRecordIcon(), "use and record the sandbox desktop, edit its spec, generate synthetic traces (X11 and terminal recording to come)", true},
 	{"Train", theme.ComputerIcon(), "fine-tune a neural computer on your traces, on CPU or CUDA", true},
 	{"Debug", theme.SearchIcon(), "predicted versus real cursor, action-injection modes, drift", false},
-	{"Evaluate", theme.ConfirmIcon(), "check that new behaviours appear and old ones survive", false},
+	{"Evaluate", theme.ConfirmIcon(), "score checkpoints on held-out traces, compare them, export a report", true},
 }
 
 // content builds the window: a sidebar (brand, the pages still to come)
@@ -74,7 +74,7 @@ func mainArea(opts Options) fyne.CanvasObject {
 	intro.Wrapping = fyne.TextWrapWord
 
 	plan := container.NewVBox()
-	plan.Add(wrapped("Play, Library, Sandbox & record and Train work now; the others arrive with later work. " +
+	plan.Add(wrapped("Play, Library, Sandbox & record, Train and Evaluate work now; Debug arrives with later work. " +
 		"Everything is also available as ncstudio commands."))
 	plan.Add(container.New(layout.NewFormLayout(), pageRows()...))
 

@@ -26,6 +26,7 @@ type studio struct {
 	library *libraryPage
 	sandbox *sandboxPage
 	train   *trainPage
+	eval    *evalPage
 	trainer *trainer
 }
 
@@ -35,6 +36,7 @@ const (
 	tabLibrary
 	tabSandbox
 	tabTrain
+	tabEvaluate
 )
 
 func newStudio(opts Options, w fyne.Window) (*studio, error) {
@@ -55,9 +57,12 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 		return nil, err
 	}
 	st.sandbox, sb.win = sb, w
+	st.eval = newEvalPage(ws)
+	st.eval.win = w
 	sb.onNewTrace = func() {
 		st.library.refresh()
 		st.train.refresh()
+		st.eval.refresh()
 	}
 	st.playTab = container.NewTabItemWithIcon("Play", theme.MediaPlayIcon(), st.loadPlay(opts.Model, opts.Checkpoint))
 	st.tabs = container.NewAppTabs(
@@ -65,6 +70,7 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 		container.NewTabItemWithIcon("Library", theme.StorageIcon(), st.library.content),
 		container.NewTabItemWithIcon("Sandbox", theme.MediaRecordIcon(), st.sandbox.content),
 		container.NewTabItemWithIcon("Train", theme.ComputerIcon(), st.train.content),
+		container.NewTabItemWithIcon("Evaluate", theme.ConfirmIcon(), st.eval.content),
 	)
 	st.tabs.SetTabLocation(container.TabLocationLeading)
 	// Only the page shown runs its computer: the model's or the sandbox's
@@ -93,9 +99,12 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 		st.train.fineTune(path, name)
 		st.tabs.SelectIndex(tabTrain)
 	}
-	st.train.onSaved = func(string) { st.library.refresh() }
-	// Ctrl+1..5 switch pages (Play, Library, Sandbox, Train, Welcome).
-	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5} {
+	st.train.onSaved = func(string) {
+		st.library.refresh()
+		st.eval.refresh()
+	}
+	// Ctrl+1..6 switch pages (Play, Library, Sandbox, Train, Evaluate, Welcome).
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6} {
 		w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
 			if i < len(st.tabs.Items) {
 				st.tabs.SelectIndex(i)
@@ -160,5 +169,6 @@ func (st *studio) close() {
 		st.play = nil
 	}
 	st.sandbox.close()
+	st.eval.close()
 	st.trainer.pause()
 }

@@ -6,6 +6,7 @@ package eval
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"math/rand/v2"
 
@@ -90,6 +91,14 @@ func (c *scorer) add(pred, truth, prev *image.RGBA, cursor dataset.CursorAt) {
 func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Options) (Report, error) {
 	rng := rand.New(rand.NewPCG(o.Seed, 0x6e636576_616c3031))
 	k := m.Cfg.Dyn.Context
+	longest := 0
+	for _, t := range data.Traces {
+		longest = max(longest, t.R.Len())
+	}
+	if need := max(2, o.RolloutSteps+1); o.Rollouts > 0 && longest < need || longest < 2 {
+		return Report{}, fmt.Errorf("eval: the longest trace has %d frames; %d-step rollouts need %d (fewer --rollout-steps, or longer traces)",
+			longest, o.RolloutSteps, need)
+	}
 	total := o.Windows + o.Rollouts*o.RolloutSteps
 	done := 0
 	tick := func() {
