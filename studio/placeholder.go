@@ -26,9 +26,12 @@ var pages = []page{
 	{"Library", theme.StorageIcon(), "checkpoints and traces on this machine", true},
 	{"Sandbox & record", theme.MediaRecordIcon(), "use and record the sandbox desktop, edit its spec, generate synthetic traces (X11 and terminal recording to come)", true},
 	{"Train", theme.ComputerIcon(), "fine-tune a neural computer on your traces, on CPU or CUDA", true},
-	{"Debug", theme.SearchIcon(), "predicted versus real cursor, action-injection modes, drift", false},
+	{"Debug", theme.SearchIcon(), "a trace against one or two checkpoints on its actions: frames, differences, cursors, PSNR timeline", true},
 	{"Evaluate", theme.ConfirmIcon(), "score checkpoints on held-out traces, compare them, export a report", true},
 }
+
+// stillToCome names what later work adds.
+const stillToCome = "Still to come: recording X11 desktops and terminals, training on CUDA, attention heat-maps and the denoising trajectory in Debug."
 
 // content builds the window: a sidebar (brand, the pages still to come)
 // and the built pages as tabs, to which it adds the Welcome page.
@@ -45,8 +48,6 @@ func sidebar(icon fyne.Resource) fyne.CanvasObject {
 	name.SizeName = theme.SizeNameSubHeadingText
 	brand := container.NewHBox(img, container.NewCenter(name))
 
-	heading := widget.NewLabel("Coming")
-	heading.Importance = widget.LowImportance
 	items := container.NewVBox()
 	for _, p := range pages {
 		if p.built {
@@ -56,11 +57,12 @@ func sidebar(icon fyne.Resource) fyne.CanvasObject {
 		l.Importance = widget.LowImportance
 		items.Add(container.NewHBox(widget.NewIcon(theme.NewDisabledResource(p.icon)), l))
 	}
-	soon := widget.NewLabel("with later work")
+	soon := widget.NewLabel(stillToCome)
 	soon.Importance = widget.LowImportance
 	soon.TextStyle = fyne.TextStyle{Italic: true}
+	soon.Wrapping = fyne.TextWrapWord
 
-	bar := container.NewVBox(brand, widget.NewSeparator(), heading, items, soon)
+	bar := container.NewVBox(brand, widget.NewSeparator(), items, soon)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	return container.NewHBox(container.NewStack(bg, container.NewPadded(bar)), widget.NewSeparator())
 }
@@ -74,8 +76,7 @@ func mainArea(opts Options) fyne.CanvasObject {
 	intro.Wrapping = fyne.TextWrapWord
 
 	plan := container.NewVBox()
-	plan.Add(wrapped("Play, Library, Sandbox & record, Train and Evaluate work now; Debug arrives with later work. " +
-		"Everything is also available as ncstudio commands."))
+	plan.Add(wrapped(stillToCome + " Everything is also available as ncstudio commands."))
 	plan.Add(container.New(layout.NewFormLayout(), pageRows()...))
 
 	cmds := container.NewVBox(wrapped("Everything that exists so far runs from the terminal. " +

@@ -27,6 +27,7 @@ type studio struct {
 	sandbox *sandboxPage
 	train   *trainPage
 	eval    *evalPage
+	debug   *debugPage
 	trainer *trainer
 }
 
@@ -36,6 +37,7 @@ const (
 	tabLibrary
 	tabSandbox
 	tabTrain
+	tabDebug
 	tabEvaluate
 )
 
@@ -59,10 +61,13 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 	st.sandbox, sb.win = sb, w
 	st.eval = newEvalPage(ws)
 	st.eval.win = w
+	st.debug = newDebugPage(ws)
+	st.debug.win = w
 	sb.onNewTrace = func() {
 		st.library.refresh()
 		st.train.refresh()
 		st.eval.refresh()
+		st.debug.refresh()
 	}
 	st.playTab = container.NewTabItemWithIcon("Play", theme.MediaPlayIcon(), st.loadPlay(opts.Model, opts.Checkpoint))
 	st.tabs = container.NewAppTabs(
@@ -70,6 +75,7 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 		container.NewTabItemWithIcon("Library", theme.StorageIcon(), st.library.content),
 		container.NewTabItemWithIcon("Sandbox", theme.MediaRecordIcon(), st.sandbox.content),
 		container.NewTabItemWithIcon("Train", theme.ComputerIcon(), st.train.content),
+		container.NewTabItemWithIcon("Debug", theme.SearchIcon(), st.debug.content),
 		container.NewTabItemWithIcon("Evaluate", theme.ConfirmIcon(), st.eval.content),
 	)
 	st.tabs.SetTabLocation(container.TabLocationLeading)
@@ -102,9 +108,10 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 	st.train.onSaved = func(string) {
 		st.library.refresh()
 		st.eval.refresh()
+		st.debug.refresh()
 	}
-	// Ctrl+1..6 switch pages (Play, Library, Sandbox, Train, Evaluate, Welcome).
-	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6} {
+	// Ctrl+1..7 switch pages (Play, Library, Sandbox, Train, Debug, Evaluate, Welcome).
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7} {
 		w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
 			if i < len(st.tabs.Items) {
 				st.tabs.SelectIndex(i)
@@ -170,5 +177,6 @@ func (st *studio) close() {
 	}
 	st.sandbox.close()
 	st.eval.close()
+	st.debug.close()
 	st.trainer.pause()
 }

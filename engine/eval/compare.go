@@ -1,0 +1,75 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"image"
+
+	"github.com/ncstudio/ncstudio/engine/dataset"
+	"github.com/ncstudio/ncstudio/engine/metrics"
+	"github.com/ncstudio/ncstudio/engine/model"
+)
+
+// Comparison is a model's frames next to a trace's, step by step: frame
+// i+1 of the trace against the model's prediction after action i.
+type Comparison struct {
+	Truth    []*image.RGBA // trace frames 1..n
+	Pred     []*image.RGBA // the model's frames
+	PSNR     []float64
+	Cursor   []image.Point // the logged cursor in each truth frame
+	Detected []image.Point // the cursor found in each predicted frame
+}
+
+// Compare plays the first steps actions of tr on m. Free-running (oneStep
+// false), the model starts from the trace's first frame and runs on its own
+// frames, as in play; with oneStep, every prediction starts again from the
+// true frames before it, which separates a step's errors from drift.
+func Compare(ctx context.Context, m *model.Model, tr *dataset.Trace, steps int, oneStep bool, seed uint64, progress func(done, total int)) (Comparison, error) {
+	var c Comparison
+	if steps < 1 {
+		return c, fmt.Errorf("eval: compare %d steps: at least 1", steps)
+	}
+	n := min(steps, tr.R.Len()-1)
+	if n < 1 {
+		return c, fmt.Errorf("eval: %s has %d frames; comparing needs at least 2", tr.Path, tr.R.Len())
+	}
+	k := m.Cfg.Dyn.Context
+	det := CursorDetector()
+	hist, prev, err := history(tr, 0, k)
+	if err != nil {
+		return c, err
+	}
+	s, err := m.NewSessionHistory(hist, prev, seed)
+	if err != nil {
+		return c, err
+	}
+	for i := range n {
+		if err := ctx.Err(); err != nil {
+			return c, err
+		}
+		if oneStep && i > 0 {
+			if hist, prev, err = history(tr, i, k); err != nil {
+				return c, err
+			}
+			if s, err = m.NewSessionHistory(hist, prev, seed+uint64(i)); err != nil {
+				return c, err
+			}
+		}
+		s.Step(tr.R.Action(i))
+		truth, err := tr.R.Frame(i + 1)
+		if err != nil {
+			return c, err
+		}
+		pred := image.NewRGBA(truth.Rect)
+		s.Frame(pred)
+		x, y, _ := det.Find(pred)
+		c.Truth, c.Pred = append(c.Truth, truth), append(c.Pred, pred)
+		c.PSNR = append(c.PSNR, metrics.PSNR(pred, truth))
+		c.Cursor = append(c.Cursor, image.Pt(tr.Cursor[i+1].X, tr.Cursor[i+1].Y))
+		c.Detected = append(c.Detected, image.Pt(x, y))
+		if progress != nil {
+			progress(i+1, n)
+		}
+	}
+	return c, nil
+}

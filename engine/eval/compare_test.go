@@ -1,0 +1,54 @@
+package eval
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/dataset"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
+	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
+)
+
+func TestCompare(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "goal.nctrace")
+	if _, err := synth.Write(context.Background(), dir, synth.Options{Width: 128, Height: 96, FPS: 15, Agent: "goal", Seed: 3, Frames: 30}); err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := embedded.Load(cpu.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := dataset.Open([]string{dir}, 128, 96)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ds.Close()
+	free, err := Compare(context.Background(), m, ds.Traces[0], 20, false, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := Compare(context.Background(), m, ds.Traces[0], 20, true, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(free.PSNR) != 20 || len(one.Pred) != 20 || len(one.Detected) != 20 {
+		t.Fatalf("lengths %d %d %d", len(free.PSNR), len(one.Pred), len(one.Detected))
+	}
+	mean := func(v []float64) (s float64) {
+		for _, x := range v {
+			s += x / float64(len(v))
+		}
+		return s
+	}
+	// Predictions from the true frames do not drift: on average they are
+	// closer to the truth than the free rollout's.
+	t.Logf("mean PSNR over 20 steps: one step %.2f dB, free rollout %.2f dB", mean(one.PSNR), mean(free.PSNR))
+	if mean(one.PSNR) <= mean(free.PSNR) || one.PSNR[0] != free.PSNR[0] {
+		t.Errorf("one step %.2f vs free %.2f (first steps %.2f, %.2f)", mean(one.PSNR), mean(free.PSNR), one.PSNR[0], free.PSNR[0])
+	}
+	if _, err := Compare(context.Background(), m, ds.Traces[0], 0, false, 1, nil); err == nil {
+		t.Error("0 steps accepted")
+	}
+}

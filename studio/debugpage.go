@@ -1,0 +1,320 @@
+package studio
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/dataset"
+	"github.com/ncstudio/ncstudio/engine/eval"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
+	"github.com/ncstudio/ncstudio/engine/plot"
+	"github.com/ncstudio/ncstudio/engine/workspace"
+)
+
+// debugPage compares a trace (the conventional computer) with one or two
+// checkpoints driven by its actions: frame by frame side by side, with
+// difference heat maps, the logged against the drawn cursor, and a PSNR
+// timeline to scrub. Two checkpoints on one action stream compare, say,
+// injection modes.
+type debugPage struct {
+	ws      workspace.Workspace
+	win     fyne.Window
+	content fyne.CanvasObject
+
+	trace     *widget.Select
+	ckptA     *widget.Select
+	ckptB     *widget.Select
+	ckptPaths map[string]string
+	steps     *widget.Entry
+	mode      *widget.RadioGroup
+	runBtn    *widget.Button
+	bar       *widget.ProgressBar
+	timeline  *canvas.Image
+	scrub     *widget.Slider
+	pos       *widget.Label
+	panels    *fyne.Container
+	cancel    context.CancelFunc
+	names     []string
+	runs      []eval.Comparison
+	onDone    func() // tests
+}
+
+const (
+	noCheckpoint = "(none)"
+	freeRollout  = "free rollout (as in play)"
+	fromTruth    = "each step from the true frames"
+)
+
+func newDebugPage(ws workspace.Workspace) *debugPage {
+	p := &debugPage{ws: ws}
+	p.trace = widget.NewSelect(nil, nil)
+	p.ckptA, p.ckptB = widget.NewSelect(nil, nil), widget.NewSelect(nil, nil)
+	p.steps = widget.NewEntry()
+	p.steps.SetText("60")
+	p.mode = widget.NewRadioGroup([]string{freeRollout, fromTruth}, nil)
+	p.mode.SetSelected(freeRollout)
+	p.runBtn = widget.NewButtonWithIcon("Compare", theme.MediaPlayIcon(), p.toggleRun)
+	p.runBtn.Importance = widget.HighImportance
+	refresh := widget.NewButtonWithIcon("Refresh lists", theme.ViewRefreshIcon(), p.refresh)
+	refresh.Importance = widget.LowImportance
+	p.bar = widget.NewProgressBar()
+	form := widget.NewForm(
+		widget.NewFormItem("Trace", p.trace),
+		widget.NewFormItem("Checkpoint", p.ckptA),
+		widget.NewFormItem("Against", p.ckptB),
+		widget.NewFormItem("Steps", p.steps),
+		widget.NewFormItem("Predictions", p.mode),
+	)
+	p.timeline = canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 1, 1)))
+	p.timeline.FillMode = canvas.ImageFillContain
+	p.timeline.SetMinSize(fyne.NewSize(300, 150))
+	p.scrub = widget.NewSlider(0, 1)
+	p.scrub.Step = 1
+	p.scrub.OnChanged = func(v float64) { p.showStep(int(v)) }
+	p.pos = widget.NewLabel("Choose a trace and a checkpoint, then Compare.")
+	p.pos.Wrapping = fyne.TextWrapWord
+	p.panels = container.NewGridWithColumns(3)
+	top := container.NewBorder(nil, nil, container.NewVBox(form, container.NewHBox(p.runBtn, refresh), p.bar), nil, p.timeline)
+	p.content = container.NewBorder(top, nil, nil, nil,
+		container.NewBorder(container.NewVBox(p.scrub, p.pos), nil, nil, nil, container.NewScroll(p.panels)))
+	p.refresh()
+	return p
+}
+
+func (p *debugPage) refresh() {
+	p.ckptPaths = map[string]string{embedded.Name + " (built-in)": ""}
+	opts := []string{embedded.Name + " (built-in)"}
+	if cks, err := p.ws.ListCheckpoints(); err == nil {
+		for _, c := range cks {
+			if c.Err == nil {
+				opts = append(opts, c.Name)
+				p.ckptPaths[c.Name] = c.Path
+			}
+		}
+	}
+	keep := func(s *widget.Select, options []string, def string) {
+		sel := s.Selected
+		s.Options = options
+		if !contains(options, sel) {
+			sel = def
+		}
+		s.SetSelected(sel)
+	}
+	keep(p.ckptA, opts, opts[0])
+	keep(p.ckptB, append([]string{noCheckpoint}, opts...), noCheckpoint)
+	var names []string
+	if trs, err := workspace.ListTraces(p.ws.Traces()); err == nil {
+		for _, t := range trs {
+			if t.Err == nil {
+				names = append(names, t.Name)
+			}
+		}
+	}
+	def := ""
+	if len(names) > 0 {
+		def = names[0]
+	}
+	keep(p.trace, names, def)
+}
+
+// toggleRun compares in the background, or cancels.
+func (p *debugPage) toggleRun() {
+	if p.cancel != nil {
+		p.cancel()
+		return
+	}
+	steps, err := strconv.Atoi(strings.TrimSpace(p.steps.Text))
+	if err != nil || steps < 1 {
+		p.showError(fmt.Errorf("steps: %q is not a whole number ≥ 1", p.steps.Text))
+		return
+	}
+	if p.trace.Selected == "" {
+		p.showError(fmt.Errorf("no trace to compare with: record one or generate one on the Sandbox page"))
+		return
+	}
+	names := []string{p.ckptA.Selected}
+	if b := p.ckptB.Selected; b != noCheckpoint && b != "" {
+		names = append(names, b)
+	}
+	paths := make([]string, len(names))
+	for i, n := range names {
+		paths[i] = p.ckptPaths[n]
+	}
+	tracePath := filepath.Join(p.ws.Traces(), p.trace.Selected+".nctrace")
+	oneStep := p.mode.Selected == fromTruth
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	p.runBtn.SetText("Cancel")
+	go func() {
+		runs, err := compareAll(ctx, paths, tracePath, steps, oneStep, func(done, total int) {
+			fyne.Do(func() { p.bar.SetValue(float64(done) / float64(total)) })
+		})
+		canceled := ctx.Err() != nil
+		fyne.Do(func() {
+			cancel()
+			p.cancel = nil
+			p.runBtn.SetText("Compare")
+			switch {
+			case canceled:
+			case err != nil:
+				p.showError(err)
+			default:
+				p.names, p.runs = names, runs
+				p.showRuns()
+			}
+			if p.onDone != nil {
+				p.onDone()
+			}
+		})
+	}()
+}
+
+// compareAll runs each checkpoint ("" for the built-in one) on the trace.
+func compareAll(ctx context.Context, paths []string, tracePath string, steps int, oneStep bool, progress func(done, total int)) ([]eval.Comparison, error) {
+	var runs []eval.Comparison
+	for i, path := range paths {
+		var m *model.Model
+		var err error
+		if path == "" {
+			m, _, err = embedded.Load(cpu.New())
+		} else {
+			m, _, err = model.Load(cpu.New(), path)
+		}
+		if err != nil {
+			return nil, err
+		}
+		ds, err := dataset.Open([]string{tracePath}, m.Cfg.Width, m.Cfg.Height)
+		if err != nil {
+			return nil, err
+		}
+		c, err := eval.Compare(ctx, m, ds.Traces[0], steps, oneStep, 1, func(done, total int) {
+			progress(i*total+done, len(paths)*total)
+		})
+		ds.Close()
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, c)
+	}
+	return runs, nil
+}
+
+// showRuns draws the PSNR timeline and shows the first step.
+func (p *debugPage) showRuns() {
+	chart := plot.Chart{Title: "PSNR against the trace (dB) by step", XLabel: "step"}
+	for i, r := range p.runs {
+		s := plot.Series{Name: p.names[i], Color: plot.Palette[i%len(plot.Palette)]}
+		for j, v := range r.PSNR {
+			s.X, s.Y = append(s.X, float64(j+1)), append(s.Y, min(v, 60))
+		}
+		chart.Series = append(chart.Series, s)
+	}
+	p.timeline.Image = chart.Draw(720, 300)
+	p.timeline.Refresh()
+	p.scrub.Max = float64(len(p.runs[0].PSNR) - 1)
+	p.scrub.SetValue(0)
+	p.showStep(0)
+}
+
+// showStep shows step i: the trace's frame, then per checkpoint its frame
+// (green cross: the logged cursor; red ring: the cursor found in the
+// frame) and the difference heat map.
+func (p *debugPage) showStep(i int) {
+	if len(p.runs) == 0 || i >= len(p.runs[0].PSNR) {
+		return
+	}
+	// One row per checkpoint: the trace's frame (first row only), the
+	// checkpoint's, their difference.
+	var objs []fyne.CanvasObject
+	line := fmt.Sprintf("step %d of %d", i+1, len(p.runs[0].PSNR))
+	for k, r := range p.runs {
+		var first fyne.CanvasObject = widget.NewLabel("")
+		if k == 0 {
+			first = framePanel("trace, step "+strconv.Itoa(i+1), r.Truth[i])
+		}
+		pred := markCursors(r.Pred[i], r.Cursor[i], r.Detected[i])
+		objs = append(objs, first, framePanel(p.names[k], pred), framePanel("difference", diffHeat(r.Pred[i], r.Truth[i], 4)))
+		d := r.Detected[i].Sub(r.Cursor[i])
+		line += fmt.Sprintf(" · %s: %.1f dB, cursor off by (%d,%d)", p.names[k], r.PSNR[i], d.X, d.Y)
+	}
+	p.panels.Objects = objs
+	p.panels.Refresh()
+	p.pos.SetText(line)
+}
+
+func framePanel(title string, img image.Image) fyne.CanvasObject {
+	c := canvas.NewImageFromImage(img)
+	c.FillMode = canvas.ImageFillContain
+	c.ScaleMode = canvas.ImageScalePixels
+	b := img.Bounds()
+	c.SetMinSize(fyne.NewSize(float32(2*b.Dx()), float32(2*b.Dy())))
+	l := widget.NewLabel(title)
+	l.Truncation = fyne.TextTruncateEllipsis
+	return container.NewBorder(l, nil, nil, nil, c)
+}
+
+// markCursors copies a frame with the logged cursor as a green cross and
+// the detected one as a red ring.
+func markCursors(src *image.RGBA, logged, found image.Point) *image.RGBA {
+	img := image.NewRGBA(src.Rect)
+	copy(img.Pix, src.Pix)
+	green, red := color.RGBA{0, 230, 90, 255}, color.RGBA{255, 60, 60, 255}
+	for d := -3; d <= 3; d++ {
+		img.SetRGBA(logged.X+d, logged.Y, green)
+		img.SetRGBA(logged.X, logged.Y+d, green)
+	}
+	for y := -4; y <= 4; y++ {
+		for x := -4; x <= 4; x++ {
+			if r := x*x + y*y; r >= 9 && r <= 16 {
+				img.SetRGBA(found.X+x, found.Y+y, red)
+			}
+		}
+	}
+	return img
+}
+
+// diffHeat maps the mean absolute RGB difference, times gain, to black,
+// red, yellow, white (as the viewport's split view does in a shader).
+func diffHeat(a, b *image.RGBA, gain float64) *image.RGBA {
+	out := image.NewRGBA(a.Rect)
+	for i := 0; i+3 < len(a.Pix); i += 4 {
+		d := 0.0
+		for c := range 3 {
+			d += abs(float64(a.Pix[i+c]) - float64(b.Pix[i+c]))
+		}
+		v := min(gain*d/3/255, 1)
+		ch := func(x float64) uint8 { return uint8(255 * min(max(x, 0), 1)) }
+		out.Pix[i], out.Pix[i+1], out.Pix[i+2], out.Pix[i+3] = ch(3*v), ch(3*v-1), ch(3*v-2), 255
+	}
+	return out
+}
+
+func abs(x float64) float64 { return max(x, -x) }
+
+func (p *debugPage) showError(err error) {
+	if p.win != nil {
+		dialog.ShowError(err, p.win)
+	} else {
+		p.pos.SetText("error: " + err.Error())
+	}
+}
+
+func (p *debugPage) close() {
+	if p.cancel != nil {
+		p.cancel()
+	}
+}

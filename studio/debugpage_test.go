@@ -1,0 +1,57 @@
+package studio
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+)
+
+// The Debug page compares a trace with two checkpoints on its actions.
+func TestDebugPage(t *testing.T) {
+	test.NewTempApp(t)
+	ws := pagesWorkspace(t)
+	tr := &trainer{}
+	tp := newTrainPage(ws, tr)
+	tp.base.SetSelected(newModel)
+	tp.preset.SetSelected("tiny")
+	tp.traces.SetSelected([]string{"tiny"})
+	tp.aeSteps.SetText("2")
+	tp.dynSteps.SetText("2")
+	tp.saveAs.SetText("t")
+	test.Tap(tp.start)
+	waitTrainer(t, tr, trainFinished)
+
+	p := newDebugPage(ws)
+	done := make(chan struct{}, 1)
+	p.onDone = func() { done <- struct{}{} }
+	p.ckptA.SetSelected("t")
+	p.ckptB.SetSelected("t")
+	p.steps.SetText("12")
+	if p.trace.Selected != "tiny" {
+		t.Fatalf("trace %q", p.trace.Selected)
+	}
+	test.Tap(p.runBtn)
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("comparison did not end")
+	}
+	if len(p.runs) != 2 || len(p.runs[0].PSNR) != 12 || p.scrub.Max != 11 {
+		t.Fatalf("runs %d, steps %v, scrub max %g; %s", len(p.runs), len(p.runs), p.scrub.Max, p.pos.Text)
+	}
+	p.scrub.SetValue(5)
+	if !strings.HasPrefix(p.pos.Text, "step 6 of 12 · t:") || len(p.panels.Objects) != 6 {
+		t.Errorf("step 6: %q, %d panels", p.pos.Text, len(p.panels.Objects))
+	}
+
+	// The built-in model (128x96) on this 64x48 trace: an error, not a crash.
+	p.ckptA.SetSelected(p.ckptA.Options[0])
+	p.ckptB.SetSelected(noCheckpoint)
+	test.Tap(p.runBtn)
+	<-done
+	if !strings.Contains(p.pos.Text, "error") {
+		t.Errorf("mismatched sizes: %q", p.pos.Text)
+	}
+}
