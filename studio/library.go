@@ -210,10 +210,13 @@ func (l *libraryPage) fileButtons(path string) []fyne.CanvasObject {
 		}, l.win)
 	})
 	trash.Importance = widget.DangerImportance
-	reveal := widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() {
-		if err := exec.Command("xdg-open", filepath.Dir(path)).Start(); err != nil {
-			dialog.ShowError(fmt.Errorf("opening %s: %w", filepath.Dir(path), err), l.win)
-		}
-	})
+	reveal := widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() { l.reveal(filepath.Dir(path)) })
 	return []fyne.CanvasObject{rename, trash, reveal}
+}
+
+// reveal opens a folder in the desktop's file manager.
+func (l *libraryPage) reveal(dir string) {
+	if err := exec.Command("xdg-open", dir).Start(); err != nil {
+		dialog.ShowError(fmt.Errorf("opening %s: %w", dir, err), l.win)
+	}
 }

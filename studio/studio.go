@@ -53,6 +53,9 @@ type Options struct {
 	// name; without a model the Play page says so.
 	Model      *model.Model
 	Checkpoint string
+	// RestoreLast plays the checkpoint played last time instead of Model,
+	// when that file is still there (the app sets it without --ckpt).
+	RestoreLast bool
 	// Workspace is the folder of checkpoints, traces and recordings
 	// (default ~/NCStudio).
 	Workspace workspace.Workspace
@@ -79,6 +82,7 @@ func Run(opts Options) error {
 		return err
 	}
 	w.SetContent(content(opts, icon, st.tabs))
+	w.SetOnDropped(st.dropped)
 	w.Resize(fyne.NewSize(1200, 800))
 	w.CenterOnScreen()
 
@@ -89,6 +93,7 @@ func Run(opts Options) error {
 		a.Quit()
 	}
 	w.SetCloseIntercept(quit)
+	w.SetMainMenu(st.mainMenu(quit))
 	if opts.QuitAfter > 0 {
 		t := time.AfterFunc(opts.QuitAfter, func() { fyne.Do(quit) })
 		defer t.Stop()

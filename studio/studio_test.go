@@ -2,14 +2,19 @@ package studio
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
 )
 
 // TestAppIDMatchesFyneAppToml keeps AppID and FyneApp.toml's Details.ID equal,
@@ -99,5 +104,51 @@ func TestWindowFitsTheScreen(t *testing.T) {
 	c := content(st.opts, fyne.NewStaticResource("icon.png", nil), st.tabs)
 	if min := c.MinSize(); min.Width > 1200 || min.Height > 760 {
 		t.Errorf("the studio needs at least %v", min)
+	}
+}
+
+// Dropping a trace folder copies it into the workspace; playing a
+// checkpoint makes it the first recent one (and the one restored next time).
+func TestDropAndRecent(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	ws := pagesWorkspace(t)
+	st, err := newStudio(Options{Workspace: ws}, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	st.mainMenu(func() {})
+	src := filepath.Join(t.TempDir(), "elsewhere.nctrace")
+	if err := os.CopyFS(src, os.DirFS(filepath.Join(ws.Traces(), "tiny.nctrace"))); err != nil {
+		t.Fatal(err)
+	}
+	st.dropped(fyne.Position{}, []fyne.URI{storage.NewFileURI(src)})
+	if len(st.library.traces) != 2 {
+		t.Errorf("after the drop the Library lists %d traces", len(st.library.traces))
+	}
+
+	cfg, _ := model.Preset("tiny")
+	m, err := model.New(cpu.New(), cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck := filepath.Join(ws.Checkpoints(), "mine.safetensors")
+	if err := m.Save(ck, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.playCheckpoint(ck, "mine"); err != nil {
+		t.Fatal(err)
+	}
+	if r := st.recent(); len(r) != 1 || r[0] != ck || st.prefs().String(prefLastCheckpoint) != ck {
+		t.Errorf("recent %v, last %q", r, st.prefs().String(prefLastCheckpoint))
+	}
+	if items := st.recentMenu.ChildMenu.Items; len(items) != 1 || items[0].Label != "mine.safetensors" {
+		t.Errorf("recent menu %v", items)
+	}
+	// A removed checkpoint leaves the list.
+	os.Remove(ck)
+	if r := st.recent(); len(r) != 0 {
+		t.Errorf("recent after removal: %v", r)
 	}
 }

@@ -1,6 +1,9 @@
 package studio
 
 import (
+	"path/filepath"
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -29,6 +32,8 @@ type studio struct {
 	eval    *evalPage
 	debug   *debugPage
 	trainer *trainer
+	// recentMenu is File > Play recent.
+	recentMenu *fyne.MenuItem
 }
 
 // Tab order.
@@ -69,7 +74,15 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 		st.eval.refresh()
 		st.debug.refresh()
 	}
-	st.playTab = container.NewTabItemWithIcon("Play", theme.MediaPlayIcon(), st.loadPlay(opts.Model, opts.Checkpoint))
+	m, name := opts.Model, opts.Checkpoint
+	if opts.RestoreLast { // the checkpoint played last time, if it is still there
+		if path := st.prefs().String(prefLastCheckpoint); path != "" {
+			if last, _, err := model.Load(cpu.New(), path); err == nil {
+				m, name = last, strings.TrimSuffix(filepath.Base(path), ".safetensors")
+			}
+		}
+	}
+	st.playTab = container.NewTabItemWithIcon("Play", theme.MediaPlayIcon(), st.loadPlay(m, name))
 	st.tabs = container.NewAppTabs(
 		st.playTab,
 		container.NewTabItemWithIcon("Library", theme.StorageIcon(), st.library.content),
@@ -157,6 +170,7 @@ func (st *studio) playCheckpoint(path, name string) error {
 	st.playTab.Content = st.loadPlay(m, name)
 	st.tabs.Refresh()
 	st.showPlay()
+	st.remember(path)
 	return nil
 }
 

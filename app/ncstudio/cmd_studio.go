@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"sort"
 	"strings"
 
@@ -42,6 +43,8 @@ func runStudio(c *context) error {
 		Model:      m,
 		Checkpoint: *ckptPath,
 		Workspace:  workspace.Workspace{Root: *wsDir},
+		// Without --ckpt, the checkpoint played last time comes back.
+		RestoreLast: !flagSet(c.Flags, "ckpt"),
 	})
 }
 
@@ -55,4 +58,11 @@ func commandLines() []string {
 		lines = append(lines, strings.TrimSpace("ncstudio "+c.name+" "+c.usage)+"\t"+c.summary)
 	}
 	return lines
+}
+
+// flagSet reports whether a flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

@@ -20,8 +20,8 @@ import (
 // checkpoint; the loss log grows (the progress moves), Pause stops it with
 // a checkpoint and its resume file, and Ctrl+2 shows the Library, where
 // the new checkpoint's row has appeared. Clicks are at the places the
-// studio's layout puts the widgets in a 1200x800 window (see the
-// screenshots in the failure message when the layout changes).
+// studio's layout puts the widgets in a 1200x800 window with its menu bar
+// (see the screenshots in the failure message when the layout changes).
 func TestStudioFineTuneGUI(t *testing.T) {
 	bin := buildForGUI(t)
 	ws := t.TempDir()
@@ -49,13 +49,13 @@ func TestStudioFineTuneGUI(t *testing.T) {
 	g.xdo("mousemove", "--window", g.win, "700", "400") // keyboard focus follows the pointer
 	g.xdo("key", "ctrl+2")
 	time.Sleep(time.Second)
-	rowArea := image.Rect(262, 165, 670, 230) // the Library's second checkpoint row
+	rowArea := image.Rect(262, 192, 670, 257) // the Library's second checkpoint row
 	before := distinctIn(shot("library-before"), rowArea)
 
 	g.xdo("key", "ctrl+4")
 	time.Sleep(time.Second)
-	click(477, 100) // tick the trace
-	click(590, 447) // dynamics steps
+	click(477, 127) // tick the trace
+	click(590, 474) // dynamics steps
 	g.xdo("key", "ctrl+a")
 	g.xdo("type", "600")
 	click(291, 777) // Start

@@ -238,3 +238,29 @@ func companions(path string) []string {
 	}
 	return []string{train.ResumePath(""), ".losses.csv", ".losses.png"}
 }
+
+// ImportTrace copies a trace folder into the workspace's traces (under a
+// new name if one of that name is there) after checking that it opens.
+func ImportTrace(w Workspace, src string) (string, error) {
+	r, err := trace.Open(src)
+	if err != nil {
+		return "", err
+	}
+	r.Close()
+	if err := w.Create(); err != nil {
+		return "", err
+	}
+	base := strings.TrimSuffix(filepath.Base(strings.TrimSuffix(src, "/")), ".nctrace")
+	to := filepath.Join(w.Traces(), base+".nctrace")
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(to); err != nil {
+			break
+		}
+		to = filepath.Join(w.Traces(), fmt.Sprintf("%s-%d.nctrace", base, i))
+	}
+	if err := os.CopyFS(to, os.DirFS(src)); err != nil {
+		os.RemoveAll(to) // a half-copied trace would list as broken
+		return "", fmt.Errorf("copying %s into %s: %w", src, w.Traces(), err)
+	}
+	return to, nil
+}

@@ -121,3 +121,21 @@ func TestRenameAndTrash(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestImportTrace(t *testing.T) {
+	w := testWorkspace(t)
+	src := filepath.Join(w.Traces(), "demo.nctrace")
+	to, err := ImportTrace(w, src)
+	if err != nil || filepath.Base(to) != "demo-2.nctrace" {
+		t.Fatalf("%v %s", err, to)
+	}
+	if err := trace.Validate(to); err != nil {
+		t.Error(err)
+	}
+	if _, err := ImportTrace(w, t.TempDir()); err == nil {
+		t.Error("a folder that is no trace was imported")
+	}
+	if trs, _ := ListTraces(w.Traces()); len(trs) != 2 {
+		t.Errorf("%d traces after one import and one refusal", len(trs))
+	}
+}
