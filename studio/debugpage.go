@@ -35,22 +35,24 @@ type debugPage struct {
 	win     fyne.Window
 	content fyne.CanvasObject
 
-	trace     *widget.Select
-	ckptA     *widget.Select
-	ckptB     *widget.Select
-	ckptPaths map[string]string
-	steps     *widget.Entry
-	mode      *widget.RadioGroup
-	runBtn    *widget.Button
-	bar       *widget.ProgressBar
-	timeline  *canvas.Image
-	scrub     *widget.Slider
-	pos       *widget.Label
-	panels    *fyne.Container
-	cancel    context.CancelFunc
-	names     []string
-	runs      []eval.Comparison
-	onDone    func() // tests
+	trace      *widget.Select
+	ckptA      *widget.Select
+	ckptB      *widget.Select
+	ckptPaths  map[string]string
+	steps      *widget.Entry
+	mode       *widget.RadioGroup
+	runBtn     *widget.Button
+	bar        *widget.ProgressBar
+	timeline   *canvas.Image
+	scrub      *widget.Slider
+	pos        *widget.Label
+	panels     *fyne.Container
+	denoiseN   *widget.Entry
+	trajectory *fyne.Container
+	cancel     context.CancelFunc
+	names      []string
+	runs       []eval.Comparison
+	onDone     func() // tests
 }
 
 const (
@@ -88,9 +90,15 @@ func newDebugPage(ws workspace.Workspace) *debugPage {
 	p.pos = widget.NewLabel("Choose a trace and a checkpoint, then Compare.")
 	p.pos.Wrapping = fyne.TextWrapWord
 	p.panels = container.NewGridWithColumns(3)
+	p.denoiseN = widget.NewEntry()
+	p.denoiseN.SetText("8")
+	p.trajectory = container.NewVBox()
+	denoise := widget.NewButtonWithIcon("Denoising trajectory of this step", theme.SearchIcon(), p.showTrajectory)
+	denoiseBar := container.NewHBox(denoise, widget.NewLabel("sampler steps"), p.denoiseN)
 	top := container.NewBorder(nil, nil, container.NewVBox(form, container.NewHBox(p.runBtn, refresh), p.bar), nil, p.timeline)
 	p.content = container.NewBorder(top, nil, nil, nil,
-		container.NewBorder(container.NewVBox(p.scrub, p.pos), nil, nil, nil, container.NewScroll(p.panels)))
+		container.NewBorder(container.NewVBox(p.scrub, p.pos), nil, nil, nil,
+			container.NewScroll(container.NewVBox(p.panels, denoiseBar, p.trajectory))))
 	p.refresh()
 	return p
 }
@@ -254,6 +262,56 @@ func (p *debugPage) showStep(i int) {
 	p.panels.Objects = objs
 	p.panels.Refresh()
 	p.pos.SetText(line)
+}
+
+// showTrajectory shows how the first checkpoint's sampler reaches the
+// frame of the scrubbed step from the true frames before it: after each
+// Euler step, the state it moved to (top) and the frame it aimed at
+// (bottom).
+func (p *debugPage) showTrajectory() {
+	n, err := strconv.Atoi(strings.TrimSpace(p.denoiseN.Text))
+	if err != nil || n < 1 || n > 64 {
+		p.showError(fmt.Errorf("sampler steps: %q is not a whole number in 1..64", p.denoiseN.Text))
+		return
+	}
+	if p.trace.Selected == "" || len(p.runs) == 0 {
+		p.showError(fmt.Errorf("compare first, then choose the step to denoise"))
+		return
+	}
+	step := int(p.scrub.Value)
+	path := p.ckptPaths[p.names[0]]
+	var m *model.Model
+	if path == "" {
+		m, _, err = embedded.Load(cpu.New())
+	} else {
+		m, _, err = model.Load(cpu.New(), path)
+	}
+	if err != nil {
+		p.showError(err)
+		return
+	}
+	ds, err := dataset.Open([]string{filepath.Join(p.ws.Traces(), p.trace.Selected+".nctrace")}, m.Cfg.Width, m.Cfg.Height)
+	if err != nil {
+		p.showError(err)
+		return
+	}
+	defer ds.Close()
+	tr, err := eval.Denoise(m, ds.Traces[0], step, n, 1)
+	if err != nil {
+		p.showError(err)
+		return
+	}
+	row := container.NewGridWithColumns(n + 1)
+	row.Add(framePanel("truth", tr.Truth))
+	for k, img := range tr.Noisy {
+		row.Add(framePanel(fmt.Sprintf("x after %d/%d", k+1, n), img))
+	}
+	row.Add(widget.NewLabel(""))
+	for k, img := range tr.Pred {
+		row.Add(framePanel(fmt.Sprintf("ẑ at %d/%d", k+1, n), img))
+	}
+	p.trajectory.Objects = []fyne.CanvasObject{widget.NewLabel(fmt.Sprintf("%s, frame %d from the true frames before it, %d sampler steps:", p.names[0], step+2, n)), row}
+	p.trajectory.Refresh()
 }
 
 func framePanel(title string, img image.Image) fyne.CanvasObject {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -44,6 +45,12 @@ func TestDebugPage(t *testing.T) {
 	p.scrub.SetValue(5)
 	if !strings.HasPrefix(p.pos.Text, "step 6 of 12 · t:") || len(p.panels.Objects) != 6 {
 		t.Errorf("step 6: %q, %d panels", p.pos.Text, len(p.panels.Objects))
+	}
+
+	p.denoiseN.SetText("3")
+	p.showTrajectory()
+	if len(p.trajectory.Objects) != 2 || len(p.trajectory.Objects[1].(*fyne.Container).Objects) != 8 {
+		t.Errorf("trajectory: %d objects", len(p.trajectory.Objects))
 	}
 
 	// The built-in model (128x96) on this 64x48 trace: an error, not a crash.

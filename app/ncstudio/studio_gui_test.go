@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -56,21 +57,20 @@ func TestStudioWindowGUI(t *testing.T) {
 	// (right of the sidebars, below the toolbar) and look for the mouse
 	// crosshair there and, once the model has drawn its cursor, the red
 	// ring the cursor detector puts around it.
+	// Window-relative throughout: the window may still be moving to the
+	// screen's centre when it first appears.
+	shots := t.TempDir()
 	for i, p := range []image.Point{{geo["WIDTH"] * 6 / 10, geo["HEIGHT"] / 2}, {geo["WIDTH"] * 4 / 10, geo["HEIGHT"] / 3}} {
 		g.xdo("mousemove", "--window", g.win, strconv.Itoa(p.X), strconv.Itoa(p.Y))
-		abs := p.Add(image.Pt(geo["X"], geo["Y"]))
 		var mouse, model bool
-		for deadline := time.Now().Add(15 * time.Second); !(mouse && model) && time.Now().Before(deadline); {
+		for k := 0; !(mouse && model) && k < 15; k++ {
+			// Wiggle by a pixel, as a hand does: the model draws its cursor
+			// anew each step, and ghosts of old positions fade.
+			g.xdo("mousemove", "--window", g.win, strconv.Itoa(p.X+k%2), strconv.Itoa(p.Y))
 			time.Sleep(time.Second)
-			if out, err := exec.Command("import", "-window", "root", shot).CombinedOutput(); err != nil {
-				t.Fatalf("import: %v\n%s", err, out)
-			}
-			img, err := decodePNG(shot)
-			if err != nil {
-				t.Fatal(err)
-			}
-			mouse = near(img, abs.X, abs.Y, 8, colourMouse)
-			model = near(img, abs.X, abs.Y, 40, colourModelCursor)
+			img := g.shot(shots, fmt.Sprintf("move%d", i))
+			mouse = near(img, p.X, p.Y, 8, colourMouse)
+			model = near(img, p.X, p.Y, 40, colourModelCursor)
 		}
 		if !mouse || !model {
 			t.Errorf("move %d to %v: mouse crosshair shown %v, model's cursor detected near it %v", i, p, mouse, model)

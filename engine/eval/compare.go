@@ -8,6 +8,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/metrics"
 	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/tensor"
 )
 
 // Comparison is a model's frames next to a trace's, step by step: frame
@@ -72,4 +73,41 @@ func Compare(ctx context.Context, m *model.Model, tr *dataset.Trace, steps int, 
 		}
 	}
 	return c, nil
+}
+
+// Trajectory is the sampler's path to one frame: after each of its steps,
+// the state it moved to and the frame it was moving towards, decoded.
+type Trajectory struct {
+	Truth *image.RGBA
+	Noisy []*image.RGBA // x after each step; the last is the prediction
+	Pred  []*image.RGBA // the data prediction ẑ at each step
+}
+
+// Denoise predicts frame i+1 of tr from the true frames before it with
+// samplerSteps Euler steps, and decodes the sampler's state at each.
+func Denoise(m *model.Model, tr *dataset.Trace, i, samplerSteps int, seed uint64) (Trajectory, error) {
+	var t Trajectory
+	if i < 0 || i+1 >= tr.R.Len() || samplerSteps < 1 {
+		return t, fmt.Errorf("eval: denoise frame %d of %s (%d frames) in %d steps", i+1, tr.Path, tr.R.Len(), samplerSteps)
+	}
+	hist, prev, err := history(tr, i, m.Cfg.Dyn.Context)
+	if err != nil {
+		return t, err
+	}
+	s, err := m.NewSessionHistory(hist, prev, seed)
+	if err != nil {
+		return t, err
+	}
+	if t.Truth, err = tr.R.Frame(i + 1); err != nil {
+		return t, err
+	}
+	s.SampleSteps = samplerSteps
+	s.Observe = func(_ int, x, pred *tensor.Tensor) {
+		nx, np := image.NewRGBA(t.Truth.Rect), image.NewRGBA(t.Truth.Rect)
+		m.DecodeLatent(nx, x)
+		m.DecodeLatent(np, pred)
+		t.Noisy, t.Pred = append(t.Noisy, nx), append(t.Pred, np)
+	}
+	s.Step(tr.R.Action(i))
+	return t, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/dataset"
+	"github.com/ncstudio/ncstudio/engine/metrics"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
 )
@@ -50,5 +51,42 @@ func TestCompare(t *testing.T) {
 	}
 	if _, err := Compare(context.Background(), m, ds.Traces[0], 0, false, 1, nil); err == nil {
 		t.Error("0 steps accepted")
+	}
+}
+
+func TestDenoise(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "goal.nctrace")
+	if _, err := synth.Write(context.Background(), dir, synth.Options{Width: 128, Height: 96, FPS: 15, Agent: "goal", Seed: 3, Frames: 10}); err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := embedded.Load(cpu.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := dataset.Open([]string{dir}, 128, 96)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ds.Close()
+	tr, err := Denoise(m, ds.Traces[0], 4, 5, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Noisy) != 5 || len(tr.Pred) != 5 {
+		t.Fatalf("%d noisy, %d predicted frames", len(tr.Noisy), len(tr.Pred))
+	}
+	// The last Euler step lands on its prediction, and the path gets closer
+	// to the true frame than where it started.
+	last := len(tr.Noisy) - 1
+	if p := metrics.PSNR(tr.Noisy[last], tr.Pred[last]); p < 40 {
+		t.Errorf("the last step ends %.1f dB from its prediction", p)
+	}
+	first, end := metrics.PSNR(tr.Noisy[0], tr.Truth), metrics.PSNR(tr.Noisy[last], tr.Truth)
+	t.Logf("PSNR to the true frame along the path: %.1f dB after step 1, %.1f dB at the end", first, end)
+	if end <= first {
+		t.Errorf("denoising moved away from the frame: %.1f → %.1f dB", first, end)
+	}
+	if _, err := Denoise(m, ds.Traces[0], 9, 5, 1); err == nil {
+		t.Error("denoising past the last frame accepted")
 	}
 }

@@ -98,6 +98,15 @@ func (m *Model) AELoss(x, weight *tensor.Tensor) float32 {
 // steps Euler steps and the given context noise. The result is valid until
 // the next call.
 func (m *Model) Sample(context, cursor, actions *tensor.Tensor, steps int, contextNoise float32, rng *rand.Rand) *tensor.Tensor {
+	return m.sample(context, cursor, actions, steps, contextNoise, rng, nil)
+}
+
+// SampleObserver sees the sampler's state after each step: the Euler step
+// s (0-based), the latent x it moved to and the data prediction ẑ it moved
+// towards (both scaled latents, valid during the call).
+type SampleObserver func(s int, x, pred *tensor.Tensor)
+
+func (m *Model) sample(context, cursor, actions *tensor.Tensor, steps int, contextNoise float32, rng *rand.Rand, observe SampleObserver) *tensor.Tensor {
 	be := m.be
 	b := context.Dim(0)
 	lw, lh := m.Cfg.LatentSize()
@@ -127,6 +136,9 @@ func (m *Model) Sample(context, cursor, actions *tensor.Tensor, steps int, conte
 		be.Copy(delta, pred)
 		be.Axpy(delta, -1, x)
 		be.Axpy(x, (1/float32(steps))/(1-t), delta)
+		if observe != nil {
+			observe(s, x, pred)
+		}
 	}
 	return x
 }

@@ -26,6 +26,9 @@ type Session struct {
 	// SampleSteps and ContextNoise start at the model's sampler defaults.
 	SampleSteps  int
 	ContextNoise float32
+	// Observe, if set, sees every sampler step of every Step (the studio's
+	// Debug page shows the denoising trajectory of a frame with it).
+	Observe SampleObserver
 
 	feats []float32
 	cmap  []float32
@@ -105,7 +108,7 @@ func (s *Session) Step(a action.Action) *tensor.Tensor {
 		cursor = m.buf("session.cursor", 1, 1, lh, lw)
 		be.Copy(cursor, tensor.FromSlice(s.cmap, 1, 1, lh, lw))
 	}
-	z := m.Sample(s.history, cursor, acts, s.SampleSteps, s.ContextNoise, s.rng)
+	z := m.sample(s.history, cursor, acts, s.SampleSteps, s.ContextNoise, s.rng, s.Observe)
 	be.Copy(s.latent, z)
 	s.push(z)
 	s.prev = a
