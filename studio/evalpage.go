@@ -42,6 +42,7 @@ type evalPage struct {
 	rollouts  *widget.Entry
 	steps     *widget.Entry
 	probes    *widget.Check
+	spec      *widget.Select // the desktop the probes use
 	runBtn    *widget.Button
 	bar       *widget.ProgressBar
 	table     *widget.Label
@@ -60,7 +61,8 @@ func newEvalPage(ws workspace.Workspace) *evalPage {
 	p.windows.SetText("200")
 	p.rollouts.SetText("8")
 	p.steps.SetText("64")
-	p.probes = widget.NewCheck("also run the 12 standard probes", nil)
+	p.probes = widget.NewCheck("also run the 12 standard probes on", nil)
+	p.spec = widget.NewSelect(nil, nil)
 	p.runBtn = widget.NewButtonWithIcon("Evaluate", theme.MediaPlayIcon(), p.toggleRun)
 	p.runBtn.Importance = widget.HighImportance
 	clearBtn := widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), func() {
@@ -77,7 +79,7 @@ func newEvalPage(ws workspace.Workspace) *evalPage {
 		widget.NewFormItem("One-step windows", p.windows),
 		widget.NewFormItem("Rollouts", p.rollouts),
 		widget.NewFormItem("Steps per rollout", p.steps),
-		widget.NewFormItem("", p.probes),
+		widget.NewFormItem("", container.NewVBox(p.probes, p.spec)),
 	)
 	p.table = widget.NewLabel("")
 	p.table.TextStyle = fyne.TextStyle{Monospace: true}
@@ -121,6 +123,29 @@ func (p *evalPage) refresh() {
 	}
 	p.traces.Options = names
 	p.traces.Refresh()
+	specs := []string{builtinDesktop}
+	if files, err := filepath.Glob(filepath.Join(p.ws.Specs(), "*.json")); err == nil {
+		for _, f := range files {
+			specs = append(specs, strings.TrimSuffix(filepath.Base(f), ".json"))
+		}
+	}
+	sel = p.spec.Selected
+	p.spec.Options = specs
+	if !contains(specs, sel) {
+		sel = builtinDesktop
+	}
+	p.spec.SetSelected(sel)
+}
+
+// builtinDesktop names the sandbox's own spec among the saved ones.
+const builtinDesktop = "the built-in desktop"
+
+// probeSpec loads the desktop the probes run on.
+func (p *evalPage) probeSpec() (*sandbox.Spec, error) {
+	if p.spec.Selected == builtinDesktop || p.spec.Selected == "" {
+		return sandbox.DefaultSpec(), nil
+	}
+	return sandbox.LoadSpec(filepath.Join(p.ws.Specs(), p.spec.Selected+".json"))
 }
 
 // toggleRun evaluates the chosen checkpoint in the background, or cancels.
@@ -144,14 +169,22 @@ func (p *evalPage) toggleRun() {
 	for _, n := range p.traces.Selected {
 		paths = append(paths, filepath.Join(p.ws.Traces(), n+".nctrace"))
 	}
-	name, path, withProbes := p.ckpt.Selected, p.ckptPaths[p.ckpt.Selected], p.probes.Checked
+	name, path := p.ckpt.Selected, p.ckptPaths[p.ckpt.Selected]
+	var spec *sandbox.Spec
+	if p.probes.Checked {
+		var err error
+		if spec, err = p.probeSpec(); err != nil {
+			p.showError(err)
+			return
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
 	p.runBtn.SetText("Cancel")
 	p.bar.SetValue(0)
 	go func() {
 		res, err := evaluate(ctx, path, name, paths, eval.Options{Windows: windows, Rollouts: rollouts, RolloutSteps: steps, Seed: 1,
-			Progress: func(done, total int) { fyne.Do(func() { p.bar.SetValue(float64(done) / float64(total)) }) }}, withProbes)
+			Progress: func(done, total int) { fyne.Do(func() { p.bar.SetValue(float64(done) / float64(total)) }) }}, spec)
 		canceled := ctx.Err() != nil
 		fyne.Do(func() {
 			cancel()
@@ -187,8 +220,9 @@ func contains(s []string, v string) bool {
 	return false
 }
 
-// evaluate loads a checkpoint ("" for the built-in one) and scores it.
-func evaluate(ctx context.Context, path, name string, traces []string, o eval.Options, withProbes bool) (eval.Result, error) {
+// evaluate loads a checkpoint ("" for the built-in one) and scores it,
+// with the probes of spec when it is not nil.
+func evaluate(ctx context.Context, path, name string, traces []string, o eval.Options, spec *sandbox.Spec) (eval.Result, error) {
 	var m *model.Model
 	var err error
 	if path == "" {
@@ -210,8 +244,7 @@ func evaluate(ctx context.Context, path, name string, traces []string, o eval.Op
 	}
 	res := eval.Result{Checkpoint: name, Injection: m.Cfg.Dyn.Injection, Traces: len(ds.Traces), Frames: ds.Frames(), Report: rep,
 		SamplerSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise}
-	if withProbes {
-		spec := sandbox.DefaultSpec()
+	if spec != nil {
 		rs, err := probe.Run(m, spec, probe.Standard(spec), 1)
 		if err != nil {
 			return res, err

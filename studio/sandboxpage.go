@@ -55,13 +55,13 @@ type sandboxPage struct {
 	editor  *widget.Entry
 	specMsg *widget.Label
 
-	agent      *widget.Select
-	frames     *widget.Entry
-	seed       *widget.Entry
-	genBtn     *widget.Button
-	genBar     *widget.ProgressBar
-	genCancel  context.CancelFunc
-	onNewTrace func() // the Library and Train lists refresh
+	agent     *widget.Select
+	frames    *widget.Entry
+	seed      *widget.Entry
+	genBtn    *widget.Button
+	genBar    *widget.ProgressBar
+	genCancel context.CancelFunc
+	onChanged func() // a trace or spec was written: the other pages list them again
 }
 
 func newSandboxPage(ws workspace.Workspace) (*sandboxPage, error) {
@@ -219,8 +219,8 @@ func (p *sandboxPage) toggleRecord() {
 			return
 		}
 		p.status.SetText(fmt.Sprintf("recorded %d frames", n))
-		if p.onNewTrace != nil {
-			p.onNewTrace()
+		if p.onChanged != nil {
+			p.onChanged()
 		}
 		return
 	}
@@ -267,7 +267,7 @@ func (p *sandboxPage) saveSpecAs() {
 			p.showError(fmt.Errorf("%q is not a file name", name.Text))
 			return
 		}
-		dir := filepath.Join(p.ws.Root, "specs")
+		dir := p.ws.Specs()
 		path := filepath.Join(dir, n+".json")
 		if _, err := os.Stat(path); err == nil {
 			p.showError(fmt.Errorf("%s exists: choose another name", path))
@@ -282,6 +282,9 @@ func (p *sandboxPage) saveSpecAs() {
 			return
 		}
 		p.specMsg.SetText("saved " + path)
+		if p.onChanged != nil {
+			p.onChanged()
+		}
 	}, p.win)
 }
 
@@ -334,8 +337,8 @@ func (p *sandboxPage) toggleGenerate() {
 				p.showError(err)
 			default:
 				p.seed.SetText(strconv.FormatUint(seed+1, 10)) // the next one differs
-				if p.onNewTrace != nil {
-					p.onNewTrace()
+				if p.onChanged != nil {
+					p.onChanged()
 				}
 			}
 		})

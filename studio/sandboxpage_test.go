@@ -23,7 +23,7 @@ func TestSandboxPage(t *testing.T) {
 	}
 	defer p.close()
 	newTraces := 0
-	p.onNewTrace = func() { newTraces++ }
+	p.onChanged = func() { newTraces++ }
 
 	// The spec editor: a broken spec is reported with its line and not applied.
 	good := p.editor.Text

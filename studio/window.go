@@ -68,7 +68,7 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 	st.eval.win = w
 	st.debug = newDebugPage(ws)
 	st.debug.win = w
-	sb.onNewTrace = func() {
+	sb.onChanged = func() {
 		st.library.refresh()
 		st.train.refresh()
 		st.eval.refresh()

@@ -37,6 +37,7 @@ func Default() (Workspace, error) {
 func (w Workspace) Checkpoints() string { return filepath.Join(w.Root, "checkpoints") }
 func (w Workspace) Traces() string      { return filepath.Join(w.Root, "traces") }
 func (w Workspace) Recordings() string  { return filepath.Join(w.Root, "recordings") }
+func (w Workspace) Specs() string       { return filepath.Join(w.Root, "specs") }
 
 // Create makes the folders that are missing.
 func (w Workspace) Create() error {
