@@ -54,6 +54,7 @@ type sandboxPage struct {
 	status  *widget.Label
 	editor  *widget.Entry
 	specMsg *widget.Label
+	load    *widget.Select // saved desktops to load into the editor
 
 	agent     *widget.Select
 	frames    *widget.Entry
@@ -105,7 +106,10 @@ func newSandboxPage(ws workspace.Workspace) (*sandboxPage, error) {
 	})
 	revert := widget.NewButtonWithIcon("Revert", theme.ContentUndoIcon(), func() { p.editor.SetText(string(p.applied)) })
 	saveAs := widget.NewButtonWithIcon("Save as…", theme.DocumentSaveIcon(), p.saveSpecAs)
-	specs := container.NewBorder(heading("Desktop spec (JSON; docs/SANDBOX_SPEC.md)"),
+	p.load = widget.NewSelect(nil, p.loadSpec)
+	p.load.PlaceHolder = "Load a desktop…"
+	p.listSpecs()
+	specs := container.NewBorder(container.NewBorder(nil, nil, heading("Desktop spec (JSON; docs/SANDBOX_SPEC.md)"), nil, p.load),
 		container.NewVBox(p.specMsg, container.NewHBox(apply, revert, saveAs)), nil, nil, p.editor)
 
 	p.agent = widget.NewSelect(agent.Kinds, nil)
@@ -152,6 +156,35 @@ func (p *sandboxPage) setDesktop(spec *sandbox.Spec) error {
 	p.desk = d
 	p.mu.Unlock()
 	return nil
+}
+
+// listSpecs offers the built-in desktop and the workspace's saved specs.
+func (p *sandboxPage) listSpecs() {
+	opts := []string{builtinDesktop}
+	if files, err := filepath.Glob(filepath.Join(p.ws.Specs(), "*.json")); err == nil {
+		for _, f := range files {
+			opts = append(opts, strings.TrimSuffix(filepath.Base(f), ".json"))
+		}
+	}
+	p.load.Options = opts
+	p.load.Refresh()
+}
+
+// loadSpec puts a saved desktop into the editor (Apply uses it).
+func (p *sandboxPage) loadSpec(name string) {
+	if name == "" {
+		return
+	}
+	data := sandbox.DefaultSpecJSON()
+	if name != builtinDesktop {
+		var err error
+		if data, err = os.ReadFile(filepath.Join(p.ws.Specs(), name+".json")); err != nil {
+			p.showError(err)
+			return
+		}
+	}
+	p.editor.SetText(string(data))
+	p.load.ClearSelected()
 }
 
 // check validates the editor's spec and shows the first problem, with its
@@ -282,6 +315,7 @@ func (p *sandboxPage) saveSpecAs() {
 			return
 		}
 		p.specMsg.SetText("saved " + path)
+		p.listSpecs()
 		if p.onChanged != nil {
 			p.onChanged()
 		}

@@ -1,6 +1,7 @@
 package studio
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/ncstudio/ncstudio/engine/sandbox"
 	"github.com/ncstudio/ncstudio/engine/trace"
 	"github.com/ncstudio/ncstudio/engine/workspace"
 )
@@ -46,6 +48,19 @@ func TestSandboxPage(t *testing.T) {
 	p.editor.SetText(string(p.applied)) // what Revert does
 	if p.editor.Text != renamed || !strings.Contains(p.specMsg.Text, "runs this spec") {
 		t.Errorf("after revert: %q", p.specMsg.Text)
+	}
+
+	// A saved desktop loads into the editor (not applied until Apply).
+	os.MkdirAll(ws.Specs(), 0o755)
+	os.WriteFile(filepath.Join(ws.Specs(), "mine.json"), []byte(renamed), 0o644)
+	p.listSpecs()
+	p.load.SetSelected("mine")
+	if p.editor.Text != renamed || p.load.Selected != "" {
+		t.Errorf("loading a saved spec: editor %d bytes, selection %q", len(p.editor.Text), p.load.Selected)
+	}
+	p.load.SetSelected(builtinDesktop)
+	if p.editor.Text != string(sandbox.DefaultSpecJSON()) || !strings.Contains(p.specMsg.Text, "Apply") {
+		t.Errorf("loading the built-in desktop: %q", p.specMsg.Text)
 	}
 
 	// Record a few seconds of mouse movement.
