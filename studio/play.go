@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/sandbox"
 	"github.com/ncstudio/ncstudio/studio/viewport"
 	"github.com/ncstudio/ncstudio/viewer"
 )
@@ -24,16 +25,17 @@ type playPage struct {
 	vp      *viewport.Viewport
 	content fyne.CanvasObject
 
-	pause   *widget.Button
-	record  *widget.Button
-	saving  bool   // a recording is being written
-	outDir  string // where recordings go
-	win     fyne.Window
-	onSaved func(error) // tests: called once a recording is written
-	sampler *widget.Label
-	checks  []*widget.Check
-	status  *widget.Label
-	stop    chan struct{}
+	checkpoint string // its name, for the HUD and a restart on another desktop
+	pause      *widget.Button
+	record     *widget.Button
+	saving     bool   // a recording is being written
+	outDir     string // where recordings go
+	win        fyne.Window
+	onSaved    func(error) // tests: called once a recording is written
+	sampler    *widget.Label
+	checks     []*widget.Check
+	status     *widget.Label
+	stop       chan struct{}
 }
 
 // overlayChecks names the overlay toggles in the toolbar, with the field
@@ -50,13 +52,14 @@ var overlayChecks = []struct {
 }
 
 // newPlayPage starts nothing yet: start does. Recordings are written into
-// outDir.
-func newPlayPage(m *model.Model, checkpoint, outDir string) (*playPage, error) {
-	off, err := viewer.NewOffscreen(m, nil, viewer.PlayOptions{Checkpoint: checkpoint, Seed: 1})
+// outDir; the session starts from the first frame of the desktop spec
+// (nil: the built-in one), which Reset returns to.
+func newPlayPage(m *model.Model, checkpoint, outDir string, spec *sandbox.Spec) (*playPage, error) {
+	off, err := viewer.NewOffscreen(m, spec, viewer.PlayOptions{Checkpoint: checkpoint, Seed: 1})
 	if err != nil {
 		return nil, err
 	}
-	p := &playPage{off: off, vp: viewport.New(off), outDir: outDir}
+	p := &playPage{off: off, vp: viewport.New(off), outDir: outDir, checkpoint: checkpoint}
 	p.record = widget.NewButtonWithIcon("Record", theme.MediaRecordIcon(), p.toggleRecording)
 
 	p.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() {

@@ -25,7 +25,7 @@ func TestPlayPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	recDir := t.TempDir()
-	p, err := newPlayPage(m, "default", recDir)
+	p, err := newPlayPage(m, "default", recDir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,6 +63,7 @@ type sandboxPage struct {
 	genBar    *widget.ProgressBar
 	genCancel context.CancelFunc
 	onChanged func() // a trace or spec was written: the other pages list them again
+	onApplied func() // the desktop changed: the Play page starts from it
 }
 
 func newSandboxPage(ws workspace.Workspace) (*sandboxPage, error) {
@@ -221,7 +222,19 @@ func (p *sandboxPage) apply(data []byte) error {
 	}
 	p.applied = append([]byte(nil), data...)
 	p.check()
+	if p.onApplied != nil {
+		p.onApplied()
+	}
 	return nil
+}
+
+// appliedSpec is the desktop the page runs.
+func (p *sandboxPage) appliedSpec() *sandbox.Spec {
+	spec, err := sandbox.ParseSpec("spec", p.applied)
+	if err != nil { // applied specs were checked; cannot happen
+		return nil
+	}
+	return spec
 }
 
 func (p *sandboxPage) record(a action.Action, frame *image.RGBA) error {

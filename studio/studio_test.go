@@ -1,6 +1,7 @@
 package studio
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
 )
 
 // TestAppIDMatchesFyneAppToml keeps AppID and FyneApp.toml's Details.ID equal,
@@ -150,5 +152,35 @@ func TestDropAndRecent(t *testing.T) {
 	os.Remove(ck)
 	if r := st.recent(); len(r) != 0 {
 		t.Errorf("recent after removal: %v", r)
+	}
+}
+
+// Applying a desktop on the Sandbox page restarts the Play page from it.
+func TestPlayFollowsTheAppliedDesktop(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	m, _, err := embedded.Load(cpu.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := newStudio(Options{Workspace: pagesWorkspace(t), Model: m, Checkpoint: "default"}, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	before := st.play.off.Runner().Latest().Sandbox
+	mail, err := os.ReadFile("../docs/examples/mail.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.sandbox.apply(mail); err != nil {
+		t.Fatal(err)
+	}
+	after := st.play.off.Runner().Latest().Sandbox
+	if bytes.Equal(before.Pix, after.Pix) {
+		t.Error("the Play page still starts from the built-in desktop")
+	}
+	if st.play.checkpoint != "default" || st.play.off.Runner().Model() != m {
+		t.Errorf("the restarted Play page runs %q", st.play.checkpoint)
 	}
 }

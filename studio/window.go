@@ -68,6 +68,11 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 	st.eval.win = w
 	st.debug = newDebugPage(ws)
 	st.debug.win = w
+	sb.onApplied = func() { // the Play page starts from the new desktop
+		if st.play != nil {
+			st.playModel(st.play.off.Runner().Model(), st.play.checkpoint)
+		}
+	}
 	sb.onChanged = func() {
 		st.library.refresh()
 		st.train.refresh()
@@ -140,7 +145,7 @@ func (st *studio) loadPlay(m *model.Model, name string) fyne.CanvasObject {
 	if m == nil {
 		return wrapped("No checkpoint is loaded: choose one in the Library, or run `ncstudio studio --ckpt FILE`.")
 	}
-	p, err := newPlayPage(m, name, st.ws.Recordings())
+	p, err := newPlayPage(m, name, st.ws.Recordings(), st.sandbox.appliedSpec())
 	if err != nil {
 		return wrapped("The Play page cannot run on this machine: " + err.Error() +
 			"\n\nThe viewport needs OpenGL 3.3 core through EGL (a GPU driver, or Mesa's libegl-mesa0 and libgl1-mesa-dri).")
@@ -163,15 +168,21 @@ func (st *studio) playCheckpoint(path, name string) error {
 	if err != nil {
 		return err
 	}
+	st.playModel(m, name)
+	st.showPlay()
+	st.remember(path)
+	return nil
+}
+
+// playModel puts a new session of m on the Play page, from the desktop the
+// Sandbox page runs.
+func (st *studio) playModel(m *model.Model, name string) {
 	if st.play != nil {
 		st.play.close()
 		st.play = nil
 	}
 	st.playTab.Content = st.loadPlay(m, name)
 	st.tabs.Refresh()
-	st.showPlay()
-	st.remember(path)
-	return nil
 }
 
 // showPlay selects the Play page and starts it.
