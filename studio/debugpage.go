@@ -12,15 +12,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/eval"
-	"github.com/ncstudio/ncstudio/engine/model"
-	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/plot"
 	"github.com/ncstudio/ncstudio/engine/workspace"
 )
@@ -104,39 +100,16 @@ func newDebugPage(ws workspace.Workspace) *debugPage {
 }
 
 func (p *debugPage) refresh() {
-	p.ckptPaths = map[string]string{embedded.Name + " (built-in)": ""}
-	opts := []string{embedded.Name + " (built-in)"}
-	if cks, err := p.ws.ListCheckpoints(); err == nil {
-		for _, c := range cks {
-			if c.Err == nil {
-				opts = append(opts, c.Name)
-				p.ckptPaths[c.Name] = c.Path
-			}
-		}
-	}
-	keep := func(s *widget.Select, options []string, def string) {
-		sel := s.Selected
-		s.Options = options
-		if !contains(options, sel) {
-			sel = def
-		}
-		s.SetSelected(sel)
-	}
-	keep(p.ckptA, opts, opts[0])
-	keep(p.ckptB, append([]string{noCheckpoint}, opts...), noCheckpoint)
 	var names []string
-	if trs, err := workspace.ListTraces(p.ws.Traces()); err == nil {
-		for _, t := range trs {
-			if t.Err == nil {
-				names = append(names, t.Name)
-			}
-		}
-	}
+	names, p.ckptPaths = checkpointChoices(p.ws)
+	setOptions(p.ckptA, names, builtinName)
+	setOptions(p.ckptB, append([]string{noCheckpoint}, names...), noCheckpoint)
+	traces := traceNames(p.ws)
 	def := ""
-	if len(names) > 0 {
-		def = names[0]
+	if len(traces) > 0 {
+		def = traces[0]
 	}
-	keep(p.trace, names, def)
+	setOptions(p.trace, traces, def)
 }
 
 // toggleRun compares in the background, or cancels.
@@ -195,13 +168,7 @@ func (p *debugPage) toggleRun() {
 func compareAll(ctx context.Context, paths []string, tracePath string, steps int, oneStep bool, progress func(done, total int)) ([]eval.Comparison, error) {
 	var runs []eval.Comparison
 	for i, path := range paths {
-		var m *model.Model
-		var err error
-		if path == "" {
-			m, _, err = embedded.Load(cpu.New())
-		} else {
-			m, _, err = model.Load(cpu.New(), path)
-		}
+		m, err := loadCheckpoint(path)
 		if err != nil {
 			return nil, err
 		}
@@ -280,12 +247,7 @@ func (p *debugPage) showTrajectory() {
 	}
 	step := int(p.scrub.Value)
 	path := p.ckptPaths[p.names[0]]
-	var m *model.Model
-	if path == "" {
-		m, _, err = embedded.Load(cpu.New())
-	} else {
-		m, _, err = model.Load(cpu.New(), path)
-	}
+	m, err := loadCheckpoint(path)
 	if err != nil {
 		p.showError(err)
 		return
@@ -363,13 +325,7 @@ func diffHeat(a, b *image.RGBA, gain float64) *image.RGBA {
 
 func abs(x float64) float64 { return max(x, -x) }
 
-func (p *debugPage) showError(err error) {
-	if p.win != nil {
-		dialog.ShowError(err, p.win)
-	} else {
-		p.pos.SetText("error: " + err.Error())
-	}
-}
+func (p *debugPage) showError(err error) { reportError(p.win, p.pos, err) }
 
 func (p *debugPage) close() {
 	if p.cancel != nil {

@@ -13,16 +13,7 @@ import (
 func TestDebugPage(t *testing.T) {
 	test.NewTempApp(t)
 	ws := pagesWorkspace(t)
-	tr := &trainer{}
-	tp := newTrainPage(ws, tr)
-	tp.base.SetSelected(newModel)
-	tp.preset.SetSelected("tiny")
-	tp.traces.SetSelected([]string{"tiny"})
-	tp.aeSteps.SetText("2")
-	tp.dynSteps.SetText("2")
-	tp.saveAs.SetText("t")
-	test.Tap(tp.start)
-	waitTrainer(t, tr, trainFinished)
+	trainTiny(t, ws, "t")
 
 	p := newDebugPage(ws)
 	done := make(chan struct{}, 1)

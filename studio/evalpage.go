@@ -17,11 +17,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/eval"
-	"github.com/ncstudio/ncstudio/engine/model"
-	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/probe"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
 	"github.com/ncstudio/ncstudio/engine/workspace"
@@ -97,31 +94,10 @@ func newEvalPage(ws workspace.Workspace) *evalPage {
 }
 
 func (p *evalPage) refresh() {
-	p.ckptPaths = map[string]string{embedded.Name + " (built-in)": ""}
-	opts := []string{embedded.Name + " (built-in)"}
-	if cks, err := p.ws.ListCheckpoints(); err == nil {
-		for _, c := range cks {
-			if c.Err == nil {
-				opts = append(opts, c.Name)
-				p.ckptPaths[c.Name] = c.Path
-			}
-		}
-	}
-	sel := p.ckpt.Selected
-	p.ckpt.Options = opts
-	if _, ok := p.ckptPaths[sel]; !ok {
-		sel = opts[0]
-	}
-	p.ckpt.SetSelected(sel)
 	var names []string
-	if trs, err := workspace.ListTraces(p.ws.Traces()); err == nil {
-		for _, t := range trs {
-			if t.Err == nil {
-				names = append(names, t.Name)
-			}
-		}
-	}
-	p.traces.Options = names
+	names, p.ckptPaths = checkpointChoices(p.ws)
+	setOptions(p.ckpt, names, builtinName)
+	p.traces.Options = traceNames(p.ws)
 	p.traces.Refresh()
 	specs := []string{builtinDesktop}
 	if files, err := filepath.Glob(filepath.Join(p.ws.Specs(), "*.json")); err == nil {
@@ -129,12 +105,7 @@ func (p *evalPage) refresh() {
 			specs = append(specs, strings.TrimSuffix(filepath.Base(f), ".json"))
 		}
 	}
-	sel = p.spec.Selected
-	p.spec.Options = specs
-	if !contains(specs, sel) {
-		sel = builtinDesktop
-	}
-	p.spec.SetSelected(sel)
+	setOptions(p.spec, specs, builtinDesktop)
 }
 
 // builtinDesktop names the sandbox's own spec among the saved ones.
@@ -211,25 +182,10 @@ func (p *evalPage) toggleRun() {
 	}()
 }
 
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 // evaluate loads a checkpoint ("" for the built-in one) and scores it,
 // with the probes of spec when it is not nil.
 func evaluate(ctx context.Context, path, name string, traces []string, o eval.Options, spec *sandbox.Spec) (eval.Result, error) {
-	var m *model.Model
-	var err error
-	if path == "" {
-		m, _, err = embedded.Load(cpu.New())
-	} else {
-		m, _, err = model.Load(cpu.New(), path)
-	}
+	m, err := loadCheckpoint(path)
 	if err != nil {
 		return eval.Result{}, err
 	}
@@ -286,13 +242,7 @@ func (p *evalPage) export() {
 	}
 }
 
-func (p *evalPage) showError(err error) {
-	if p.win != nil {
-		dialog.ShowError(err, p.win)
-	} else {
-		p.table.SetText("error: " + err.Error())
-	}
-}
+func (p *evalPage) showError(err error) { reportError(p.win, p.table, err) }
 
 // close cancels a running evaluation.
 func (p *evalPage) close() {

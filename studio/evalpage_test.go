@@ -35,16 +35,7 @@ func TestEvalPage(t *testing.T) {
 	}
 
 	// A tiny model trained on nothing, evaluated on its own size.
-	tr := &trainer{}
-	tp := newTrainPage(ws, tr)
-	tp.base.SetSelected(newModel)
-	tp.preset.SetSelected("tiny")
-	tp.traces.SetSelected([]string{"tiny"})
-	tp.aeSteps.SetText("2")
-	tp.dynSteps.SetText("2")
-	tp.saveAs.SetText("t")
-	test.Tap(tp.start)
-	waitTrainer(t, tr, trainFinished)
+	trainTiny(t, ws, "t")
 	p.refresh()
 	p.ckpt.SetSelected("t")
 	test.Tap(p.runBtn)

@@ -130,3 +130,19 @@ func TestTrainPageToLibrary(t *testing.T) {
 		t.Errorf("fine-tune form: base %q, autoencoder steps %q", p.base.Selected, p.aeSteps.Text)
 	}
 }
+
+// trainTiny trains a tiny model named name from the Train page, 2 steps
+// per stage, on the workspace's trace.
+func trainTiny(t *testing.T, ws workspace.Workspace, name string) {
+	t.Helper()
+	tr := &trainer{}
+	tp := newTrainPage(ws, tr)
+	tp.base.SetSelected(newModel)
+	tp.preset.SetSelected("tiny")
+	tp.traces.SetSelected([]string{"tiny"})
+	tp.aeSteps.SetText("2")
+	tp.dynSteps.SetText("2")
+	tp.saveAs.SetText(name)
+	test.Tap(tp.start)
+	waitTrainer(t, tr, trainFinished)
+}

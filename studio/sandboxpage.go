@@ -392,13 +392,7 @@ func (p *sandboxPage) toggleGenerate() {
 	}()
 }
 
-func (p *sandboxPage) showError(err error) {
-	if p.win != nil {
-		dialog.ShowError(err, p.win)
-	} else {
-		p.status.SetText("error: " + err.Error())
-	}
-}
+func (p *sandboxPage) showError(err error) { reportError(p.win, p.status, err) }
 
 // start and suspend run the desktop while the page is shown.
 func (p *sandboxPage) start()   { p.st.halt(); p.st.start() }

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -119,30 +118,12 @@ func sortedPresets() []string {
 
 // refresh lists the checkpoints and traces of the workspace again.
 func (p *trainPage) refresh() {
-	p.basePaths = map[string]string{newModel: "", embedded.Name + " (built-in)": builtinMarker}
-	opts := []string{embedded.Name + " (built-in)", newModel}
-	if cks, err := p.ws.ListCheckpoints(); err == nil {
-		for _, c := range cks {
-			if c.Err == nil {
-				opts = append(opts, c.Name)
-				p.basePaths[c.Name] = c.Path
-			}
-		}
-	}
-	sel := p.base.Selected
-	p.base.Options = opts
-	if _, ok := p.basePaths[sel]; !ok {
-		sel = opts[0]
-	}
-	p.base.SetSelected(sel)
 	var names []string
-	if trs, err := workspace.ListTraces(p.ws.Traces()); err == nil {
-		for _, t := range trs {
-			if t.Err == nil {
-				names = append(names, t.Name)
-			}
-		}
-	}
+	names, p.basePaths = checkpointChoices(p.ws)
+	p.basePaths[builtinName] = builtinMarker
+	p.basePaths[newModel] = ""
+	setOptions(p.base, append([]string{builtinName, newModel}, names[1:]...), builtinName)
+	names = traceNames(p.ws)
 	p.traces.Options, p.replay.Options = names, names
 	p.traces.Refresh()
 	p.replay.Refresh()
@@ -276,13 +257,7 @@ func (p *trainPage) onPause() {
 	}
 }
 
-func (p *trainPage) showError(err error) {
-	if p.win != nil {
-		dialog.ShowError(err, p.win)
-	} else {
-		p.events.SetText("error: " + err.Error())
-	}
-}
+func (p *trainPage) showError(err error) { reportError(p.win, p.events, err) }
 
 // show displays the trainer's state; it runs on Fyne's thread after every
 // training step.

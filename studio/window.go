@@ -12,7 +12,6 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
-	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/workspace"
 )
 
@@ -158,13 +157,7 @@ func (st *studio) loadPlay(m *model.Model, name string) fyne.CanvasObject {
 // playCheckpoint replaces the Play page's session with a checkpoint ("" for
 // the built-in one) and shows it.
 func (st *studio) playCheckpoint(path, name string) error {
-	var m *model.Model
-	var err error
-	if path == "" {
-		m, _, err = embedded.Load(cpu.New())
-	} else {
-		m, _, err = model.Load(cpu.New(), path)
-	}
+	m, err := loadCheckpoint(path)
 	if err != nil {
 		return err
 	}

@@ -8,13 +8,16 @@ import (
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/metrics"
+	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
 )
 
-func TestCompare(t *testing.T) {
+// goalTrace is the built-in model and a short goal-agent trace at its size.
+func goalTrace(t *testing.T, frames int) (*model.Model, *dataset.Dataset) {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "goal.nctrace")
-	if _, err := synth.Write(context.Background(), dir, synth.Options{Width: 128, Height: 96, FPS: 15, Agent: "goal", Seed: 3, Frames: 30}); err != nil {
+	if _, err := synth.Write(context.Background(), dir, synth.Options{Width: 128, Height: 96, FPS: 15, Agent: "goal", Seed: 3, Frames: frames}); err != nil {
 		t.Fatal(err)
 	}
 	m, _, err := embedded.Load(cpu.New())
@@ -25,7 +28,12 @@ func TestCompare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ds.Close()
+	t.Cleanup(ds.Close)
+	return m, ds
+}
+
+func TestCompare(t *testing.T) {
+	m, ds := goalTrace(t, 30)
 	free, err := Compare(context.Background(), m, ds.Traces[0], 20, false, 1, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -55,19 +63,7 @@ func TestCompare(t *testing.T) {
 }
 
 func TestDenoise(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "goal.nctrace")
-	if _, err := synth.Write(context.Background(), dir, synth.Options{Width: 128, Height: 96, FPS: 15, Agent: "goal", Seed: 3, Frames: 10}); err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := embedded.Load(cpu.New())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := dataset.Open([]string{dir}, 128, 96)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ds.Close()
+	m, ds := goalTrace(t, 10)
 	tr, err := Denoise(m, ds.Traces[0], 4, 5, 1)
 	if err != nil {
 		t.Fatal(err)
