@@ -23,7 +23,7 @@ import (
 func TestStudioWindowGUI(t *testing.T) {
 	bin := buildForGUI(t)
 	const quitAfter = 30 * time.Second
-	g := startGUI(t, bin, "^NC Studio$", "studio", "--quit-after", quitAfter.String())
+	g := startGUI(t, bin, "^NC Studio$", "studio", "--ckpt", "default", "--quit-after", quitAfter.String()) // --ckpt: not the checkpoint played last on this machine
 	geo := g.geometry()
 	if geo["WIDTH"] < 400 || geo["HEIGHT"] < 300 {
 		t.Errorf("window is %dx%d, want about 1200x800", geo["WIDTH"], geo["HEIGHT"])

@@ -33,7 +33,7 @@ func TestStudioFineTuneGUI(t *testing.T) {
 		t.Fatal(err)
 	}
 	const quitAfter = 45 * time.Second
-	g := startGUI(t, bin, "^NC Studio$", "studio", "--workspace", ws, "--quit-after", quitAfter.String())
+	g := startGUI(t, bin, "^NC Studio$", "studio", "--ckpt", "default", "--workspace", ws, "--quit-after", quitAfter.String())
 	geo := g.geometry()
 	if geo["WIDTH"] != 1200 || geo["HEIGHT"] != 800 {
 		t.Skipf("window is %dx%d; the clicks assume 1200x800", geo["WIDTH"], geo["HEIGHT"])
