@@ -88,6 +88,15 @@ func TestTrainPageToLibrary(t *testing.T) {
 	if !strings.Contains(p.stage.Text, "finished") || p.bar.Value != 1 {
 		t.Errorf("page shows %q, bar %.2f", p.stage.Text, p.bar.Value)
 	}
+	// A sample rollout of the last checkpoint: 8 steps, trace above, model below.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if b := p.samples.Image.Bounds(); b.Dx() == 8*(64+2) && b.Dy() == 2*48+2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no sample rollout shown (image %v)", p.samples.Image.Bounds())
+		}
+	}
 	// Starting again with the same name is refused: nothing is overwritten.
 	p.events.SetText("")
 	test.Tap(p.start)

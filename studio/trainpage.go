@@ -2,8 +2,10 @@ package studio
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
+	"image/draw"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +19,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ncstudio/ncstudio/engine/dataset"
+	"github.com/ncstudio/ncstudio/engine/eval"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/train"
@@ -46,6 +50,8 @@ type trainPage struct {
 	events          *widget.Label
 	onSaved         func(path string) // a run finished or paused with a checkpoint
 	lastState       trainState
+	samples         *canvas.Image // a short rollout of the last checkpoint
+	sampledEvents   int           // events seen when samples were last drawn
 }
 
 const newModel = "New model"
@@ -87,7 +93,11 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 	p.plot.SetMinSize(fyne.NewSize(300, 150))
 	p.events = widget.NewLabel("")
 	p.events.Wrapping = fyne.TextWrapWord
-	log := container.NewVSplit(p.plot, container.NewVScroll(p.events))
+	p.samples = canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 1, 1)))
+	p.samples.FillMode = canvas.ImageFillContain
+	p.samples.ScaleMode = canvas.ImageScalePixels
+	p.samples.SetMinSize(fyne.NewSize(300, 110))
+	log := container.NewVSplit(container.NewBorder(nil, p.samples, nil, nil, p.plot), container.NewVScroll(p.events))
 	log.Offset = 0.7
 	right := container.NewBorder(container.NewVBox(p.stage, p.bar), nil, nil, nil, log)
 	left := container.NewBorder(nil, container.NewHBox(p.start, p.pauseBtn, refresh), nil, nil, container.NewVScroll(form))
@@ -301,6 +311,17 @@ func (p *trainPage) show() {
 		p.plot.Refresh()
 	}
 	p.events.SetText(strings.Join(s.events, "\n"))
+	// A checkpoint among the events since the last draw: sample it (events
+	// can arrive faster than the page draws).
+	if n := len(s.events); n > p.sampledEvents {
+		for _, e := range s.events[p.sampledEvents:] {
+			if strings.HasPrefix(e, "checkpoint written") {
+				go p.sample(s.opts.Out, s.opts.Data)
+				break
+			}
+		}
+		p.sampledEvents = n
+	}
 	if s.state != p.lastState && (s.state == trainFinished || s.state == trainPaused) {
 		notify("NC Studio: training "+s.state.String(), s.opts.Out)
 		if p.onSaved != nil {
@@ -320,4 +341,46 @@ func notify(title, text string) {
 	if app := fyne.CurrentApp(); app != nil && os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
 		app.SendNotification(fyne.NewNotification(title, text))
 	}
+}
+
+// sampleSteps is the length of the sample rollout drawn at each checkpoint.
+const sampleSteps = 8
+
+// sample draws a short free rollout of a just-written checkpoint on the
+// first training trace, under the trace's own frames (off Fyne's thread;
+// it takes a fraction of a second).
+func (p *trainPage) sample(ckptPath string, data []string) {
+	if len(data) == 0 {
+		return
+	}
+	m, err := loadCheckpoint(ckptPath)
+	if err != nil {
+		return // the checkpoint may be in the middle of its next write
+	}
+	ds, err := dataset.Open(data[:1], m.Cfg.Width, m.Cfg.Height)
+	if err != nil {
+		return
+	}
+	defer ds.Close()
+	c, err := eval.Compare(context.Background(), m, ds.Traces[0], sampleSteps, false, 1, nil)
+	if err != nil || len(c.Pred) == 0 {
+		return
+	}
+	strip := filmstrip(c.Truth, c.Pred)
+	fyne.Do(func() {
+		p.samples.Image = strip
+		p.samples.Refresh()
+	})
+}
+
+// filmstrip lays two rows of frames side by side: the trace above, the
+// model below.
+func filmstrip(top, bottom []*image.RGBA) *image.RGBA {
+	w, h := top[0].Rect.Dx(), top[0].Rect.Dy()
+	out := image.NewRGBA(image.Rect(0, 0, len(top)*(w+2), 2*h+2))
+	for i := range top {
+		draw.Draw(out, image.Rect(i*(w+2), 0, i*(w+2)+w, h), top[i], image.Point{}, draw.Src)
+		draw.Draw(out, image.Rect(i*(w+2), h+2, i*(w+2)+w, 2*h+2), bottom[i], image.Point{}, draw.Src)
+	}
+	return out
 }
