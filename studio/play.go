@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -25,7 +26,9 @@ type playPage struct {
 	vp      *viewport.Viewport
 	content fyne.CanvasObject
 
-	checkpoint string // its name, for the HUD and a restart on another desktop
+	checkpoint string  // its name, for the HUD and a restart on another desktop
+	fps        float64 // model steps per second (the checkpoint's frame rate unless chosen)
+	rate       *widget.Select
 	pause      *widget.Button
 	record     *widget.Button
 	saving     bool   // a recording is being written
@@ -72,7 +75,21 @@ func newPlayPage(m *model.Model, checkpoint, outDir string, spec *sandbox.Spec) 
 	p.sampler = widget.NewLabel("")
 	fewer := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { off.Control(viewer.FewerSamplerSteps); p.sync() })
 	more := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { off.Control(viewer.MoreSamplerSteps); p.sync() })
-	bar := container.NewHBox(p.pause, step, reset, widget.NewSeparator(), widget.NewLabel("Sampler steps"), fewer, p.sampler, more, widget.NewSeparator())
+	p.fps = m.Cfg.FPS
+	p.rate = widget.NewSelect([]string{"5", "10", "15", "20", "30"}, func(v string) {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f == p.fps {
+			return
+		}
+		p.fps = f
+		if p.stop != nil { // running: step at the new rate from now on
+			p.off.Runner().Stop()
+			p.off.Runner().Start(p.fps)
+		}
+	})
+	p.rate.SetSelected(strconv.FormatFloat(p.fps, 'f', -1, 64))
+	bar := container.NewHBox(p.pause, step, reset, widget.NewSeparator(), widget.NewLabel("Sampler steps"), fewer, p.sampler, more,
+		widget.NewLabel("Steps/s"), p.rate, widget.NewSeparator())
 	for _, c := range overlayChecks {
 		field := c.f
 		chk := widget.NewCheck(c.name, func(on bool) {
@@ -141,8 +158,7 @@ func (p *playPage) start() {
 	if p.stop != nil {
 		return
 	}
-	fps := p.off.Runner().Model().Cfg.FPS
-	p.off.Runner().Start(fps)
+	p.off.Runner().Start(p.fps)
 	p.vp.Start(30)
 	p.stop = make(chan struct{})
 	go func() {

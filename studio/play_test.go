@@ -44,6 +44,13 @@ func TestPlayPage(t *testing.T) {
 		t.Errorf("mouse at (31,61) of a 3x view gave action %v, want (10,20) with the left button", a)
 	}
 
+	if p.fps != 15 || p.rate.Selected != "15" {
+		t.Errorf("steps per second %g (%q), want the checkpoint's 15", p.fps, p.rate.Selected)
+	}
+	p.rate.SetSelected("30")
+	if p.fps != 30 {
+		t.Errorf("choosing 30 steps/s gave %g", p.fps)
+	}
 	test.Tap(p.pause)
 	if !p.off.Runner().Latest().Paused || p.pause.Text != "Resume" {
 		t.Errorf("Pause: paused=%v, button %q", p.off.Runner().Latest().Paused, p.pause.Text)
