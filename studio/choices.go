@@ -1,6 +1,8 @@
 package studio
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -49,19 +51,10 @@ func traceNames(ws workspace.Workspace) []string {
 func setOptions(s *widget.Select, options []string, def string) {
 	sel := s.Selected
 	s.Options = options
-	if !contains(options, sel) {
+	if !slices.Contains(options, sel) {
 		sel = def
 	}
 	s.SetSelected(sel)
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // loadCheckpoint loads a checkpoint file, or the built-in one for "".

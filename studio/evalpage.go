@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -169,7 +170,7 @@ func (p *evalPage) toggleRun() {
 			default:
 				p.results = append(p.results, res)
 				for _, t := range paths {
-					if !contains(p.usedTrace, t) {
+					if !slices.Contains(p.usedTrace, t) {
 						p.usedTrace = append(p.usedTrace, t)
 					}
 				}
@@ -232,7 +233,7 @@ func (p *evalPage) export() {
 		p.showError(fmt.Errorf("nothing to export yet: evaluate a checkpoint first"))
 		return
 	}
-	dir := uniquePath(filepath.Join(p.ws.Root, "reports", "eval-"+time.Now().Format("20060102-150405")), "")
+	dir := workspace.UniquePath(filepath.Join(p.ws.Root, "reports", "eval-"+time.Now().Format("20060102-150405")), "")
 	if err := eval.WriteReport(dir, p.results, p.usedTrace); err != nil {
 		p.showError(err)
 		return

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ncstudio/ncstudio/engine/workspace"
+	"github.com/ncstudio/ncstudio/viewer"
 )
 
 // Preference keys (Fyne keeps them per app ID).
@@ -104,16 +105,10 @@ func (st *studio) play1(path, name string) {
 }
 
 func (st *studio) showKeys() {
-	text := strings.Join([]string{
-		"Ctrl+1 … Ctrl+7: Play, Library, Sandbox, Train, Debug, Evaluate, Welcome",
-		"",
-		"On the Play page (click the view first):",
-		"F1 keys · F2 heads-up display · F3 cursors · F4 trail · F5 action log",
-		"F6 split view · F7 pause · F8 single step · F9 reset · F10/F11 sampler steps",
-		"Everything else goes to the neural computer.",
-		"",
-		"Drop a .safetensors file on the window to play it, a .nctrace folder to add it to the workspace's traces.",
-	}, "\n")
+	lines := []string{"Ctrl+1 … Ctrl+7: Play, Library, Sandbox, Train, Debug, Evaluate, Welcome", "", "On the Play page (click the view first):"}
+	lines = append(lines, viewer.KeyHelp...)
+	lines = append(lines, "", "Drop a .safetensors file on the window to play it, a .nctrace folder to add it to the workspace's traces.")
+	text := strings.Join(lines, "\n")
 	dialog.ShowCustom("Keys", "Close", widget.NewLabel(text), st.win)
 }
 

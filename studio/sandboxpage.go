@@ -274,7 +274,7 @@ func (p *sandboxPage) toggleRecord() {
 		p.showError(err)
 		return
 	}
-	dir := uniquePath(filepath.Join(p.ws.Traces(), "sandbox-"+time.Now().Format("20060102-150405")), ".nctrace")
+	dir := workspace.UniquePath(filepath.Join(p.ws.Traces(), "sandbox-"+time.Now().Format("20060102-150405")), ".nctrace")
 	p.mu.Lock()
 	r, err := synth.NewRecorder(dir, p.desk)
 	if err == nil {
@@ -288,17 +288,6 @@ func (p *sandboxPage) toggleRecord() {
 	p.recBtn.SetText("Stop recording")
 	p.recBtn.Importance = widget.DangerImportance
 	p.recBtn.Refresh()
-}
-
-// uniquePath is base+ext, or base-2+ext, ... if that exists.
-func uniquePath(base, ext string) string {
-	p := base + ext
-	for i := 2; ; i++ {
-		if _, err := os.Lstat(p); err != nil {
-			return p
-		}
-		p = fmt.Sprintf("%s-%d%s", base, i, ext)
-	}
 }
 
 func (p *sandboxPage) saveSpecAs() {
@@ -359,7 +348,7 @@ func (p *sandboxPage) toggleGenerate() {
 		p.showError(err)
 		return
 	}
-	dir := uniquePath(filepath.Join(p.ws.Traces(), fmt.Sprintf("synth-%s-seed%d", p.agent.Selected, seed)), ".nctrace")
+	dir := workspace.UniquePath(filepath.Join(p.ws.Traces(), fmt.Sprintf("synth-%s-seed%d", p.agent.Selected, seed)), ".nctrace")
 	ctx, cancel := context.WithCancel(context.Background())
 	p.genCancel = cancel
 	p.genBtn.SetText("Cancel")

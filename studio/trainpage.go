@@ -8,7 +8,6 @@ import (
 	"image/draw"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -59,7 +58,7 @@ const newModel = "New model"
 func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 	p := &trainPage{ws: ws, tr: tr, basePaths: map[string]string{}}
 	p.base = widget.NewSelect(nil, func(string) { p.syncForm() })
-	p.preset = widget.NewSelect(sortedPresets(), nil)
+	p.preset = widget.NewSelect(model.PresetNames(), nil)
 	p.preset.SetSelected("default")
 	p.traces = widget.NewCheckGroup(nil, nil)
 	p.replay = widget.NewCheckGroup(nil, nil)
@@ -115,15 +114,6 @@ func listBox(o fyne.CanvasObject) fyne.CanvasObject {
 	s := container.NewVScroll(o)
 	s.SetMinSize(fyne.NewSize(0, 150))
 	return s
-}
-
-func sortedPresets() []string {
-	var names []string
-	for n := range model.Presets {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
 }
 
 // refresh lists the checkpoints and traces of the workspace again.

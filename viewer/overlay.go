@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"strings"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/inconsolata"
@@ -58,8 +57,9 @@ var face = inconsolata.Regular8x16
 
 const lineH = 16
 
-// helpLines lists the keys (F1's overlay and the README draw from it).
-var helpLines = []string{
+// KeyHelp lists the viewer's keys, one line each (the F1 overlay, the
+// studio's Help > Keys).
+var KeyHelp = []string{
 	"F1   this help",
 	"F2   heads-up display: speed, latency, sampler, model",
 	"F3   cursors: green cross = your mouse, red ring = the model's cursor",
@@ -125,10 +125,10 @@ func drawOverlay(dst *image.RGBA, l layout, st *overlayState) {
 	}
 	if st.on.Help {
 		w := 0
-		for _, s := range helpLines {
+		for _, s := range KeyHelp {
 			w = max(w, font.MeasureString(face, s).Ceil())
 		}
-		lines := append([]string{"NC Studio play: keys"}, helpLines...)
+		lines := append([]string{"NC Studio play: keys"}, KeyHelp...)
 		textBox(dst, image.Pt((l.fbW-w)/2, (l.fbH-len(lines)*lineH)/2), lines, colText)
 	} else if !st.on.HUD {
 		textBox(dst, image.Pt(8, 8), []string{"F1: keys"}, colText)
@@ -214,6 +214,3 @@ func sign(v int) int {
 	}
 	return 0
 }
-
-// helpText is the key list as plain text (for the command's help).
-func helpText() string { return strings.Join(helpLines, "\n") }

@@ -41,14 +41,12 @@ type view struct {
 	lastStep int  // the step last decoded (GL thread only)
 	redecode bool // decode even if the step number is unchanged (after a reset)
 
-	detect   chan detectJob
+	detect   chan *image.RGBA // frames for the cursor detector
 	fpsCount int
 	fpsStart time.Time
 	steps0   int
 	stepsAt  time.Time
 }
-
-type detectJob struct{ img *image.RGBA }
 
 func newView(m *model.Model, info glctx.Info, o PlayOptions) (*view, error) {
 	v := &view{m: m, info: info, o: o, lastStep: -1, fpsStart: time.Now(), stepsAt: time.Now()}
@@ -67,21 +65,13 @@ func newView(m *model.Model, info glctx.Info, o PlayOptions) (*view, error) {
 	v.sandbox = newTexture(m.Cfg.Width, m.Cfg.Height)
 	gl.GenQueries(1, &v.query)
 	v.frame = image.NewRGBA(image.Rect(0, 0, m.Cfg.Width, m.Cfg.Height))
-	v.detect = make(chan detectJob, 1)
+	v.detect = make(chan *image.RGBA, 1)
 	go v.detector()
 	return v, glctx.CheckError("setting up the viewport")
 }
 
 func newTexture(w, h int) uint32 {
-	var t uint32
-	gl.GenTextures(1, &t)
-	gl.BindTexture(gl.TEXTURE_2D, t)
-	gl.TexImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, int32(w), int32(h), 0, gl.RGBA, gl.UNSIGNED_BYTE, nil)
-	gl.TexParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST)
-	gl.TexParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST)
-	gl.TexParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE)
-	gl.TexParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE)
-	return t
+	return glctx.Texture2D(gl.RGBA8, w, h, gl.RGBA, gl.UNSIGNED_BYTE)
 }
 
 func upload(tex uint32, img *image.RGBA) {
@@ -93,8 +83,8 @@ func upload(tex uint32, img *image.RGBA) {
 // detector finds the model's cursor in decoded frames, off the GL thread.
 func (v *view) detector() {
 	det := eval.CursorDetector()
-	for job := range v.detect {
-		x, y, _ := det.Find(job.img)
+	for img := range v.detect {
+		x, y, _ := det.Find(img)
 		v.mu.Lock()
 		v.st.detected, v.st.detectedOK, v.dirty = image.Pt(x, y), true, true
 		v.mu.Unlock()
@@ -224,7 +214,7 @@ func (v *view) draw(fb uint32, fw, fh int, r *Runner) error {
 				return err
 			}
 			select {
-			case v.detect <- detectJob{img: clone(v.frame)}:
+			case v.detect <- clone(v.frame):
 			default: // the detector is busy: skip this frame
 			}
 		}
@@ -270,7 +260,7 @@ func (v *view) drawPanel(l layout, i int, tex, other uint32) {
 	gl.ActiveTexture(gl.TEXTURE1)
 	gl.BindTexture(gl.TEXTURE_2D, other)
 	gl.ActiveTexture(gl.TEXTURE0)
-	gl.Uniform1i(v.uni["difference"], boolInt(other != 0))
+	gl.Uniform1i(v.uni["difference"], glctx.Bool(other != 0))
 	gl.DrawArrays(gl.TRIANGLES, 0, 3)
 }
 
@@ -331,11 +321,4 @@ func (v *view) delete() {
 		gl.DeleteTextures(1, &t)
 	}
 	gl.DeleteQueries(1, &v.query)
-}
-
-func boolInt(b bool) int32 {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
 
@@ -164,15 +163,4 @@ func runTrain(c *context) error {
 		})
 }
 
-func presetNames() string {
-	var names []string
-	for n := range model.Presets {
-		names = append(names, n)
-	}
-	return strings.Join(sortedStrings(names), ", ")
-}
-
-func sortedStrings(s []string) []string {
-	slices.Sort(s)
-	return s
-}
+func presetNames() string { return strings.Join(model.PresetNames(), ", ") }

@@ -140,6 +140,16 @@ func (c *Config) Check() error {
 // default's autoencoder (--init-autoencoder) for like-for-like comparisons.
 var desktopAE = AEConfig{Channels: []int{24, 48, 64}, Blocks: []int{0, 1, 1}, Latent: 16, Scale: 1}
 
+// PresetNames lists the presets in order.
+func PresetNames() []string {
+	names := make([]string, 0, len(Presets))
+	for n := range Presets {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
 // Presets are named configurations for `ncstudio train --preset`.
 var Presets = map[string]Config{
 	// tiny is for tests: seconds to build and run.

@@ -252,16 +252,21 @@ func ImportTrace(w Workspace, src string) (string, error) {
 		return "", err
 	}
 	base := strings.TrimSuffix(filepath.Base(strings.TrimSuffix(src, "/")), ".nctrace")
-	to := filepath.Join(w.Traces(), base+".nctrace")
-	for i := 2; ; i++ {
-		if _, err := os.Lstat(to); err != nil {
-			break
-		}
-		to = filepath.Join(w.Traces(), fmt.Sprintf("%s-%d.nctrace", base, i))
-	}
+	to := UniquePath(filepath.Join(w.Traces(), base), ".nctrace")
 	if err := os.CopyFS(to, os.DirFS(src)); err != nil {
 		os.RemoveAll(to) // a half-copied trace would list as broken
 		return "", fmt.Errorf("copying %s into %s: %w", src, w.Traces(), err)
 	}
 	return to, nil
+}
+
+// UniquePath is base+ext, or base-2+ext, base-3+ext, ... if that exists.
+func UniquePath(base, ext string) string {
+	p := base + ext
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(p); err != nil {
+			return p
+		}
+		p = fmt.Sprintf("%s-%d%s", base, i, ext)
+	}
 }

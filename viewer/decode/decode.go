@@ -91,8 +91,11 @@ func New(m *model.Model) (*Decoder, error) {
 		return nil, fmt.Errorf("decode: the decoder's last layer makes %d channel groups at %dx%d, not RGB at %dx%d",
 			last.outGroups, last.w, last.h, d.width, d.height)
 	}
+	// The last layer draws into the RGBA8 output instead of its feature map.
+	gl.DeleteTextures(1, &d.maps[last.dst].tex)
+	d.maps[last.dst].tex = 0
 	last.dst = -1
-	d.rgb = newTexture2D(gl.RGBA8, d.width, d.height, gl.RGBA, gl.UNSIGNED_BYTE)
+	d.rgb = glctx.Texture2D(gl.RGBA8, d.width, d.height, gl.RGBA, gl.UNSIGNED_BYTE)
 	gl.BindBuffer(gl.UNIFORM_BUFFER, d.ubo)
 	gl.BufferData(gl.UNIFORM_BUFFER, 4*len(d.weights), gl.Ptr(d.weights), gl.STATIC_DRAW)
 	d.weights = nil
@@ -240,25 +243,9 @@ func (d *Decoder) newMap(channels, w, h int) int {
 	gl.GenTextures(1, &m.tex)
 	gl.BindTexture(gl.TEXTURE_2D_ARRAY, m.tex)
 	gl.TexImage3D(gl.TEXTURE_2D_ARRAY, 0, gl.RGBA32F, int32(w), int32(h), int32(m.groups), 0, gl.RGBA, gl.FLOAT, nil)
-	setNearest(gl.TEXTURE_2D_ARRAY)
+	glctx.SetNearest(gl.TEXTURE_2D_ARRAY)
 	d.maps = append(d.maps, m)
 	return len(d.maps) - 1
-}
-
-func newTexture2D(internal int32, w, h int, format, typ uint32) uint32 {
-	var t uint32
-	gl.GenTextures(1, &t)
-	gl.BindTexture(gl.TEXTURE_2D, t)
-	gl.TexImage2D(gl.TEXTURE_2D, 0, internal, int32(w), int32(h), 0, format, typ, nil)
-	setNearest(gl.TEXTURE_2D)
-	return t
-}
-
-func setNearest(target uint32) {
-	gl.TexParameteri(target, gl.TEXTURE_MIN_FILTER, gl.NEAREST)
-	gl.TexParameteri(target, gl.TEXTURE_MAG_FILTER, gl.NEAREST)
-	gl.TexParameteri(target, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE)
-	gl.TexParameteri(target, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE)
 }
 
 // Size is the frame size the decoder draws.
@@ -304,10 +291,10 @@ func (d *Decoder) Decode(latent []float32) error {
 			gl.UseProgram(ch.prog.id)
 			u := ch.prog.uni
 			gl.Uniform2i(u["outSize"], int32(p.w), int32(p.h))
-			gl.Uniform1i(u["preSiLU"], boolInt(p.preSiLU))
-			gl.Uniform1i(u["upsample"], boolInt(p.upsample))
-			gl.Uniform1i(u["residual"], boolInt(p.residual))
-			gl.Uniform1i(u["toRGB"], boolInt(p.dst < 0))
+			gl.Uniform1i(u["preSiLU"], glctx.Bool(p.preSiLU))
+			gl.Uniform1i(u["upsample"], glctx.Bool(p.upsample))
+			gl.Uniform1i(u["residual"], glctx.Bool(p.residual))
+			gl.Uniform1i(u["toRGB"], glctx.Bool(p.dst < 0))
 			gl.Uniform1i(u["firstOut"], int32(ch.first))
 			gl.Uniform4fv(u["bias"], int32(ch.n), &ch.bias[0])
 			gl.BindBufferRange(gl.UNIFORM_BUFFER, 0, d.ubo, ch.offset, 64*9*p.inGroups*ch.n)
@@ -373,10 +360,3 @@ func (d *Decoder) Delete() {
 }
 
 var drawBuffers = [4]uint32{gl.COLOR_ATTACHMENT0, gl.COLOR_ATTACHMENT1, gl.COLOR_ATTACHMENT2, gl.COLOR_ATTACHMENT3}
-
-func boolInt(b bool) int32 {
-	if b {
-		return 1
-	}
-	return 0
-}
