@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -34,18 +35,19 @@ type context struct {
 // Parse parses the command's flags; positional arguments are returned.
 // Flags may appear before or after positional arguments.
 func (c *context) Parse() ([]string, error) {
+	// Everything after "--" is positional (e.g. a command and its flags).
+	rest, tail := c.args, []string(nil)
+	if i := slices.Index(rest, "--"); i >= 0 {
+		rest, tail = rest[:i], rest[i+1:]
+	}
 	var pos []string
-	rest := c.args
 	for {
 		if err := c.Flags.Parse(rest); err != nil {
 			return nil, usageError{err}
 		}
 		rest = c.Flags.Args()
 		if len(rest) == 0 {
-			return pos, nil
-		}
-		if rest[0] == "--" {
-			return append(pos, rest[1:]...), nil
+			return append(pos, tail...), nil
 		}
 		pos = append(pos, rest[0])
 		rest = rest[1:]
