@@ -22,52 +22,61 @@ type Session struct {
 	ExitCode int // the program's exit status (-1 when killed by a signal)
 }
 
-// RunPTY runs argv in a new PTY of o.Cols x o.Rows and records it into a
-// trace in dir until the program exits or ctx ends (then the program is
-// killed and the trace kept). Keys come from stdin (nil: none), are
-// recorded as actions and sent to the program; its output also goes to
-// stdout (nil: nowhere), so a person sees the session as it is recorded.
-func RunPTY(ctx context.Context, dir string, o Options, argv []string, stdin io.Reader, stdout io.Writer) (Session, error) {
+// ptySession is a program running in a PTY whose output feeds a Recorder.
+type ptySession struct {
+	rec        *Recorder
+	f          *os.File
+	cmd        *exec.Cmd
+	writeMu    sync.Mutex // keys and terminal replies both write to the PTY
+	outputDone chan struct{}
+	exited     chan struct{} // closed when the program has exited, waitErr then set
+	waitErr    error
+	lastOutput chan struct{} // a token per output read, for scripted settling
+	start      time.Time
+}
+
+// startPTY starts argv in a PTY of o's size, in workDir ("" to inherit)
+// with env added to its environment, and a trace in dir; output also goes
+// to stdout when it is not nil.
+func startPTY(dir string, o Options, argv, env []string, workDir string, stdout io.Writer) (*ptySession, error) {
 	if len(argv) == 0 {
-		return Session{}, errors.New("termrec: no command to record")
+		return nil, errors.New("termrec: no command to record")
 	}
-	o = o.withDefaults()
 	if err := o.check(); err != nil {
-		return Session{}, err
+		return nil, err
 	}
 	if o.Source == "" {
 		o.Source = "pty:" + argv[0]
 	}
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color", fmt.Sprintf("COLUMNS=%d", o.Cols), fmt.Sprintf("LINES=%d", o.Rows))
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(o.Cols), Rows: uint16(o.Rows)})
+	s := &ptySession{outputDone: make(chan struct{}), exited: make(chan struct{}), lastOutput: make(chan struct{}, 1)}
+	s.cmd = exec.Command(argv[0], argv[1:]...)
+	s.cmd.Dir = workDir
+	s.cmd.Env = append(append(os.Environ(), "TERM=xterm-256color", fmt.Sprintf("COLUMNS=%d", o.Cols), fmt.Sprintf("LINES=%d", o.Rows)), env...)
+	var err error
+	s.f, err = pty.StartWithSize(s.cmd, &pty.Winsize{Cols: uint16(o.Cols), Rows: uint16(o.Rows)})
 	if err != nil {
-		return Session{}, fmt.Errorf("termrec: start %s: %w", argv[0], err)
+		return nil, fmt.Errorf("termrec: start %s: %w", argv[0], err)
 	}
-	defer f.Close()
-	var writeMu sync.Mutex // keys and terminal replies both write to the PTY
-	toPTY := func(b []byte) {
-		writeMu.Lock()
-		defer writeMu.Unlock()
-		f.Write(b)
+	if s.rec, err = Create(dir, o, s.write); err != nil {
+		s.cmd.Process.Kill()
+		s.cmd.Wait()
+		s.f.Close()
+		return nil, err
 	}
-	rec, err := Create(dir, o, toPTY)
-	if err != nil {
-		cmd.Process.Kill()
-		cmd.Wait()
-		return Session{}, err
-	}
-	start := time.Now()
-	outputDone := make(chan struct{})
+	s.start = time.Now()
 	go func() { // program output: until the PTY closes (EIO on Linux)
-		defer close(outputDone)
+		defer close(s.outputDone)
 		buf := make([]byte, 32<<10)
 		for {
-			n, err := f.Read(buf)
+			n, err := s.f.Read(buf)
 			if n > 0 {
-				rec.Output(buf[:n])
+				s.rec.Output(buf[:n])
 				if stdout != nil {
 					stdout.Write(buf[:n])
+				}
+				select {
+				case s.lastOutput <- struct{}{}:
+				default:
 				}
 			}
 			if err != nil {
@@ -75,15 +84,83 @@ func RunPTY(ctx context.Context, dir string, o Options, argv []string, stdin io.
 			}
 		}
 	}()
+	go func() {
+		s.waitErr = s.cmd.Wait()
+		close(s.exited)
+	}()
+	return s, s.rec.Tick(0)
+}
+
+// write sends bytes to the program.
+func (s *ptySession) write(b []byte) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.f.Write(b)
+}
+
+// typeKeys records input as keys and sends it to the program.
+func (s *ptySession) typeKeys(p []byte) {
+	keys, rest := term.ParseInput(p)
+	s.rec.Keys(append(keys, term.FlushInput(rest)...))
+	s.write(p)
+}
+
+// end stops the program (kills it when kill is set and it still runs,
+// else waits for it to exit) and waits a moment for its last output.
+func (s *ptySession) end(kill bool) {
+	if kill {
+		select {
+		case <-s.exited:
+		default:
+			s.cmd.Process.Kill()
+		}
+	}
+	<-s.exited
+	select {
+	case <-s.outputDone:
+	case <-time.After(time.Second):
+	}
+}
+
+// close ends the program (see end), takes a last frame at lastAt unless it
+// is negative, and closes the trace; err is a failure so far.
+func (s *ptySession) close(kill bool, lastAt time.Duration, err error) (Session, error) {
+	s.end(kill)
+	if err == nil && lastAt >= 0 {
+		err = s.rec.Tick(lastAt)
+	}
+	err = errors.Join(err, s.rec.Close())
+	s.f.Close()
+	out := Session{Frames: s.rec.Frames(), Duration: time.Since(s.start), ExitCode: s.cmd.ProcessState.ExitCode()}
+	var exitErr *exec.ExitError
+	if s.waitErr != nil && !errors.As(s.waitErr, &exitErr) {
+		err = errors.Join(fmt.Errorf("termrec: %s: %w", s.cmd.Path, s.waitErr), err)
+	}
+	return out, err
+}
+
+// RunPTY runs argv in a new PTY of o.Cols x o.Rows and records it into a
+// trace in dir at o.FPS frames per second of wall-clock time, until the
+// program exits or ctx ends (then the program is killed and the trace
+// kept). Keys come from stdin (nil: none), are recorded as actions and sent
+// to the program; its output also goes to stdout (nil: nowhere), so a
+// person sees the session as it is recorded.
+func RunPTY(ctx context.Context, dir string, o Options, argv []string, stdin io.Reader, stdout io.Writer) (Session, error) {
+	o = o.withDefaults()
+	s, err := startPTY(dir, o, argv, nil, "", stdout)
+	if err != nil {
+		if s != nil {
+			return s.close(true, -1, err)
+		}
+		return Session{}, err
+	}
 	if stdin != nil {
 		go func() { // keys: each read is what a keyboard sent at once
 			buf := make([]byte, 4096)
 			for {
 				n, err := stdin.Read(buf)
 				if n > 0 {
-					keys, rest := term.ParseInput(buf[:n])
-					rec.Keys(append(keys, term.FlushInput(rest)...))
-					toPTY(buf[:n])
+					s.typeKeys(buf[:n])
 				}
 				if err != nil {
 					return
@@ -91,43 +168,18 @@ func RunPTY(ctx context.Context, dir string, o Options, argv []string, stdin io.
 			}
 		}()
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-
 	ticker := time.NewTicker(time.Duration(float64(time.Second) / o.FPS))
 	defer ticker.Stop()
-	tickErr := rec.Tick(0)
-	var waitErr error
-loop:
-	for tickErr == nil {
+	for {
 		select {
 		case <-ticker.C:
-			tickErr = rec.Tick(time.Since(start))
-		case waitErr = <-exited:
-			break loop
+			if err := s.rec.Tick(time.Since(s.start)); err != nil {
+				return s.close(true, -1, err)
+			}
+		case <-s.exited:
+			return s.close(false, time.Since(s.start), nil)
 		case <-ctx.Done():
-			cmd.Process.Kill()
-			waitErr = <-exited
-			break loop
+			return s.close(true, time.Since(s.start), nil)
 		}
 	}
-	if tickErr != nil {
-		cmd.Process.Kill()
-		waitErr = <-exited
-	}
-	// The program's last output may still be in the PTY.
-	select {
-	case <-outputDone:
-	case <-time.After(time.Second):
-	}
-	if tickErr == nil {
-		tickErr = rec.Tick(time.Since(start))
-	}
-	closeErr := rec.Close()
-	s := Session{Frames: rec.Frames(), Duration: time.Since(start), ExitCode: cmd.ProcessState.ExitCode()}
-	var exitErr *exec.ExitError
-	if waitErr != nil && !errors.As(waitErr, &exitErr) {
-		return s, fmt.Errorf("termrec: %s: %w", argv[0], waitErr)
-	}
-	return s, errors.Join(tickErr, closeErr)
 }

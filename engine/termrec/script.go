@@ -1,0 +1,90 @@
+package termrec
+
+import (
+	"context"
+	"time"
+)
+
+// Settling: after a step's input, the frame is taken once the program has
+// echoed something and then printed nothing for quietAfterKey
+// (quietAfterReturn after Return, when commands start and print); after a
+// step without input, once it has been quiet for quietAfterKey. Never
+// later than settleMax after the input.
+const (
+	quietAfterKey    = 10 * time.Millisecond
+	quietAfterReturn = 60 * time.Millisecond
+	settleMax        = 2 * time.Second
+)
+
+// RunScript records a program in a PTY driven by a Typist for frames
+// frames. Unlike RunPTY, time is the script's: each step's input is sent,
+// the frame is taken when the program's output has settled, and frames are
+// stamped at 1/FPS apart, so a step's keys and their effect always fall in
+// consecutive frames, whatever the machine's load. env is added to the
+// program's environment; workDir is its working directory ("" to inherit).
+func RunScript(ctx context.Context, dir string, o Options, argv, env []string, workDir string, typist *Typist, frames int) (Session, error) {
+	o = o.withDefaults()
+	s, err := startPTY(dir, o, argv, env, workDir, nil)
+	if err != nil {
+		if s != nil {
+			return s.close(true, -1, err)
+		}
+		return Session{}, err
+	}
+	s.settle(true, quietAfterReturn) // the prompt
+	for i := 1; i < frames; i++ {
+		quiet := quietAfterKey
+		in := typist.Next()
+		if in != nil {
+			s.drainOutputSignal()
+			s.typeKeys(in)
+			if in[len(in)-1] == '\r' {
+				quiet = quietAfterReturn
+			}
+		}
+		s.settle(in != nil, quiet)
+		at := time.Duration(float64(i) / o.FPS * float64(time.Second))
+		select {
+		case <-s.exited: // the typist ended the shell (it never types exit)
+			return s.close(false, at, nil)
+		case <-ctx.Done():
+			return s.close(true, -1, nil)
+		default:
+		}
+		if err := s.rec.Tick(at); err != nil {
+			return s.close(true, -1, err)
+		}
+	}
+	return s.close(true, -1, nil)
+}
+
+// drainOutputSignal forgets output seen so far, so that settle waits for
+// the answer to what is typed next.
+func (s *ptySession) drainOutputSignal() {
+	select {
+	case <-s.lastOutput:
+	default:
+	}
+}
+
+// settle waits for output first when echo is set, then until the program
+// has printed nothing for quiet.
+func (s *ptySession) settle(echo bool, quiet time.Duration) {
+	deadline := time.After(settleMax)
+	if echo {
+		select {
+		case <-s.lastOutput:
+		case <-deadline:
+			return
+		}
+	}
+	for {
+		select {
+		case <-s.lastOutput:
+		case <-time.After(quiet):
+			return
+		case <-deadline:
+			return
+		}
+	}
+}
