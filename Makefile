@@ -52,10 +52,11 @@ bench: build ## benchmarks (bin/ncstudio bench cpu, sandbox, play, decode, train
 	./$(BIN) bench decode
 	./$(BIN) bench train
 
-fuzz: deps ## fuzz the parsers of outside files (checkpoints, traces, desktop specs, loss logs, action files), FUZZTIME each (default 10m)
+fuzz: deps ## fuzz the parsers of outside files (checkpoints, traces, desktop specs, loss logs, action files, asciinema casts), FUZZTIME each (default 10m)
 	go test -run '^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) -timeout 0 ./engine/ckpt/
 	@# Small minimisation time: new inputs are shrunk for up to a minute each otherwise.
-	for f in FuzzOpen FuzzReadEvents FuzzReadChunks; do \
+	go test -run '^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/importer/asciinema/
+		for f in FuzzOpen FuzzReadEvents FuzzReadChunks; do \
 		go test -run '^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/trace/ || exit 1; \
 	done
 	go test -run '^$$' -fuzz=FuzzParseSpec -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/sandbox/

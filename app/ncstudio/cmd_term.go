@@ -6,12 +6,15 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/ncstudio/ncstudio/engine/importer/asciinema"
 	"github.com/ncstudio/ncstudio/engine/term"
 	"github.com/ncstudio/ncstudio/engine/termrec"
 )
@@ -114,4 +117,143 @@ func makeRaw(fd int) (restore func(), err error) {
 		return nil, err
 	}
 	return func() { unix.IoctlSetTermios(fd, unix.TCSETS, old) }, nil
+}
+
+func init() {
+	register(&command{
+		name:    "import asciinema",
+		usage:   "FILE.cast --out DIR [--idle-limit S] [--size COLSxROWS] [--fps F] [--cell WxH] [--theme NAME] [--cursor STYLE]",
+		summary: "render an asciinema cast (v1, v2, v3) into a cli trace; input events become key actions",
+		run:     runImportAsciinema,
+	})
+	register(&command{
+		name:    "synth terminal",
+		usage:   "--out DIR [--frames N] [--traces K] [--seed S] [--size COLSxROWS] [--realtime] [--jobs J]",
+		summary: "write cli traces of a scripted typist using a real bash in a pseudo-terminal",
+		run:     runSynthTerminal,
+	})
+}
+
+func runImportAsciinema(c *context) error {
+	out := c.Flags.String("out", "", "trace directory to write (must not exist or be empty)")
+	idle := c.Flags.Float64("idle-limit", 0, "shorten pauses longer than this many seconds (0: the cast's idle_time_limit; -1: keep every pause)")
+	tf := addTermFlags(c, "")
+	args, err := c.Parse()
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 || *out == "" {
+		return usagef("import asciinema: one FILE.cast and --out DIR are required")
+	}
+	o, err := tf.options()
+	if err != nil {
+		return err
+	}
+	cast, err := asciinema.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	res, err := termrec.ImportCast(cast, args[0], *out, o, *idle)
+	if err != nil {
+		return err
+	}
+	return c.Emit(res, func(w io.Writer) {
+		fmt.Fprintf(w, "imported %s (asciicast v%d, %dx%d): %d frames over %.1f s, %d keys, %d resizes, %d markers → %s\n",
+			args[0], cast.Version, cast.Cols, cast.Rows, res.Frames, res.Duration, res.Keys, res.Resizes, res.Markers, *out)
+	})
+}
+
+func runSynthTerminal(c *context) error {
+	out := c.Flags.String("out", "", "directory to write the traces into (created if missing)")
+	frames := c.Flags.Int("frames", 1800, "frames per trace")
+	traces := c.Flags.Int("traces", 1, "number of traces; trace k uses seed S+k")
+	seed := c.Flags.Uint64("seed", 1, "seed of the first trace")
+	realtime := c.Flags.Bool("realtime", false, "type in real time and record at --fps of wall-clock time (a live recording's timing) instead of taking each frame when the output settles")
+	jobs := c.Flags.Int("jobs", 4, "traces recorded at once")
+	tf := addTermFlags(c, "32x12")
+	args, err := c.Parse()
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(args) > 0:
+		return usagef("synth terminal: unexpected argument %q", args[0])
+	case *out == "":
+		return usagef("synth terminal: --out DIR is required")
+	case *frames < 2 || *traces < 1 || *jobs < 1:
+		return usagef("synth terminal: --frames must be at least 2, --traces and --jobs at least 1")
+	}
+	o, err := tf.options()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	mode := "script"
+	if *realtime {
+		mode = "live"
+	}
+	dirs := make([]string, *traces)
+	for k := range dirs {
+		dirs[k] = filepath.Join(*out, fmt.Sprintf("bash-%s-seed%d.nctrace", mode, *seed+uint64(k)))
+		if _, err := os.Stat(dirs[k]); err == nil {
+			return fmt.Errorf("synth terminal: %s already exists; choose another --out or --seed", dirs[k])
+		}
+	}
+	ctx, stop := signal.NotifyContext(stdcontext.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	bar := newProgress(c.Stderr, "synth terminal", "frames", *traces**frames)
+	o.OnFrame = func() { bar.add(1) }
+	var mu sync.Mutex
+	var firstErr error
+	sem := make(chan struct{}, *jobs)
+	var wg sync.WaitGroup
+	for k, dir := range dirs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			err := synthTerminalTrace(ctx, dir, o, *seed+uint64(k), *frames, *realtime)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil && firstErr == nil {
+				firstErr = fmt.Errorf("%s: %w", dir, err)
+				stop()
+			}
+		}()
+	}
+	wg.Wait()
+	bar.finish()
+	if firstErr != nil {
+		return firstErr
+	}
+	fmt.Fprintf(c.Stdout, "wrote %d traces of %d frames to %s\n", *traces, *frames, *out)
+	return nil
+}
+
+// synthTerminalTrace records one typist session in a fresh home directory.
+func synthTerminalTrace(ctx stdcontext.Context, dir string, o termrec.Options, seed uint64, frames int, realtime bool) error {
+	home, err := os.MkdirTemp("", "ncstudio-typist-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(home)
+	if err := termrec.PrepareHome(home); err != nil {
+		return err
+	}
+	typist := termrec.NewTypist(seed)
+	o.Tags = map[string]string{"agent": "typist", "seed": fmt.Sprint(seed)}
+	o.Env, o.Dir = termrec.ShellEnv(home), home
+	if !realtime {
+		o.Source = "pty:bash (typist, scripted)"
+		_, err = termrec.RunScript(ctx, dir, o, termrec.ShellArgv, typist, frames)
+		return err
+	}
+	o.Source = "pty:bash (typist, live)"
+	ctx, cancel := stdcontext.WithTimeout(ctx, time.Duration(float64(frames)/o.FPS*float64(time.Second)))
+	defer cancel()
+	_, err = termrec.RunPTY(ctx, dir, o, termrec.ShellArgv, typist.Keyboard(o.FPS, frames), nil)
+	return err
 }

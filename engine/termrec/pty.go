@@ -35,10 +35,10 @@ type ptySession struct {
 	start      time.Time
 }
 
-// startPTY starts argv in a PTY of o's size, in workDir ("" to inherit)
-// with env added to its environment, and a trace in dir; output also goes
-// to stdout when it is not nil.
-func startPTY(dir string, o Options, argv, env []string, workDir string, stdout io.Writer) (*ptySession, error) {
+// startPTY starts argv in a PTY of o's size, with o's environment and
+// working directory, and a trace in dir; output also goes to stdout when it
+// is not nil.
+func startPTY(dir string, o Options, argv []string, stdout io.Writer) (*ptySession, error) {
 	if len(argv) == 0 {
 		return nil, errors.New("termrec: no command to record")
 	}
@@ -50,8 +50,8 @@ func startPTY(dir string, o Options, argv, env []string, workDir string, stdout 
 	}
 	s := &ptySession{outputDone: make(chan struct{}), exited: make(chan struct{}), lastOutput: make(chan struct{}, 1)}
 	s.cmd = exec.Command(argv[0], argv[1:]...)
-	s.cmd.Dir = workDir
-	s.cmd.Env = append(append(os.Environ(), "TERM=xterm-256color", fmt.Sprintf("COLUMNS=%d", o.Cols), fmt.Sprintf("LINES=%d", o.Rows)), env...)
+	s.cmd.Dir = o.Dir
+	s.cmd.Env = append(append(os.Environ(), "TERM=xterm-256color", fmt.Sprintf("COLUMNS=%d", o.Cols), fmt.Sprintf("LINES=%d", o.Rows)), o.Env...)
 	var err error
 	s.f, err = pty.StartWithSize(s.cmd, &pty.Winsize{Cols: uint16(o.Cols), Rows: uint16(o.Rows)})
 	if err != nil {
@@ -147,7 +147,7 @@ func (s *ptySession) close(kill bool, lastAt time.Duration, err error) (Session,
 // person sees the session as it is recorded.
 func RunPTY(ctx context.Context, dir string, o Options, argv []string, stdin io.Reader, stdout io.Writer) (Session, error) {
 	o = o.withDefaults()
-	s, err := startPTY(dir, o, argv, nil, "", stdout)
+	s, err := startPTY(dir, o, argv, stdout)
 	if err != nil {
 		if s != nil {
 			return s.close(true, -1, err)

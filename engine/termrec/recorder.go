@@ -36,6 +36,13 @@ type Options struct {
 	Cursor       term.CursorStyle // default block
 	Source       string           // the trace's source, e.g. "pty:bash"
 	Tags         map[string]string
+
+	// For programs run in a PTY: added environment and working directory
+	// ("" to inherit).
+	Env []string
+	Dir string
+	// OnFrame, when set, is called after each frame is written.
+	OnFrame func()
 }
 
 // withDefaults fills in the zero fields.
@@ -117,6 +124,7 @@ type Recorder struct {
 	prevAt  time.Duration
 	pending []term.Key
 	started bool
+	onFrame func()
 }
 
 // Create starts a trace in dir; program replies to terminal queries go to
@@ -150,7 +158,7 @@ func Create(dir string, o Options, reply func([]byte)) (*Recorder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Recorder{w: tw, screen: screen, render: r, prev: image.NewRGBA(image.Rect(0, 0, w, h))}, nil
+	return &Recorder{w: tw, screen: screen, render: r, prev: image.NewRGBA(image.Rect(0, 0, w, h)), onFrame: o.OnFrame}, nil
 }
 
 // replyWriter adapts a function to io.Writer.
@@ -201,6 +209,9 @@ func (r *Recorder) Tick(t time.Duration) error {
 			return err
 		}
 		r.pending = r.pending[:0]
+		if r.onFrame != nil {
+			r.onFrame()
+		}
 	}
 	r.render.Render(r.prev, r.screen.Grid())
 	r.prevAt, r.started = t, true

@@ -20,11 +20,10 @@ const (
 // frames. Unlike RunPTY, time is the script's: each step's input is sent,
 // the frame is taken when the program's output has settled, and frames are
 // stamped at 1/FPS apart, so a step's keys and their effect always fall in
-// consecutive frames, whatever the machine's load. env is added to the
-// program's environment; workDir is its working directory ("" to inherit).
-func RunScript(ctx context.Context, dir string, o Options, argv, env []string, workDir string, typist *Typist, frames int) (Session, error) {
+// consecutive frames, whatever the machine's load.
+func RunScript(ctx context.Context, dir string, o Options, argv []string, typist *Typist, frames int) (Session, error) {
 	o = o.withDefaults()
-	s, err := startPTY(dir, o, argv, env, workDir, nil)
+	s, err := startPTY(dir, o, argv, nil)
 	if err != nil {
 		if s != nil {
 			return s.close(true, -1, err)

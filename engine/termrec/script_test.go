@@ -20,7 +20,7 @@ func TestRunScript(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "typist")
 	const frames = 300
-	s, err := RunScript(context.Background(), dir, Options{Cols: 32, Rows: 12}, ShellArgv, ShellEnv(home), home, NewTypist(3), frames)
+	s, err := RunScript(context.Background(), dir, Options{Cols: 32, Rows: 12, Env: ShellEnv(home), Dir: home}, ShellArgv, NewTypist(3), frames)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,11 +2,13 @@ package termrec
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Typist is a scripted user of a shell, for synthetic terminal traces: it
@@ -137,4 +139,25 @@ var ShellArgv = []string{"bash", "--norc", "--noprofile", "-i"}
 // ShellEnv is its environment beyond the recorder's.
 func ShellEnv(home string) []string {
 	return []string{"PS1=$ ", "HOME=" + home, "PWD=" + home, "LANG=C.UTF-8", "HISTFILE=/dev/null"}
+}
+
+// Keyboard is the typist typing in real time, one step every 1/fps
+// seconds, as a reader for RunPTY: sessions recorded this way have the
+// timing of a live recording, unlike RunScript's.
+func (t *Typist) Keyboard(fps float64, steps int) io.Reader {
+	pr, pw := io.Pipe()
+	go func() {
+		tick := time.NewTicker(time.Duration(float64(time.Second) / fps))
+		defer tick.Stop()
+		for range steps {
+			<-tick.C
+			if in := t.Next(); in != nil {
+				if _, err := pw.Write(in); err != nil {
+					return
+				}
+			}
+		}
+		pw.Close()
+	}()
+	return pr
 }
