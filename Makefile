@@ -56,7 +56,7 @@ fuzz: deps ## fuzz the parsers of outside files (checkpoints, traces, desktop sp
 	go test -run '^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) -timeout 0 ./engine/ckpt/
 	@# Small minimisation time: new inputs are shrunk for up to a minute each otherwise.
 	go test -run '^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/importer/asciinema/
-		for f in FuzzOpen FuzzReadEvents FuzzReadChunks; do \
+	for f in FuzzOpen FuzzReadEvents FuzzReadChunks; do \
 		go test -run '^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/trace/ || exit 1; \
 	done
 	go test -run '^$$' -fuzz=FuzzParseSpec -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/sandbox/
