@@ -13,6 +13,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/atomicfile"
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/eval"
+	"github.com/ncstudio/ncstudio/engine/metrics"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/probe"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
@@ -68,7 +69,7 @@ func runEval(c *context) error {
 		if *contextNoise >= 0 {
 			m.Cfg.Sampler.ContextNoise = float32(*contextNoise)
 		}
-		ds, err := dataset.Open(data, m.Cfg.Width, m.Cfg.Height)
+		ds, err := dataset.Open(data, m.Cfg.TraceKind(), m.Cfg.Width, m.Cfg.Height)
 		if err != nil {
 			return err
 		}
@@ -83,8 +84,7 @@ func runEval(c *context) error {
 			return err
 		}
 		if *withProbes {
-			spec := sandbox.DefaultSpec()
-			rs, err := probe.Run(m, spec, probe.Standard(spec), *seed)
+			rs, _, err := runProbes(m, sandbox.DefaultSpec(), *seed)
 			if err != nil {
 				return err
 			}
@@ -124,6 +124,18 @@ func printEval(w io.Writer, res *eval.Result) {
 	}{{"reconstruction", r.Reconstruction}, {"one step", r.OneStep}} {
 		fmt.Fprintf(w, "%-16s %7.2f %7.4f %13.2f %9.3f %16s\n", row.name, row.s.PSNR, row.s.SSIM, row.s.ChangedPSNR, row.s.Cursor.Accuracy,
 			fmt.Sprintf("%.1f/%.1f/%.1f", row.s.Cursor.DX, row.s.Cursor.DY, row.s.Cursor.DR))
+	}
+	if r.OneStep.Text != nil {
+		fmt.Fprintf(w, "\n%-16s %9s %9s %13s\n", "text read back", "chars", "lines", "changed cells")
+		for _, row := range []struct {
+			name string
+			s    *metrics.TextScores
+		}{{"reconstruction", r.Reconstruction.Text}, {"one step", r.OneStep.Text}, {"rollout", r.RolloutText}} {
+			if row.s != nil {
+				fmt.Fprintf(w, "%-16s %9.3f %9.3f %13s\n", row.name, row.s.CharAccuracy, row.s.LineAccuracy,
+					fmt.Sprintf("%.3f of %d", row.s.ChangedAccuracy, row.s.ChangedCells))
+			}
+		}
 	}
 	if len(r.Drift) > 0 {
 		fmt.Fprintf(w, "\nrollout: mean PSNR over the first %d steps %.2f dB; drift (PSNR by step):\n", min(32, len(r.Drift)), r.RolloutPSNR)

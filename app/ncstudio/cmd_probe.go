@@ -11,7 +11,9 @@ import (
 	"strings"
 
 	"github.com/ncstudio/ncstudio/engine/atomicfile"
+	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/probe"
+	"github.com/ncstudio/ncstudio/engine/sandbox"
 )
 
 func init() {
@@ -47,7 +49,7 @@ func runProbe(c *context) error {
 	if err != nil {
 		return err
 	}
-	results, err := probe.Run(m, spec, probe.Standard(spec), *seed)
+	results, suite, err := runProbes(m, spec, *seed)
 	if err != nil {
 		return err
 	}
@@ -56,17 +58,35 @@ func runProbe(c *context) error {
 			return err
 		}
 	}
-	rep := probeReport{Checkpoint: *ckptPath, Spec: spec.Name, Success: probe.SuccessRate(results), Results: results}
+	rep := probeReport{Checkpoint: *ckptPath, Spec: suite, Success: probe.SuccessRate(results), Results: results}
 	return c.Emit(rep, func(w io.Writer) {
 		for _, r := range results {
 			mark := "FAIL"
 			if r.Pass {
 				mark = "pass"
 			}
+			if m.Cfg.Terminal != nil {
+				fmt.Fprintf(w, "%s  %-30s read %-8q changed PSNR %5.1f dB (%d steps)\n", mark, r.Name, r.Answer, r.ChangedPSNR, r.Steps)
+				continue
+			}
 			fmt.Fprintf(w, "%s  %-22s changed PSNR %5.1f dB, distance ratio %.2f (%d steps)\n", mark, r.Name, r.ChangedPSNR, r.Ratio, r.Steps)
 		}
-		fmt.Fprintf(w, "success %.2f (%d probes of desktop %q)\n", rep.Success, len(results), spec.Name)
+		fmt.Fprintf(w, "success %.2f (%d probes of %s)\n", rep.Success, len(results), suite)
 	})
+}
+
+// arithmeticProbes is how many sums the terminal probe asks.
+const arithmeticProbes = 12
+
+// runProbes runs the probes that fit the model: the desktop probes of spec,
+// or the arithmetic probe for a terminal model. suite names them.
+func runProbes(m *model.Model, spec *sandbox.Spec, seed uint64) (rs []probe.Result, suite string, err error) {
+	if m.Cfg.Terminal != nil {
+		rs, err = probe.Arithmetic(m, arithmeticProbes, seed)
+		return rs, "the terminal arithmetic probe", err
+	}
+	rs, err = probe.Run(m, spec, probe.Standard(spec), seed)
+	return rs, fmt.Sprintf("desktop %q", spec.Name), err
 }
 
 // writeProbeImages saves start | sandbox | model side by side per probe.

@@ -77,9 +77,9 @@ func FindTraces(paths []string) ([]string, error) {
 	return out, nil
 }
 
-// Open opens the traces under paths; all must be GUI traces of
-// width x height with at least two frames.
-func Open(paths []string, width, height int) (*Dataset, error) {
+// Open opens the traces under paths; all must be traces of kind, of
+// width x height, with at least two frames.
+func Open(paths []string, kind trace.Kind, width, height int) (*Dataset, error) {
 	dirs, err := FindTraces(paths)
 	if err != nil {
 		return nil, err
@@ -93,10 +93,10 @@ func Open(paths []string, width, height int) (*Dataset, error) {
 		}
 		m := r.Meta()
 		switch {
-		case m.Kind != trace.GUI:
-			err = fmt.Errorf("%s: a %s trace; this model learns GUI traces", dir, m.Kind)
+		case m.Kind != kind:
+			err = fmt.Errorf("%s: a %s trace; this model learns %s traces", dir, m.Kind, kind)
 		case m.Width != width || m.Height != height:
-			err = fmt.Errorf("%s: frames are %dx%d, the model's are %dx%d (record at that size: ncstudio synth --size %dx%d)", dir, m.Width, m.Height, width, height, width, height)
+			err = fmt.Errorf("%s: frames are %dx%d, the model's are %dx%d (%s)", dir, m.Width, m.Height, width, height, recordHint(kind, width, height))
 		case r.Len() < 2:
 			err = fmt.Errorf("%s: %d frames, need at least 2", dir, r.Len())
 		}
@@ -115,6 +115,14 @@ func Open(paths []string, width, height int) (*Dataset, error) {
 		d.frames += r.Len()
 	}
 	return d, nil
+}
+
+// recordHint says how to make traces of the model's size.
+func recordHint(kind trace.Kind, width, height int) string {
+	if kind == trace.CLI {
+		return fmt.Sprintf("record a terminal whose columns x 8 and rows x 16 make %dx%d: ncstudio synth terminal --size %dx%d", width, height, width/8, height/16)
+	}
+	return fmt.Sprintf("record at that size: ncstudio synth --size %dx%d", width, height)
 }
 
 // Frames is the total number of frames.

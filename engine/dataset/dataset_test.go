@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"context"
+	"github.com/ncstudio/ncstudio/engine/trace"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,7 @@ func TestOpenAndCursor(t *testing.T) {
 	if _, err := synth.Write(context.Background(), path, synth.Options{Width: 64, Height: 48, FPS: 15, Agent: "goal", Seed: 4, Frames: 300}); err != nil {
 		t.Fatal(err)
 	}
-	d, err := Open([]string{dir}, 64, 48)
+	d, err := Open([]string{dir}, trace.GUI, 64, 48)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,10 +46,10 @@ func TestOpenAndCursor(t *testing.T) {
 	}
 	t.Logf("%d of 299 frames show the I-beam", ibeams)
 
-	if _, err := Open([]string{dir}, 128, 96); err == nil {
+	if _, err := Open([]string{dir}, trace.GUI, 128, 96); err == nil {
 		t.Error("traces of another size accepted")
 	}
-	if _, err := Open([]string{t.TempDir()}, 64, 48); err == nil {
+	if _, err := Open([]string{t.TempDir()}, trace.GUI, 64, 48); err == nil {
 		t.Error("a directory without traces accepted")
 	}
 }

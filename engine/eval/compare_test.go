@@ -11,6 +11,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
+	"github.com/ncstudio/ncstudio/engine/trace"
 )
 
 // goalTrace is the built-in model and a short goal-agent trace at its size.
@@ -24,7 +25,7 @@ func goalTrace(t *testing.T, frames int) (*model.Model, *dataset.Dataset) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := dataset.Open([]string{dir}, 128, 96)
+	ds, err := dataset.Open([]string{dir}, trace.GUI, 128, 96)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 // Package eval measures a neural computer on held-out traces: one-step
 // predictions from true history (PSNR, SSIM, changed-pixel PSNR, cursor
-// accuracy and error), the autoencoder's reconstruction as the ceiling, and
-// the drift of free-running rollouts driven by the true actions.
+// accuracy and error; for terminal models also character, line and
+// changed-cell accuracy of the text read back from the frames), the
+// autoencoder's reconstruction as the ceiling, and the drift of
+// free-running rollouts driven by the true actions.
 package eval
 
 import (
@@ -15,6 +17,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/metrics"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
+	"github.com/ncstudio/ncstudio/engine/term"
 )
 
 // Options choose how much to evaluate.
@@ -35,6 +38,8 @@ type Scores struct {
 	ChangedPSNR float64             `json:"changed_psnr"` // over frames where something changed
 	Changed     int                 `json:"changed_frames"`
 	Cursor      metrics.CursorError `json:"cursor"`
+	// Text is read from the frames of terminal models (nil otherwise).
+	Text *metrics.TextScores `json:"text,omitempty"`
 }
 
 // Report is the result of Evaluate.
@@ -49,15 +54,52 @@ type Report struct {
 	// the first 32 steps (or all, when shorter).
 	Drift       []float64 `json:"drift_psnr"`
 	RolloutPSNR float64   `json:"rollout_psnr_32"`
+	// RolloutText is the text read from every frame of the rollouts
+	// (terminal models only).
+	RolloutText *metrics.TextScores `json:"rollout_text,omitempty"`
 }
 
 // scorer accumulates Scores.
 type scorer struct {
-	s   Scores
-	det *metrics.Detector
+	s    Scores
+	det  *metrics.Detector
+	text *screenReader // nil for desktop models
 }
 
-func newScorer() *scorer { return &scorer{det: CursorDetector()} }
+func newScorer(text *screenReader) *scorer {
+	s := &scorer{det: CursorDetector(), text: text}
+	if text != nil {
+		s.s.Text = &metrics.TextScores{}
+	}
+	return s
+}
+
+// screenReader reads a terminal model's frames back into text.
+type screenReader struct {
+	r          *term.Reader
+	cols, rows int
+}
+
+// newScreenReader is the reader of a terminal model's frames, nil for a
+// desktop model.
+func newScreenReader(cfg *model.Config) (*screenReader, error) {
+	tc := cfg.Terminal
+	if tc == nil {
+		return nil, nil
+	}
+	f, err := term.FontForCell(tc.CellW, tc.CellH)
+	if err != nil {
+		return nil, err
+	}
+	return &screenReader{r: term.NewReader(f), cols: tc.Cols, rows: tc.Rows}, nil
+}
+
+func (r *screenReader) read(img *image.RGBA) []string { return r.r.Read(img, r.cols, r.rows) }
+
+// addText scores the text of pred against truth, whose previous frame is prev.
+func (r *screenReader) addText(s *metrics.TextScores, pred, truth, prev *image.RGBA) {
+	s.Add(r.read(pred), r.read(truth), r.read(prev))
+}
 
 // CursorDetector finds the sandbox's cursors (arrow and I-beam) in frames,
 // real or generated.
@@ -79,6 +121,9 @@ func (c *scorer) add(pred, truth, prev *image.RGBA, cursor dataset.CursorAt) {
 		m := float64(c.s.Changed)
 		c.s.ChangedPSNR = (c.s.ChangedPSNR*m + db) / (m + 1)
 		c.s.Changed++
+	}
+	if c.text != nil {
+		c.text.addText(c.s.Text, pred, truth, prev)
 	}
 	w, h := truth.Rect.Dx(), truth.Rect.Dy()
 	if cursor.Sprite != nil && c.det.Visible(cursor.X, cursor.Y, w, h) {
@@ -107,7 +152,11 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 			o.Progress(done, total)
 		}
 	}
-	recon, one := newScorer(), newScorer()
+	text, err := newScreenReader(&m.Cfg)
+	if err != nil {
+		return Report{}, err
+	}
+	recon, one := newScorer(text), newScorer(text)
 	pred := image.NewRGBA(image.Rect(0, 0, m.Cfg.Width, m.Cfg.Height))
 	for range o.Windows {
 		if err := ctx.Err(); err != nil {
@@ -136,6 +185,9 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 	rep := Report{Reconstruction: recon.s, OneStep: one.s}
 	if o.Rollouts > 0 {
 		rep.Drift = make([]float64, o.RolloutSteps)
+		if text != nil {
+			rep.RolloutText = &metrics.TextScores{}
+		}
 	}
 	for range o.Rollouts {
 		tr, i := data.Pick(rng, 0, o.RolloutSteps)
@@ -158,6 +210,13 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 				return Report{}, err
 			}
 			rep.Drift[j] += metrics.PSNR(pred, truth) / float64(o.Rollouts)
+			if text != nil {
+				before, err := tr.R.Frame(i + j)
+				if err != nil {
+					return Report{}, err
+				}
+				text.addText(rep.RolloutText, pred, truth, before)
+			}
 			tick()
 		}
 	}

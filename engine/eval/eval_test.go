@@ -10,6 +10,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
+	"github.com/ncstudio/ncstudio/engine/trace"
 )
 
 func TestEvaluateRuns(t *testing.T) {
@@ -19,7 +20,7 @@ func TestEvaluateRuns(t *testing.T) {
 		synth.Options{Width: cfg.Width, Height: cfg.Height, FPS: 15, Agent: "mixed", Seed: 9, Frames: 120}); err != nil {
 		t.Fatal(err)
 	}
-	data, err := dataset.Open([]string{dir}, cfg.Width, cfg.Height)
+	data, err := dataset.Open([]string{dir}, trace.GUI, cfg.Width, cfg.Height)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ncstudio/ncstudio/engine/trace"
 )
 
 // Config is a neural computer's architecture and the settings that travel
@@ -17,6 +19,26 @@ type Config struct {
 	AE      AEConfig       `json:"autoencoder"`
 	Dyn     DynamicsConfig `json:"dynamics"`
 	Sampler SamplerConfig  `json:"sampler"`
+	// Terminal, when set, makes this a terminal model: it learns and plays
+	// cli traces of this terminal (frames of Cols*CellW x Rows*CellH).
+	Terminal *TerminalConfig `json:"terminal,omitempty"`
+}
+
+// TerminalConfig is the terminal a terminal model renders.
+type TerminalConfig struct {
+	Cols  int    `json:"cols"`
+	Rows  int    `json:"rows"`
+	CellW int    `json:"cell_w"`
+	CellH int    `json:"cell_h"`
+	Theme string `json:"theme"`
+}
+
+// TraceKind is the kind of trace the model learns.
+func (c *Config) TraceKind() trace.Kind {
+	if c.Terminal != nil {
+		return trace.CLI
+	}
+	return trace.GUI
 }
 
 // AEConfig describes the autoencoder between frames and latents. Level 0 is
@@ -129,6 +151,8 @@ func (c *Config) Check() error {
 		return bad("residual injection needs residual_every >= 1")
 	case d.CursorMap && d.CursorSigma <= 0:
 		return bad("cursor map needs a positive cursor_sigma")
+	case c.Terminal != nil && (c.Terminal.Cols*c.Terminal.CellW != c.Width || c.Terminal.Rows*c.Terminal.CellH != c.Height):
+		return bad("terminal %dx%d of %dx%d cells does not fill the %dx%d frame", c.Terminal.Cols, c.Terminal.Rows, c.Terminal.CellW, c.Terminal.CellH, c.Width, c.Height)
 	case c.Sampler.Steps < 1 || c.Sampler.ContextNoise < 0:
 		return bad("sampler steps %d must be positive and context noise %g not negative", c.Sampler.Steps, c.Sampler.ContextNoise)
 	}
@@ -168,6 +192,14 @@ var Presets = map[string]Config{
 		AE:      desktopAE,
 		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 128, Layers: 4, Heads: 4, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 0.6, Delta: true},
 		Sampler: SamplerConfig{Steps: 1, ContextNoise: 0.02}},
+	// terminal plays a 32x12 terminal of 8x16 cells (Go Mono): each token
+	// is two characters of one row (patch 4 on the 4x-reduced latent), no
+	// mouse cursor map.
+	"terminal": {Width: 256, Height: 192, FPS: 15,
+		AE:       AEConfig{Channels: []int{16, 32, 48}, Blocks: []int{0, 1, 1}, Latent: 16, Scale: 1},
+		Dyn:      DynamicsConfig{Context: 2, Patch: 4, Dim: 192, Layers: 4, Heads: 4, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, Delta: true},
+		Sampler:  SamplerConfig{Steps: 1, ContextNoise: 0.02},
+		Terminal: &TerminalConfig{Cols: 32, Rows: 12, CellW: 8, CellH: 16, Theme: "dark"}},
 	// large is 256x192: sharper text, but it plays at about 20 steps/s with
 	// decode on two cores, below the 30 the product needs.
 	"large": {Width: 256, Height: 192, FPS: 15,
@@ -190,6 +222,10 @@ func Preset(name string) (Config, error) {
 	// Deep-copy the slices so callers can edit their copy.
 	c.AE.Channels = slices.Clone(c.AE.Channels)
 	c.AE.Blocks = slices.Clone(c.AE.Blocks)
+	if c.Terminal != nil {
+		t := *c.Terminal
+		c.Terminal = &t
+	}
 	return c, nil
 }
 

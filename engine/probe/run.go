@@ -15,6 +15,8 @@ type Result struct {
 	ChangedPSNR float64 `json:"changed_psnr"`
 	Ratio       float64 `json:"ratio"` // distance to the sandbox's frame / to the start frame
 	Steps       int     `json:"steps"`
+	// Answer is what a terminal probe read off the model's frame.
+	Answer string `json:"answer,omitempty"`
 	// Start, Want (the sandbox) and Got (the model) are the frames compared.
 	Start, Want, Got *image.RGBA `json:"-"`
 }

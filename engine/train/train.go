@@ -157,14 +157,14 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 				o.Out, prior[MetaRunStep], resume.Stage, resume.Step)
 		}
 	}
-	data, err := dataset.Open(o.Data, m.Cfg.Width, m.Cfg.Height)
+	data, err := dataset.Open(o.Data, m.Cfg.TraceKind(), m.Cfg.Width, m.Cfg.Height)
 	if err != nil {
 		return nil, err
 	}
 	defer data.Close()
 	var replay *dataset.Dataset
 	if len(o.Replay) > 0 {
-		if replay, err = dataset.Open(o.Replay, m.Cfg.Width, m.Cfg.Height); err != nil {
+		if replay, err = dataset.Open(o.Replay, m.Cfg.TraceKind(), m.Cfg.Width, m.Cfg.Height); err != nil {
 			return nil, err
 		}
 		defer replay.Close()

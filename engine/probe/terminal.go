@@ -1,0 +1,105 @@
+package probe
+
+import (
+	"fmt"
+	"image"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/metrics"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/term"
+)
+
+// ArithmeticWait is how many idle steps the arithmetic probe waits after
+// Return for the answer (python3 prints within two frames in the traces).
+const ArithmeticWait = 4
+
+// Arithmetic is the terminal probe in the style of the Neural Computers
+// paper's Python probe: from a fresh "$ " prompt it types
+// python3 -c "print(A+B)" a character per step, presses Return, waits, and
+// reads the line under the command off the model's frame. It passes when
+// that line is the sum. Want is the frame a real bash would show, rendered
+// from its transcript ("$ " + command, the sum, the next prompt). n probes
+// with sums drawn from seed; m must be a terminal model.
+func Arithmetic(m *model.Model, n int, seed uint64) ([]Result, error) {
+	tc := m.Cfg.Terminal
+	if tc == nil {
+		return nil, fmt.Errorf("probe: the arithmetic probe needs a terminal model; this one learns desktops")
+	}
+	font, err := term.FontForCell(tc.CellW, tc.CellH)
+	if err != nil {
+		return nil, err
+	}
+	theme, err := term.LookupTheme(tc.Theme)
+	if err != nil {
+		return nil, err
+	}
+	render := &term.Renderer{Font: font, Theme: theme}
+	reader := term.NewReader(font)
+	screenFrame := func(transcript string) (*image.RGBA, error) {
+		s, err := term.NewScreen(tc.Cols, tc.Rows, nil)
+		if err != nil {
+			return nil, err
+		}
+		s.Write([]byte(transcript))
+		return render.Frame(s.Grid()), nil
+	}
+	rng := rand.New(rand.NewPCG(seed, 0xa717))
+	var out []Result
+	for range n {
+		a, b := rng.IntN(100), rng.IntN(100)
+		cmd := fmt.Sprintf(`python3 -c "print(%d+%d)"`, a, b)
+		r := Result{Name: cmd}
+		if r.Start, err = screenFrame("$ "); err != nil {
+			return nil, err
+		}
+		if r.Want, err = screenFrame(fmt.Sprintf("$ %s\r\n%d\r\n$ ", cmd, a+b)); err != nil {
+			return nil, err
+		}
+		s, err := m.NewSessionHistory([]*image.RGBA{r.Start}, action.Action{}, seed+uint64(len(out)))
+		if err != nil {
+			return nil, err
+		}
+		keys, _ := term.ParseInput([]byte(cmd + "\r"))
+		for _, k := range keys {
+			s.Step(term.KeysAction([]term.Key{k}))
+			r.Steps++
+		}
+		for range ArithmeticWait {
+			s.Step(action.Action{})
+			r.Steps++
+		}
+		r.Got = image.NewRGBA(r.Want.Rect)
+		s.Frame(r.Got)
+		r.Answer = ArithmeticAnswer(reader.Read(r.Got, tc.Cols, tc.Rows), cmd)
+		r.Pass = r.Answer == fmt.Sprint(a+b)
+		r.ChangedPSNR, _ = metrics.ChangedPSNR(r.Got, r.Want, r.Start)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// ArithmeticAnswer is the line under the (last) line showing cmd, "" when
+// no line shows it. Long commands wrap, so the command is looked for with
+// the screen's rows joined.
+func ArithmeticAnswer(screen []string, cmd string) string {
+	for y := len(screen) - 1; y >= 0; y-- {
+		// The command may wrap over several rows ending at row y.
+		var joined string
+		for top := y; top >= 0; top-- {
+			joined = screen[top] + joined
+			if strings.HasSuffix(joined, cmd) && strings.HasPrefix(joined, "$ ") {
+				if y+1 < len(screen) {
+					return strings.TrimSpace(screen[y+1])
+				}
+				return ""
+			}
+			if len(joined) > len(cmd)+2 {
+				break
+			}
+		}
+	}
+	return ""
+}
