@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/metrics"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
+	"github.com/ncstudio/ncstudio/engine/termrec"
 	"github.com/ncstudio/ncstudio/engine/trace"
 	"github.com/ncstudio/ncstudio/viewer/decode"
 	"github.com/ncstudio/ncstudio/viewer/glctx"
@@ -74,6 +76,7 @@ func Headless(m *model.Model, spec *sandbox.Spec, actions []action.Action, o Hea
 	if err != nil {
 		return rep, err
 	}
+	defer r.Close()
 	r.SetSampleSteps(o.SampleSteps)
 	gl, err := glctx.NewHeadless()
 	if err != nil {
@@ -189,10 +192,15 @@ func writePNG(path string, img image.Image) error {
 	return f.Close()
 }
 
-// createRollout starts a trace of a model's frames.
+// createRollout starts a trace of a model's frames (a cli trace with its
+// terminal's tags for a terminal model).
 func createRollout(dir string, m *model.Model, source string, seed uint64) (*trace.Writer, error) {
-	return trace.Create(dir, trace.Meta{Kind: trace.GUI, Width: m.Cfg.Width, Height: m.Cfg.Height, FPS: m.Cfg.FPS,
-		Source: source, Tags: map[string]string{"seed": fmt.Sprint(seed)}})
+	meta := trace.Meta{Kind: m.Cfg.TraceKind(), Width: m.Cfg.Width, Height: m.Cfg.Height, FPS: m.Cfg.FPS,
+		Source: source, Tags: map[string]string{"seed": fmt.Sprint(seed)}}
+	if tc := m.Cfg.Terminal; tc != nil {
+		maps.Copy(meta.Tags, termrec.Tags(termrec.Options{Cols: tc.Cols, Rows: tc.Rows, CellW: tc.CellW, CellH: tc.CellH, Theme: tc.Theme}))
+	}
+	return trace.Create(dir, meta)
 }
 
 // writeGIF exports a trace as a GIF at twice its size, with the cursor path.

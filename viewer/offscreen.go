@@ -23,8 +23,8 @@ type Offscreen struct {
 	w, h     int
 }
 
-// NewOffscreen prepares a viewport for a session of m on the sandbox's
-// first frame of spec. Stepping starts with Runner().Start.
+// NewOffscreen prepares a viewport for a session of m on the first frame
+// of its conventional computer (see NewRunner). Stepping starts with Runner().Start.
 func NewOffscreen(m *model.Model, spec *sandbox.Spec, o PlayOptions) (*Offscreen, error) {
 	r, err := NewRunner(m, spec, o.Seed)
 	if err != nil {
@@ -33,6 +33,7 @@ func NewOffscreen(m *model.Model, spec *sandbox.Spec, o PlayOptions) (*Offscreen
 	r.SetSampleSteps(o.SampleSteps)
 	ctx, err := glctx.NewHeadless()
 	if err != nil {
+		r.Close()
 		return nil, err
 	}
 	off := &Offscreen{ctx: ctx, r: r}
@@ -160,7 +161,7 @@ func (o *Offscreen) SaveRecording(snaps []Snapshot, dir, gifPath string, progres
 
 // Close stops the runner and frees the GL context.
 func (o *Offscreen) Close() {
-	o.r.Stop()
+	o.r.Close()
 	o.ctx.Do(func() error {
 		o.v.delete()
 		gl.DeleteFramebuffers(1, &o.fbo)

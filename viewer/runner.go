@@ -10,22 +10,23 @@ import (
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
+	"github.com/ncstudio/ncstudio/engine/termrec"
 )
 
-// Runner steps a neural computer and, on the same actions, the sandbox
-// desktop it imitates (the conventional computer of the split view). In a
+// Runner steps a neural computer and, on the same actions, the conventional
+// computer it imitates (the other half of the split view): the sandbox
+// desktop, or for a terminal model a live bash in a pseudo-terminal. In a
 // window it runs on its own goroutine at the model's frame rate, taking
 // each step's action from Input; the display reads the newest Snapshot
 // and never waits for a step.
 type Runner struct {
 	m     *model.Model
-	spec  *sandbox.Spec
 	seed  uint64
 	input action.Collector
 
 	mu          sync.Mutex
 	sess        *model.Session
-	desk        *sandbox.Desktop
+	comp        computer
 	snap        Snapshot
 	paused      bool
 	singleSteps int
@@ -39,7 +40,7 @@ type Runner struct {
 type Snapshot struct {
 	Step    int           // steps since the last reset
 	Latent  []float32     // the newest latent, [Cz, h, w] planes (scaled)
-	Sandbox *image.RGBA   // the sandbox's frame after the same actions
+	Sandbox *image.RGBA   // the conventional computer's frame after the same actions
 	Action  action.Action // the action of the step
 	StepMs  float64       // how long Session.Step took
 	Trail   []image.Point // the last cursor positions, oldest first
@@ -53,27 +54,67 @@ const (
 	logLen   = 10
 )
 
-// NewRunner starts a session of m on the sandbox's first frame of spec
-// (nil: the default desktop).
+// computer is the conventional computer a neural one is compared with.
+type computer interface {
+	Step(a action.Action)
+	Render(dst *image.RGBA)
+	// Pointer is where the mouse is (a terminal has none: 0, 0).
+	Pointer() (x, y int)
+	Close() error
+}
+
+// desktop adapts the sandbox to computer.
+type desktop struct{ *sandbox.Desktop }
+
+func (d desktop) Pointer() (x, y int) {
+	x, y, _ = d.Cursor()
+	return x, y
+}
+
+func (desktop) Close() error { return nil }
+
+// terminal adapts a live terminal to computer.
+type terminal struct{ *termrec.Live }
+
+func (terminal) Pointer() (x, y int) { return 0, 0 }
+
+// NewRunner starts a session of m on the first frame of its conventional
+// computer: the sandbox desktop of spec (nil: the default desktop), or for a
+// terminal model a live bash (spec is then unused). Close ends it.
 func NewRunner(m *model.Model, spec *sandbox.Spec, seed uint64) (*Runner, error) {
-	r := &Runner{m: m, spec: spec, seed: seed, sampleSteps: m.Cfg.Sampler.Steps}
-	d, err := sandbox.New(spec, sandbox.Options{Width: m.Cfg.Width, Height: m.Cfg.Height, FPS: m.Cfg.FPS})
-	if err != nil {
-		return nil, err
+	r := &Runner{m: m, seed: seed, sampleSteps: m.Cfg.Sampler.Steps}
+	if tc := m.Cfg.Terminal; tc != nil {
+		live, err := termrec.StartLive(termrec.Options{Cols: tc.Cols, Rows: tc.Rows, CellW: tc.CellW, CellH: tc.CellH, Theme: tc.Theme, FPS: m.Cfg.FPS}, nil)
+		if err != nil {
+			return nil, err
+		}
+		r.comp = terminal{live}
+	} else {
+		d, err := sandbox.New(spec, sandbox.Options{Width: m.Cfg.Width, Height: m.Cfg.Height, FPS: m.Cfg.FPS})
+		if err != nil {
+			return nil, err
+		}
+		r.comp = desktop{d}
 	}
-	r.desk = d
 	if err := r.restart(); err != nil {
+		r.comp.Close()
 		return nil, err
 	}
 	return r, nil
 }
 
-// restart begins a new session from the sandbox's current frame. Called
-// with mu held (or before the runner is shared).
+// Close stops stepping and ends the conventional computer.
+func (r *Runner) Close() error {
+	r.Stop()
+	return r.comp.Close()
+}
+
+// restart begins a new session from the conventional computer's current
+// frame. Called with mu held (or before the runner is shared).
 func (r *Runner) restart() error {
 	frame := image.NewRGBA(image.Rect(0, 0, r.m.Cfg.Width, r.m.Cfg.Height))
-	r.desk.Render(frame)
-	x, y, _ := r.desk.Cursor()
+	r.comp.Render(frame)
+	x, y := r.comp.Pointer()
 	s, err := r.m.NewSessionHistory([]*image.RGBA{frame}, action.Action{X: x, Y: y}, r.seed)
 	if err != nil {
 		return err
@@ -113,9 +154,9 @@ func (r *Runner) stepLocked(a action.Action) Snapshot {
 	start := time.Now()
 	z := r.sess.Step(a)
 	took := time.Since(start)
-	r.desk.Step(a)
+	r.comp.Step(a)
 	frame := image.NewRGBA(image.Rect(0, 0, w, h))
-	r.desk.Render(frame)
+	r.comp.Render(frame)
 	prev := r.snap
 	s := Snapshot{Step: prev.Step + 1, Latent: r.m.Backend().ToHost(z), Sandbox: frame, Action: a,
 		StepMs: took.Seconds() * 1000, Paused: r.paused, Sampler: r.sampleSteps,
@@ -209,7 +250,8 @@ func (r *Runner) SingleStep() {
 	r.mu.Unlock()
 }
 
-// Reset starts the neural computer again from the sandbox's current frame.
+// Reset starts the neural computer again from the conventional computer's
+// current frame.
 func (r *Runner) Reset() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -41,6 +41,7 @@ func Play(m *model.Model, spec *sandbox.Spec, o PlayOptions) error {
 	if err != nil {
 		return err
 	}
+	defer r.Close()
 	r.SetSampleSteps(o.SampleSteps)
 	if err := glfw.Init(); err != nil {
 		return fmt.Errorf("play: cannot open a window: %v", err)
@@ -75,7 +76,6 @@ func Play(m *model.Model, spec *sandbox.Spec, o PlayOptions) error {
 		fps = m.Cfg.FPS
 	}
 	r.Start(fps)
-	defer r.Stop()
 	start := time.Now()
 	frameTime := time.Second / displayHz
 	for !win.ShouldClose() {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"maps"
 	"strconv"
 	"sync"
 	"time"
@@ -74,6 +75,15 @@ func (o Options) Renderer() (*term.Renderer, error) {
 		return nil, err
 	}
 	return &term.Renderer{Font: f, Theme: th, Cursor: o.Cursor}, nil
+}
+
+// Tags are the trace tags that describe o's terminal (OptionsOf reads them).
+func Tags(o Options) map[string]string {
+	o = o.withDefaults()
+	return map[string]string{
+		TagCols: strconv.Itoa(o.Cols), TagRows: strconv.Itoa(o.Rows),
+		TagCell: fmt.Sprintf("%dx%d", o.CellW, o.CellH), TagTheme: o.Theme,
+	}
 }
 
 // check reports options no recording can have.
@@ -147,13 +157,8 @@ func Create(dir string, o Options, reply func([]byte)) (*Recorder, error) {
 		return nil, err
 	}
 	w, h := r.FrameSize(o.Cols, o.Rows)
-	tags := map[string]string{
-		TagCols: strconv.Itoa(o.Cols), TagRows: strconv.Itoa(o.Rows),
-		TagCell: fmt.Sprintf("%dx%d", o.CellW, o.CellH), TagTheme: o.Theme,
-	}
-	for k, v := range o.Tags {
-		tags[k] = v
-	}
+	tags := Tags(o)
+	maps.Copy(tags, o.Tags)
 	tw, err := trace.Create(dir, trace.Meta{Kind: trace.CLI, Width: w, Height: h, FPS: o.FPS, Source: o.Source, Tags: tags})
 	if err != nil {
 		return nil, err
