@@ -172,7 +172,7 @@ func compareAll(ctx context.Context, paths []string, tracePath string, steps int
 		if err != nil {
 			return nil, err
 		}
-		ds, err := dataset.Open([]string{tracePath}, m.Cfg.Width, m.Cfg.Height)
+		ds, err := dataset.Open([]string{tracePath}, m.Cfg.TraceKind(), m.Cfg.Width, m.Cfg.Height)
 		if err != nil {
 			return nil, err
 		}
@@ -252,7 +252,7 @@ func (p *debugPage) showTrajectory() {
 		p.showError(err)
 		return
 	}
-	ds, err := dataset.Open([]string{filepath.Join(p.ws.Traces(), p.trace.Selected+".nctrace")}, m.Cfg.Width, m.Cfg.Height)
+	ds, err := dataset.Open([]string{filepath.Join(p.ws.Traces(), p.trace.Selected+".nctrace")}, m.Cfg.TraceKind(), m.Cfg.Width, m.Cfg.Height)
 	if err != nil {
 		p.showError(err)
 		return

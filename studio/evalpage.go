@@ -190,7 +190,7 @@ func evaluate(ctx context.Context, path, name string, traces []string, o eval.Op
 	if err != nil {
 		return eval.Result{}, err
 	}
-	ds, err := dataset.Open(traces, m.Cfg.Width, m.Cfg.Height)
+	ds, err := dataset.Open(traces, m.Cfg.TraceKind(), m.Cfg.Width, m.Cfg.Height)
 	if err != nil {
 		return eval.Result{}, err
 	}

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ncstudio/ncstudio/engine/importer/asciinema"
+	"github.com/ncstudio/ncstudio/engine/termrec"
 	"github.com/ncstudio/ncstudio/engine/workspace"
 	"github.com/ncstudio/ncstudio/viewer"
 )
@@ -107,7 +109,7 @@ func (st *studio) play1(path, name string) {
 func (st *studio) showKeys() {
 	lines := []string{"Ctrl+1 … Ctrl+7: Play, Library, Sandbox, Train, Debug, Evaluate, Welcome", "", "On the Play page (click the view first):"}
 	lines = append(lines, viewer.KeyHelp...)
-	lines = append(lines, "", "Drop a .safetensors file on the window to play it, a .nctrace folder to add it to the workspace's traces.")
+	lines = append(lines, "", "Drop a .safetensors file on the window to play it, a .nctrace folder or an asciinema .cast to add it to the workspace's traces.")
 	text := strings.Join(lines, "\n")
 	dialog.ShowCustom("Keys", "Close", widget.NewLabel(text), st.win)
 }
@@ -121,8 +123,26 @@ func (st *studio) showAbout() {
 	dialog.ShowCustom("About NC Studio", "Close", container.NewVBox(heading(Title), widget.NewLabel(strings.Join(lines, "\n"))), st.win)
 }
 
-// dropped plays a dropped checkpoint, or copies dropped traces into the
-// workspace.
+// importCast renders an asciinema cast into a trace of the workspace, as
+// `ncstudio import asciinema` does with its defaults.
+func importCast(ws workspace.Workspace, path string) (string, error) {
+	cast, err := asciinema.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	if err := ws.Create(); err != nil {
+		return "", err
+	}
+	to := workspace.UniquePath(filepath.Join(ws.Traces(), strings.TrimSuffix(filepath.Base(path), ".cast")), ".nctrace")
+	if _, err := termrec.ImportCast(cast, path, to, termrec.Options{}, 0); err != nil {
+		os.RemoveAll(to) // a half-written trace would list as broken
+		return "", err
+	}
+	return to, nil
+}
+
+// dropped plays a dropped checkpoint, or copies dropped traces (and casts,
+// rendered) into the workspace.
 func (st *studio) dropped(_ fyne.Position, uris []fyne.URI) {
 	var added []string
 	for _, u := range uris {
@@ -137,8 +157,15 @@ func (st *studio) dropped(_ fyne.Position, uris []fyne.URI) {
 				continue
 			}
 			added = append(added, to)
+		case strings.HasSuffix(path, ".cast"):
+			to, err := importCast(st.ws, path)
+			if err != nil {
+				dialog.ShowError(err, st.win)
+				continue
+			}
+			added = append(added, to)
 		default:
-			dialog.ShowError(fmt.Errorf("%s: drop a checkpoint (.safetensors) or a trace folder (.nctrace)", path), st.win)
+			dialog.ShowError(fmt.Errorf("%s: drop a checkpoint (.safetensors), a trace folder (.nctrace) or an asciinema cast (.cast)", path), st.win)
 		}
 	}
 	if len(added) > 0 {

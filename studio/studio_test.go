@@ -16,6 +16,7 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/trace"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
 )
 
@@ -109,7 +110,8 @@ func TestWindowFitsTheScreen(t *testing.T) {
 	}
 }
 
-// Dropping a trace folder copies it into the workspace; playing a
+// Dropping a trace folder copies it into the workspace (a cast is
+// rendered into one); playing a
 // checkpoint makes it the first recent one (and the one restored next time).
 func TestDropAndRecent(t *testing.T) {
 	test.NewTempApp(t)
@@ -128,6 +130,14 @@ func TestDropAndRecent(t *testing.T) {
 	st.dropped(fyne.Position{}, []fyne.URI{storage.NewFileURI(src)})
 	if len(st.library.traces) != 2 {
 		t.Errorf("after the drop the Library lists %d traces", len(st.library.traces))
+	}
+	// A dropped asciinema cast is rendered into a terminal trace.
+	st.dropped(fyne.Position{}, []fyne.URI{storage.NewFileURI(filepath.Join("..", "engine", "importer", "asciinema", "testdata", "v2.cast"))})
+	if len(st.library.traces) != 3 {
+		t.Errorf("after dropping a cast the Library lists %d traces", len(st.library.traces))
+	}
+	if err := trace.Validate(filepath.Join(ws.Traces(), "v2.nctrace")); err != nil {
+		t.Error(err)
 	}
 
 	cfg, _ := model.Preset("tiny")

@@ -347,7 +347,7 @@ func (p *trainPage) sample(ckptPath string, data []string) {
 	if err != nil {
 		return // the checkpoint may be in the middle of its next write
 	}
-	ds, err := dataset.Open(data[:1], m.Cfg.Width, m.Cfg.Height)
+	ds, err := dataset.Open(data[:1], m.Cfg.TraceKind(), m.Cfg.Width, m.Cfg.Height)
 	if err != nil {
 		return
 	}
