@@ -16,8 +16,8 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
-	"github.com/ncstudio/ncstudio/engine/trace"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
+	"github.com/ncstudio/ncstudio/engine/trace"
 )
 
 // TestAppIDMatchesFyneAppToml keeps AppID and FyneApp.toml's Details.ID equal,
