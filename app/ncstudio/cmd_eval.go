@@ -117,13 +117,21 @@ func runEval(c *context) error {
 func printEval(w io.Writer, res *eval.Result) {
 	r := &res.Report
 	fmt.Fprintf(w, "%s (%s injection) on %d traces (%d frames)\n\n", res.Checkpoint, res.Injection, res.Traces, res.Frames)
-	fmt.Fprintf(w, "%-16s %7s %7s %13s %9s %16s\n", "", "PSNR", "SSIM", "changed PSNR", "cursor", "cursor Δx/Δy/Δr")
-	for _, row := range []struct {
+	rows := []struct {
 		name string
 		s    eval.Scores
-	}{{"reconstruction", r.Reconstruction}, {"one step", r.OneStep}} {
-		fmt.Fprintf(w, "%-16s %7.2f %7.4f %13.2f %9.3f %16s\n", row.name, row.s.PSNR, row.s.SSIM, row.s.ChangedPSNR, row.s.Cursor.Accuracy,
-			fmt.Sprintf("%.1f/%.1f/%.1f", row.s.Cursor.DX, row.s.Cursor.DY, row.s.Cursor.DR))
+	}{{"reconstruction", r.Reconstruction}, {"one step", r.OneStep}}
+	if r.OneStep.Text != nil { // a terminal: no mouse cursor to score
+		fmt.Fprintf(w, "%-16s %7s %7s %13s\n", "", "PSNR", "SSIM", "changed PSNR")
+		for _, row := range rows {
+			fmt.Fprintf(w, "%-16s %7.2f %7.4f %13.2f\n", row.name, row.s.PSNR, row.s.SSIM, row.s.ChangedPSNR)
+		}
+	} else {
+		fmt.Fprintf(w, "%-16s %7s %7s %13s %9s %16s\n", "", "PSNR", "SSIM", "changed PSNR", "cursor", "cursor Δx/Δy/Δr")
+		for _, row := range rows {
+			fmt.Fprintf(w, "%-16s %7.2f %7.4f %13.2f %9.3f %16s\n", row.name, row.s.PSNR, row.s.SSIM, row.s.ChangedPSNR, row.s.Cursor.Accuracy,
+				fmt.Sprintf("%.1f/%.1f/%.1f", row.s.Cursor.DX, row.s.Cursor.DY, row.s.Cursor.DR))
+		}
 	}
 	if r.OneStep.Text != nil {
 		fmt.Fprintf(w, "\n%-16s %9s %9s %13s\n", "text read back", "chars", "lines", "changed cells")
