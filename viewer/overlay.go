@@ -42,6 +42,9 @@ type overlayState struct {
 	trail      []image.Point
 	log        []string
 	hud        hud
+	// terminal marks a terminal model: no mouse, and the conventional
+	// computer is a bash.
+	terminal bool
 }
 
 var (
@@ -65,10 +68,10 @@ var KeyHelp = []string{
 	"F3   cursors: green cross = your mouse, red ring = the model's cursor",
 	"F4   cursor trail (the last second of mouse positions)",
 	"F5   action log",
-	"F6   split view: sandbox | neural computer | difference",
+	"F6   split view: sandbox (or bash) | neural computer | difference",
 	"F7   pause / resume",
 	"F8   single step (while paused)",
-	"F9   reset the neural computer from the sandbox's frame",
+	"F9   reset the neural computer from the sandbox's (or bash's) frame",
 	"F10  fewer sampler steps    F11  more sampler steps",
 	"Everything else (mouse, keys, text) goes to the neural computer.",
 }
@@ -89,7 +92,7 @@ func drawOverlay(dst *image.RGBA, l layout, st *overlayState) {
 			}
 		}
 	}
-	if st.on.Cursors {
+	if st.on.Cursors && !st.terminal {
 		if st.mouseIn {
 			for _, p := range panels {
 				cross(dst, l.toWindow(p, st.mouse.X, st.mouse.Y), max(6, int(3*l.scale)), colMouse)
@@ -100,9 +103,14 @@ func drawOverlay(dst *image.RGBA, l layout, st *overlayState) {
 		}
 	}
 	if l.panels == 3 {
-		for i, name := range []string{"sandbox", "neural computer", "difference"} {
+		names := []string{"sandbox", "neural computer", "difference"}
+		if st.terminal {
+			names[0] = "bash"
+		}
+		for i, name := range names {
+			// Top right: a terminal's text and a desktop's menus start at the left.
 			r := l.panel(i)
-			textBox(dst, image.Pt(r.Min.X+4, r.Min.Y+4), []string{name}, colText)
+			textBox(dst, image.Pt(r.Max.X-4-font.MeasureString(face, name).Ceil()-12, r.Min.Y+4), []string{name}, colText)
 		}
 	}
 	if st.on.HUD {

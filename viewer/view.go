@@ -51,6 +51,10 @@ type view struct {
 func newView(m *model.Model, info glctx.Info, o PlayOptions) (*view, error) {
 	v := &view{m: m, info: info, o: o, lastStep: -1, fpsStart: time.Now(), stepsAt: time.Now()}
 	v.st.on = Overlays{HUD: true, Cursors: true, Trail: true, Log: true}
+	if m.Cfg.Terminal != nil {
+		v.st.terminal = true
+		v.st.on.Cursors, v.st.on.Trail = false, false
+	}
 	v.lay = newLayout(m.Cfg.Width, m.Cfg.Height, m.Cfg.Width, m.Cfg.Height, false) // until the first draw
 	v.st.hud = hud{injection: m.Cfg.Dyn.Injection, checkpoint: o.Checkpoint, renderer: info.Renderer}
 	var err error
@@ -207,7 +211,7 @@ func (v *view) draw(fb uint32, fw, fh int, r *Runner) error {
 		}
 		upload(v.sandbox, snap.Sandbox)
 		v.mu.Lock()
-		cursors := v.st.on.Cursors
+		cursors := v.st.on.Cursors && !v.st.terminal
 		v.mu.Unlock()
 		if cursors {
 			if err := v.dec.Read(v.frame); err != nil {
