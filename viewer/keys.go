@@ -24,7 +24,7 @@ var glfwKeysyms = map[glfw.Key]string{
 	glfw.KeyBackslash: "backslash", glfw.KeyRightBracket: "bracketright", glfw.KeyGraveAccent: "grave",
 	glfw.KeyEscape: "Escape", glfw.KeyEnter: "Return", glfw.KeyTab: "Tab", glfw.KeyBackspace: "BackSpace",
 	glfw.KeyInsert: "Insert", glfw.KeyDelete: "Delete", glfw.KeyRight: "Right", glfw.KeyLeft: "Left",
-	glfw.KeyDown: "Down", glfw.KeyUp: "Up", glfw.KeyPageUp: "Prior", glfw.KeyPageDown: "Next",
+	glfw.KeyDown: "Down", glfw.KeyUp: "Up", glfw.KeyPageUp: "Page_Up", glfw.KeyPageDown: "Page_Down",
 	glfw.KeyHome: "Home", glfw.KeyEnd: "End", glfw.KeyCapsLock: "Caps_Lock", glfw.KeyPrintScreen: "Print",
 	glfw.KeyKPDecimal: "KP_Decimal", glfw.KeyKPDivide: "KP_Divide", glfw.KeyKPMultiply: "KP_Multiply",
 	glfw.KeyKPSubtract: "KP_Subtract", glfw.KeyKPAdd: "KP_Add", glfw.KeyKPEnter: "KP_Enter",

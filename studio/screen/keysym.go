@@ -7,11 +7,14 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 )
 
-// Fyne names most keys by their X keysym already ("Return", "BackSpace",
-// "Prior"); these are the ones it names differently. Letters are the key's
+// Fyne names most keys by their X keysym already ("Return", "BackSpace");
+// these are the ones it names differently, or by an X alias the model's
+// vocabulary does not use ("Prior" is "Page_Up" there). Letters are the key's
 // unshifted keysym ("a"); what the user typed arrives separately as text.
 var fyneToKeysym = map[fyne.KeyName]string{
 	fyne.KeySpace:           "space",
+	fyne.KeyPageUp:          "Page_Up",
+	fyne.KeyPageDown:        "Page_Down",
 	fyne.KeyApostrophe:      "apostrophe",
 	fyne.KeyComma:           "comma",
 	fyne.KeyMinus:           "minus",

@@ -59,7 +59,7 @@ func TestSetFrameShowsACopy(t *testing.T) {
 func TestKeysym(t *testing.T) {
 	for k, want := range map[fyne.KeyName]string{
 		fyne.KeyA: "a", fyne.KeyReturn: "Return", fyne.KeyBackspace: "BackSpace", fyne.KeySpace: "space",
-		fyne.Key5: "5", fyne.KeyPageUp: "Prior", desktop.KeyShiftLeft: "Shift_L", fyne.KeyEqual: "equal",
+		fyne.Key5: "5", fyne.KeyPageUp: "Page_Up", desktop.KeyShiftLeft: "Shift_L", fyne.KeyEqual: "equal",
 	} {
 		if got := Keysym(k); got != want {
 			t.Errorf("Keysym(%q) = %q, want %q", k, got, want)
