@@ -1,8 +1,10 @@
-// Package agent drives a sandbox desktop without a person: seeded, scripted
-// users that produce one action per frame step. Random wanders and clicks
-// like the NeuralComputer "GUIWorld Random" engine; Goal does the things a
-// user does (open, drag, type, compute, use the menu, close); Mixed
-// interleaves the two.
+// Package agent drives a desktop without a person: seeded, scripted users
+// that produce one action per frame step. Random wanders and clicks like
+// the NeuralComputer "GUIWorld Random" engine; Goal does the things a user
+// does (on the sandbox: open, drag, type, compute, use the menu, close);
+// Mixed interleaves the two. The sandbox's agents (New) know its apps; the
+// agents of any Surface (NewForSurface: a real X display) know only its
+// windows.
 package agent
 
 import (
@@ -25,16 +27,16 @@ var Kinds = []string{"random", "goal", "mixed"}
 
 // New returns the agent of the given kind, seeded.
 func New(kind string, seed uint64) (Agent, error) {
-	p := &planner{rng: rand.New(rand.NewPCG(seed, 0x6e63_7374_7564_696f))}
+	p := newPlanner(seed)
 	switch kind {
 	case "random":
-		return &scripted{p, func(d *sandbox.Desktop) { p.randomBurst(d) }}, nil
+		return &scripted{p, func(d *sandbox.Desktop) { p.randomBurst(desktopSurface{d}) }}, nil
 	case "goal":
 		return &scripted{p, func(d *sandbox.Desktop) { p.goalTask(d) }}, nil
 	case "mixed":
 		return &scripted{p, func(d *sandbox.Desktop) {
 			if p.rng.Float64() < 0.35 {
-				p.randomBurst(d)
+				p.randomBurst(desktopSurface{d})
 			} else {
 				p.goalTask(d)
 			}
@@ -50,22 +52,27 @@ type scripted struct {
 }
 
 func (s *scripted) Next(d *sandbox.Desktop) action.Action {
-	if !s.started { // start where the desktop's cursor is
-		s.started = true
-		s.X, s.Y, _ = d.Cursor()
-		s.w, s.h = d.Size()
-		s.unit = float64(s.w) / sandbox.BaseWidth
-		s.doubleGap = max(1, int(d.FPS()/8))
+	return s.next(desktopSurface{d}, func() { s.plan(d) })
+}
+
+// next is the next planned action on sf, calling plan when none is left.
+func (p *planner) next(sf Surface, plan func()) action.Action {
+	if !p.started { // start where the cursor is
+		p.started = true
+		p.X, p.Y = sf.Pointer()
+		p.w, p.h = sf.Size()
+		p.unit = float64(p.w) / sandbox.BaseWidth
+		p.doubleGap = max(1, int(sf.FPS()/8))
 	}
-	for tries := 0; len(s.Actions) == 0; tries++ {
+	for tries := 0; len(p.Actions) == 0; tries++ {
 		if tries > 20 { // nothing to do that can be done: wait a little
-			s.Wait(s.between(2, 6))
+			p.Wait(p.between(2, 6))
 			break
 		}
-		s.plan(d)
+		plan()
 	}
-	a := s.Actions[0]
-	s.Actions = s.Actions[1:]
+	a := p.Actions[0]
+	p.Actions = p.Actions[1:]
 	return a
 }
 
@@ -79,6 +86,10 @@ type planner struct {
 	unit      float64                // frame pixels per 256x192 pixel
 	doubleGap int                    // idle steps between the clicks of a double click
 	then      func(*sandbox.Desktop) // the next phase of a task under way
+}
+
+func newPlanner(seed uint64) *planner {
+	return &planner{rng: rand.New(rand.NewPCG(seed, 0x6e63_7374_7564_696f))}
 }
 
 func (p *planner) between(lo, hi int) int { return lo + p.rng.IntN(hi-lo+1) }

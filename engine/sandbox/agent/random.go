@@ -1,10 +1,8 @@
 package agent
 
 import (
-	"image"
 
 	"github.com/ncstudio/ncstudio/engine/action"
-	"github.com/ncstudio/ncstudio/engine/sandbox"
 )
 
 // randomBurst plans one random event in the style of the GUIWorld Random
@@ -12,8 +10,8 @@ import (
 // clicks, drags, scrolling, typing and held keys, with pauses. A third of
 // the targets are things on screen (icons, title bars, buttons) rather than
 // uniform points, so random sessions still open and move windows.
-func (p *planner) randomBurst(d *sandbox.Desktop) {
-	x, y := p.target(d)
+func (p *planner) randomBurst(sf Surface) {
+	x, y := p.target(sf)
 	switch r := p.rng.Float64(); {
 	case r < 0.35:
 		p.moveTo(x, y)
@@ -31,7 +29,7 @@ func (p *planner) randomBurst(d *sandbox.Desktop) {
 		p.click(action.Right)
 	case r < 0.79:
 		p.moveTo(x, y)
-		tx, ty := p.target(d)
+		tx, ty := p.target(sf)
 		p.drag(tx, ty)
 	case r < 0.84:
 		n := p.between(1, 3)
@@ -55,22 +53,10 @@ func (p *planner) randomBurst(d *sandbox.Desktop) {
 }
 
 // target is a random point, a third of the time on something clickable.
-func (p *planner) target(d *sandbox.Desktop) (int, int) {
-	if p.chance(2.0 / 3) {
+func (p *planner) target(sf Surface) (int, int) {
+	rs := sf.Targets()
+	if len(rs) == 0 || p.chance(2.0/3) {
 		return p.randomPoint()
-	}
-	var rs []image.Rectangle
-	for _, ic := range d.Icons() {
-		rs = append(rs, ic.Picture)
-	}
-	for _, w := range d.Windows() {
-		rs = append(rs, w.TitleBar, w.CloseBox)
-		for _, k := range d.Keys(w.ID) {
-			rs = append(rs, k.Rect)
-		}
-	}
-	if m := d.Menu(); m.Open {
-		rs = append(rs, m.Items...)
 	}
 	r := rs[p.rng.IntN(len(rs))]
 	return r.Min.X + p.rng.IntN(max(r.Dx(), 1)), r.Min.Y + p.rng.IntN(max(r.Dy(), 1))
