@@ -27,6 +27,12 @@ PACKAGES=(
 	python3-torch    # reference numerics for layers (PyTorch, CPU)
 	python3-zstandard # the independent Python trace reader in engine/trace tests
 	python3-skimage  # reference SSIM and PSNR for the eval metrics
+	twm              # a window manager for the X11 recorder/driver tests
+	xterm            # real X programs those tests drive
+	x11-apps         # xcalc, xclock, xeyes for the same
+	xfonts-base      # core fonts twm and xterm draw with
+	xfonts-75dpi     # twm's title font (helvetica)
+	ffmpeg           # video decoding/encoding for GUIWorld import/export
 )
 
 GO_MIN=1.26

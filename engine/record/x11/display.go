@@ -119,7 +119,7 @@ func (d *Display) Grab(r image.Rectangle, dst *image.RGBA) error {
 // Cursor is the pointer's image and position.
 type Cursor struct {
 	X, Y       int         // the hotspot's position on the screen
-	Image      *image.RGBA // the sprite, straight (not premultiplied) alpha
+	Image      *image.RGBA // the sprite (premultiplied alpha, as image.RGBA)
 	HotX, HotY int
 	Serial     uint32 // changes when the cursor's image changes
 }
@@ -132,15 +132,9 @@ func (d *Display) Cursor() (Cursor, error) {
 	}
 	c := Cursor{X: int(r.X), Y: int(r.Y), HotX: int(r.Xhot), HotY: int(r.Yhot), Serial: r.CursorSerial,
 		Image: image.NewRGBA(image.Rect(0, 0, int(r.Width), int(r.Height)))}
+	// XFixes images are premultiplied ARGB, as Go's RGBA images are.
 	for i, argb := range r.CursorImage[:min(len(r.CursorImage), int(r.Width)*int(r.Height))] {
-		a := argb >> 24
-		un := func(v uint32) uint8 { // XFixes images are premultiplied
-			if a == 0 {
-				return 0
-			}
-			return uint8(min(255, (v&0xff)*255/a))
-		}
-		c.Image.Pix[4*i], c.Image.Pix[4*i+1], c.Image.Pix[4*i+2], c.Image.Pix[4*i+3] = un(argb>>16), un(argb>>8), un(argb), uint8(a)
+		c.Image.Pix[4*i], c.Image.Pix[4*i+1], c.Image.Pix[4*i+2], c.Image.Pix[4*i+3] = uint8(argb>>16), uint8(argb>>8), uint8(argb), uint8(argb>>24)
 	}
 	return c, nil
 }
@@ -243,4 +237,17 @@ func (d *Display) Key(keysym uint32, down bool) error {
 func (d *Display) Sync() error {
 	_, err := xproto.GetInputFocus(d.conn).Reply()
 	return err
+}
+
+// WindowRect is a window's rectangle on the screen, decorations excluded.
+func (d *Display) WindowRect(w xproto.Window) (image.Rectangle, error) {
+	geo, err := xproto.GetGeometry(d.conn, xproto.Drawable(w)).Reply()
+	if err != nil {
+		return image.Rectangle{}, fmt.Errorf("x11: window %#x: %w", w, err)
+	}
+	at, err := xproto.TranslateCoordinates(d.conn, w, d.root, 0, 0).Reply()
+	if err != nil {
+		return image.Rectangle{}, fmt.Errorf("x11: window %#x: %w", w, err)
+	}
+	return image.Rect(int(at.DstX), int(at.DstY), int(at.DstX)+int(geo.Width), int(at.DstY)+int(geo.Height)), nil
 }
