@@ -8,6 +8,8 @@ package x11
 import (
 	"fmt"
 	"image"
+	"io"
+	"log"
 	"os"
 
 	"github.com/jezek/xgb"
@@ -30,6 +32,10 @@ type Display struct {
 	perKeycode int
 	keysyms    []xproto.Keysym // keycode-major, perKeycode per keycode
 }
+
+// xgb logs to stderr, e.g. a missing ~/.Xauthority on every connection to
+// an Xvfb; its errors also come back as errors, which we report.
+func init() { xgb.Logger = log.New(io.Discard, "", 0) }
 
 // Open connects to the X display name ("" for $DISPLAY) and initialises
 // XFixes and XTest.
