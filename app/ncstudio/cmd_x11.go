@@ -51,10 +51,9 @@ func addX11Flags(c *context) *x11Flags {
 // options opens the display and reads the capture options.
 func (f *x11Flags) options() (*x11.Display, x11.Options, error) {
 	o := x11.Options{FPS: *f.fps}
-	if *f.size != "" {
-		if _, err := fmt.Sscanf(*f.size, "%dx%d", &o.Width, &o.Height); err != nil {
-			return nil, o, usagef("--size %q: want WxH, e.g. 128x96", *f.size)
-		}
+	var err error
+	if o.Width, o.Height, err = optionalSize(*f.size); err != nil {
+		return nil, o, err
 	}
 	if *f.region != "" && *f.window != "" {
 		return nil, o, usagef("--region and --window: choose one")
