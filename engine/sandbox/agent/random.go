@@ -1,7 +1,6 @@
 package agent
 
 import (
-
 	"github.com/ncstudio/ncstudio/engine/action"
 )
 
