@@ -52,10 +52,12 @@ bench: build ## benchmarks (bin/ncstudio bench cpu, sandbox, play, decode, train
 	./$(BIN) bench decode
 	./$(BIN) bench train
 
-fuzz: deps ## fuzz the parsers of outside files (checkpoints, traces, desktop specs, loss logs, action files, asciinema casts), FUZZTIME each (default 10m)
+fuzz: deps ## fuzz the parsers of outside files (checkpoints, traces, desktop specs, loss logs, action files, asciinema casts, GUIWorld CSV and computer-use logs), FUZZTIME each (default 10m)
 	go test -run '^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) -timeout 0 ./engine/ckpt/
 	@# Small minimisation time: new inputs are shrunk for up to a minute each otherwise.
 	go test -run '^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/importer/asciinema/
+	go test -run '^$$' -fuzz=FuzzReadCSV -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/importer/guiworld/
+	go test -run '^$$' -fuzz=FuzzReadActionLog -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/importer/guiworld/
 	for f in FuzzOpen FuzzReadEvents FuzzReadChunks; do \
 		go test -run '^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/trace/ || exit 1; \
 	done
