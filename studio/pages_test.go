@@ -85,8 +85,12 @@ func TestTrainPageToLibrary(t *testing.T) {
 	if s.last.Stage != "dynamics" || s.last.Step != 400 {
 		t.Errorf("finished at %s %d/%d", s.last.Stage, s.last.Step, s.last.Steps)
 	}
-	if !strings.Contains(p.stage.Text, "finished") || p.bar.Value != 1 {
-		t.Errorf("page shows %q, bar %.2f", p.stage.Text, p.bar.Value)
+	// The page follows the trainer on its own refresh tick.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(p.stage.Text, "finished") || p.bar.Value != 1; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Errorf("page shows %q, bar %.2f", p.stage.Text, p.bar.Value)
+			break
+		}
 	}
 	// A sample rollout of the last checkpoint: 8 steps, trace above, model below.
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
