@@ -151,6 +151,9 @@ func (r *Runner) StepWith(a action.Action) Snapshot {
 func (r *Runner) stepLocked(a action.Action) Snapshot {
 	w, h := r.m.Cfg.Width, r.m.Cfg.Height
 	a.X, a.Y = min(max(a.X, 0), w-1), min(max(a.Y, 0), h-1)
+	if r.m.Cfg.Terminal != nil { // a terminal has no mouse: its traces hold none
+		a.X, a.Y, a.Buttons, a.Scroll = 0, 0, 0, 0
+	}
 	start := time.Now()
 	z := r.sess.Step(a)
 	took := time.Since(start)
