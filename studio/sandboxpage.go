@@ -21,6 +21,7 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/atomicfile"
+	"github.com/ncstudio/ncstudio/engine/record/x11"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
 	"github.com/ncstudio/ncstudio/engine/sandbox/agent"
 	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
@@ -50,6 +51,8 @@ type sandboxPage struct {
 	rec     *synth.Recorder
 	applied []byte // the spec the desktop runs
 
+	source  *widget.Select // what Record records: the sandbox, or the X display
+	xrec    *x11Recording  // a recording of the X display under way
 	recBtn  *widget.Button
 	status  *widget.Label
 	editor  *widget.Entry
@@ -84,6 +87,12 @@ func newSandboxPage(ws workspace.Workspace) (*sandboxPage, error) {
 			fyne.Do(func() { p.status.SetText(line) })
 		}}
 	p.recBtn = widget.NewButtonWithIcon("Record", theme.MediaRecordIcon(), p.toggleRecord)
+	sources := []string{sandboxSource}
+	if x := x11Source(); x != "" {
+		sources = append(sources, x)
+	}
+	p.source = widget.NewSelect(sources, nil)
+	p.source.SetSelected(sandboxSource)
 	reset := widget.NewButtonWithIcon("Reset desktop", theme.MediaReplayIcon(), func() {
 		if err := p.apply(p.applied); err != nil {
 			p.showError(err)
@@ -92,7 +101,7 @@ func newSandboxPage(ws workspace.Workspace) (*sandboxPage, error) {
 	hint := widget.NewLabel("Click the desktop, then use it with mouse and keyboard. Recordings go to " + ws.Traces())
 	hint.Importance = widget.LowImportance
 	hint.Truncation = fyne.TextTruncateEllipsis
-	left := container.NewBorder(container.NewHBox(p.recBtn, reset), container.NewVBox(p.status, hint), nil, nil, p.scr)
+	left := container.NewBorder(container.NewHBox(p.source, p.recBtn, reset), container.NewVBox(p.status, hint), nil, nil, p.scr)
 
 	p.editor = widget.NewMultiLineEntry()
 	p.editor.TextStyle = fyne.TextStyle{Monospace: true}
@@ -246,9 +255,67 @@ func (p *sandboxPage) record(a action.Action, frame *image.RGBA) error {
 	return p.rec.Step(a, frame)
 }
 
-// toggleRecord starts a trace of the desktop from its current frame, or
-// finishes it.
+// sandboxSource is the source chooser's name of the sandbox desktop.
+const sandboxSource = "Sandbox desktop"
+
+// setRecording shows whether a recording is under way on the button.
+func (p *sandboxPage) setRecording(on bool) {
+	p.recBtn.SetText("Record")
+	p.recBtn.Importance = widget.MediumImportance
+	if on {
+		p.recBtn.SetText("Stop recording")
+		p.recBtn.Importance = widget.DangerImportance
+	}
+	p.recBtn.Refresh()
+	if on {
+		p.source.Disable()
+	} else {
+		p.source.Enable()
+	}
+}
+
+// toggleX11Record starts or stops a recording of the X display: only on
+// the user's click, with the frame count shown, the studio's window
+// blacked out of the frames.
+func (p *sandboxPage) toggleX11Record() {
+	if p.xrec != nil {
+		st, err := p.xrec.stop()
+		p.xrec = nil
+		p.setRecording(false)
+		if err != nil {
+			p.showError(err)
+			return
+		}
+		p.status.SetText(fmt.Sprintf("recorded %d frames of the X display (%d dropped)", st.Frames, st.Dropped))
+		if p.onChanged != nil {
+			p.onChanged()
+		}
+		return
+	}
+	if err := p.ws.Create(); err != nil {
+		p.showError(err)
+		return
+	}
+	dir := workspace.UniquePath(filepath.Join(p.ws.Traces(), "x11-"+time.Now().Format("20060102-150405")), ".nctrace")
+	r, err := startX11Recording(dir, func(st x11.Stats) {
+		fyne.Do(func() {
+			p.status.SetText(fmt.Sprintf("● REC X display: %d frames (%s), %d dropped → %s", st.Frames, st.Elapsed.Round(time.Second), st.Dropped, filepath.Base(dir)))
+		})
+	})
+	if err != nil {
+		p.showError(err)
+		return
+	}
+	p.xrec = r
+	p.setRecording(true)
+}
+
+// toggleRecord starts a trace of the chosen source, or finishes it.
 func (p *sandboxPage) toggleRecord() {
+	if p.xrec != nil || p.source.Selected != sandboxSource {
+		p.toggleX11Record()
+		return
+	}
 	p.mu.Lock()
 	rec := p.rec
 	p.mu.Unlock()
@@ -257,9 +324,7 @@ func (p *sandboxPage) toggleRecord() {
 		p.rec = nil
 		p.mu.Unlock()
 		n, err := rec.Close()
-		p.recBtn.SetText("Record")
-		p.recBtn.Importance = widget.MediumImportance
-		p.recBtn.Refresh()
+		p.setRecording(false)
 		if err != nil {
 			p.showError(err)
 			return
@@ -285,9 +350,7 @@ func (p *sandboxPage) toggleRecord() {
 		p.showError(err)
 		return
 	}
-	p.recBtn.SetText("Stop recording")
-	p.recBtn.Importance = widget.DangerImportance
-	p.recBtn.Refresh()
+	p.setRecording(true)
 }
 
 func (p *sandboxPage) saveSpecAs() {
@@ -387,7 +450,7 @@ func (p *sandboxPage) showError(err error) { reportError(p.win, p.status, err) }
 func (p *sandboxPage) start()   { p.st.halt(); p.st.start() }
 func (p *sandboxPage) suspend() { p.st.halt() }
 
-// close finishes a recording and a generation.
+// close finishes recordings and a generation.
 func (p *sandboxPage) close() {
 	p.st.halt()
 	p.mu.Lock()
@@ -396,6 +459,9 @@ func (p *sandboxPage) close() {
 	p.mu.Unlock()
 	if rec != nil {
 		rec.Close()
+	}
+	if p.xrec != nil {
+		p.xrec.stop()
 	}
 	if p.genCancel != nil {
 		p.genCancel()

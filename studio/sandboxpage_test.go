@@ -105,3 +105,44 @@ func TestSandboxPage(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestSandboxPageRecordsX11: with the X display chosen as the source,
+// Record records the real display (the one the tests run under) until it
+// is pressed again.
+func TestSandboxPageRecordsX11(t *testing.T) {
+	if x11Source() == "" {
+		t.Skip("no DISPLAY: make test runs the tests under Xvfb")
+	}
+	test.NewTempApp(t)
+	ws := workspace.Workspace{Root: filepath.Join(t.TempDir(), "NCStudio")}
+	p, err := newSandboxPage(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	if len(p.source.Options) != 2 {
+		t.Fatalf("sources %v", p.source.Options)
+	}
+	p.source.SetSelected(p.source.Options[1])
+	test.Tap(p.recBtn)
+	if p.xrec == nil || p.recBtn.Text != "Stop recording" || !p.source.Disabled() {
+		t.Fatalf("not recording: button %q", p.recBtn.Text)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	test.Tap(p.recBtn)
+	if p.xrec != nil || !strings.HasPrefix(p.status.Text, "recorded ") {
+		t.Fatalf("still recording, status %q", p.status.Text)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(ws.Traces(), "x11-*.nctrace"))
+	if len(dirs) != 1 {
+		t.Fatalf("traces %v", dirs)
+	}
+	r, err := trace.Open(dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if m := r.Meta(); r.Len() < 10 || m.Width != 128 || m.Height != 96 || !m.Complete {
+		t.Errorf("%d frames, meta %+v", r.Len(), m)
+	}
+}

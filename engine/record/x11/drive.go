@@ -198,3 +198,38 @@ func (d *Display) topLevel() ([]topWindow, error) {
 	}
 	return out, nil
 }
+
+// WindowsNamed are the rectangles (root coordinates, decorations included)
+// of the top-level windows whose title (WM_NAME), or whose client's under a
+// window manager's frame, is name.
+func (d *Display) WindowsNamed(name string) []image.Rectangle {
+	tops, err := d.topLevel()
+	if err != nil {
+		return nil
+	}
+	var rs []image.Rectangle
+	for _, t := range tops {
+		if d.titleOf(t.id) == name {
+			rs = append(rs, t.frame)
+			continue
+		}
+		if sub, err := xproto.QueryTree(d.conn, t.id).Reply(); err == nil {
+			for _, c := range sub.Children {
+				if d.titleOf(c) == name {
+					rs = append(rs, t.frame)
+					break
+				}
+			}
+		}
+	}
+	return rs
+}
+
+// titleOf is a window's WM_NAME, "" if it has none.
+func (d *Display) titleOf(w xproto.Window) string {
+	p, err := xproto.GetProperty(d.conn, false, w, xproto.AtomWmName, xproto.GetPropertyTypeAny, 0, 256).Reply()
+	if err != nil {
+		return ""
+	}
+	return string(p.Value)
+}

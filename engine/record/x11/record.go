@@ -28,6 +28,9 @@ type Options struct {
 	Tags   map[string]string
 	// OnFrame, when set, is called after each frame is written.
 	OnFrame func(Stats)
+	// Exclude, when set, gives rectangles (root coordinates) blacked out
+	// of every frame before it is scaled, e.g. the recorder's own window.
+	Exclude func() []image.Rectangle
 }
 
 // Stats describe a recording so far.
@@ -107,6 +110,7 @@ func Record(ctx context.Context, d *Display, dir string, o Options, in Input) (S
 		return Stats{}, err
 	}
 	grab := newCapturer(d, g)
+	grab.exclude = o.Exclude
 	first, err := grab.frame()
 	if err != nil {
 		return Stats{}, err
@@ -187,6 +191,7 @@ type capturer struct {
 	serial     uint32
 	sprite     *image.RGBA // the current cursor at frame scale
 	hotX, hotY int
+	exclude    func() []image.Rectangle
 	seen       map[uint32]int // sprite index by cursor serial
 	sprites    []Sprite
 	drawn      []int // sprite index per frame
@@ -200,6 +205,11 @@ func newCapturer(d *Display, g geometry) *capturer {
 func (c *capturer) frame() (*image.RGBA, error) {
 	if err := c.d.Grab(c.g.region, c.full); err != nil {
 		return nil, err
+	}
+	if c.exclude != nil {
+		for _, r := range c.exclude() {
+			draw.Draw(c.full, r.Sub(c.g.region.Min), image.Black, image.Point{}, draw.Src)
+		}
 	}
 	cur, err := c.d.Cursor()
 	if err != nil {

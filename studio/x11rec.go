@@ -1,0 +1,66 @@
+package studio
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"os"
+
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/record/x11"
+)
+
+// x11Source is the Sandbox & record page's name of the X display source,
+// or "" when there is no display to record.
+func x11Source() string {
+	if d := os.Getenv("DISPLAY"); d != "" {
+		return "X11 display " + d + " (whole screen)"
+	}
+	return ""
+}
+
+// x11Recording records the X display on its own goroutines until stopped:
+// the whole screen scaled to the default model's frame, a person's input
+// polled, the studio's own windows blacked out.
+type x11Recording struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+	stats  x11.Stats
+	err    error
+}
+
+// startX11Recording starts recording into dir; onFrame reports progress
+// (from the recording goroutine).
+func startX11Recording(dir string, onFrame func(x11.Stats)) (*x11Recording, error) {
+	d, err := x11.Open("")
+	if err != nil {
+		return nil, err
+	}
+	cfg := model.Presets["default"]
+	o := x11.Options{Width: cfg.Width, Height: cfg.Height, FPS: cfg.FPS, Source: "x11:" + d.Name + " (studio)",
+		OnFrame: onFrame, Exclude: func() []image.Rectangle { return d.WindowsNamed(Title) }}
+	poll, err := x11.NewPoller(d.Name, o)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &x11Recording{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		defer d.Close()
+		defer poll.Close()
+		r.stats, r.err = x11.Record(ctx, d, dir, o, poll)
+	}()
+	return r, nil
+}
+
+// stop ends the recording and returns what it wrote.
+func (r *x11Recording) stop() (x11.Stats, error) {
+	r.cancel()
+	<-r.done
+	if r.err != nil {
+		return r.stats, fmt.Errorf("recording the X display: %w", r.err)
+	}
+	return r.stats, nil
+}
