@@ -24,14 +24,14 @@ type page struct {
 var pages = []page{
 	{"Play", theme.MediaPlayIcon(), "drive a neural desktop with your mouse and keyboard", true},
 	{"Library", theme.StorageIcon(), "checkpoints and traces on this machine", true},
-	{"Sandbox & record", theme.MediaRecordIcon(), "use and record the sandbox desktop, edit its spec, generate synthetic traces (X11 and terminal recording: on the command line for now)", true},
+	{"Sandbox & record", theme.MediaRecordIcon(), "use and record the sandbox desktop, edit its spec, record the X display, generate synthetic traces", true},
 	{"Train", theme.ComputerIcon(), "fine-tune a neural computer on your traces, on the CPU (CUDA to come)", true},
 	{"Debug", theme.SearchIcon(), "a trace against one or two checkpoints on its actions: frames, differences, cursors, PSNR timeline", true},
 	{"Evaluate", theme.ConfirmIcon(), "score checkpoints on held-out traces, compare them, export a report", true},
 }
 
 // stillToCome names what later work adds.
-const stillToCome = "Still to come: recording X11 desktops and terminals from the studio (the command line has them: record x11, record terminal), training on CUDA, attention heat-maps in Debug."
+const stillToCome = "Still to come: recording terminals from the studio (the command line has it: record terminal), training on CUDA, attention heat-maps in Debug."
 
 // content builds the window: a sidebar (brand, the pages still to come)
 // and the built pages as tabs, to which it adds the Welcome page.
