@@ -62,7 +62,11 @@ func (t *Typist) plan() {
 		}
 	}
 	t.queue = append(t.queue, []byte{'\r'})
-	for range 2 + r.IntN(6) {
+	wait := 2 + r.IntN(6)
+	if r.IntN(10) == 0 { // now and then a long pause: a still screen must stay still
+		wait = 15 + r.IntN(30)
+	}
+	for range wait {
 		t.queue = append(t.queue, nil)
 	}
 }
