@@ -2,6 +2,7 @@ package termrec
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -42,6 +43,12 @@ func RunScript(ctx context.Context, dir string, o Options, argv []string, typist
 			}
 		}
 		s.settle(in != nil, quiet)
+		if quiet == quietAfterReturn {
+			// The command runs: wait for the shell's prompt before typing on,
+			// as a person does (keys typed ahead would be echoed into the
+			// command's output).
+			s.waitPrompt(typist.Prompt)
+		}
 		at := time.Duration(float64(i) / o.FPS * float64(time.Second))
 		select {
 		case <-s.exited: // the typist ended the shell (it never types exit)
@@ -55,6 +62,20 @@ func RunScript(ctx context.Context, dir string, o Options, argv []string, typist
 		}
 	}
 	return s.close(true, -1, nil)
+}
+
+// waitPrompt waits, at most settleMax, until the cursor's row ends with
+// prompt just before the cursor.
+func (s *ptySession) waitPrompt(prompt string) {
+	deadline := time.Now().Add(settleMax)
+	for time.Now().Before(deadline) {
+		g := s.rec.Screen()
+		row := []rune(g.Lines()[g.CursorY] + strings.Repeat(" ", g.Cols))
+		if strings.HasSuffix(string(row[:g.CursorX]), prompt) {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // drainOutputSignal forgets output seen so far, so that settle waits for

@@ -18,6 +18,9 @@ import (
 // output (echo, arithmetic, python3 -c "print(...)", files of the home
 // PrepareHome makes), so a model can learn what they print.
 type Typist struct {
+	// Prompt is the shell's prompt (ShellEnv's PS1): after Return the
+	// typist waits for it before typing on.
+	Prompt    string
 	rng       *rand.Rand
 	queue     [][]byte // inputs of the coming steps; nil is an idle step
 	hasPython bool
@@ -26,7 +29,7 @@ type Typist struct {
 // NewTypist is a typist with its own seed.
 func NewTypist(seed uint64) *Typist {
 	_, err := exec.LookPath("python3")
-	return &Typist{rng: rand.New(rand.NewPCG(seed, 0x7e4)), hasPython: err == nil}
+	return &Typist{Prompt: "$ ", rng: rand.New(rand.NewPCG(seed, 0x7e4)), hasPython: err == nil}
 }
 
 // Next is the input of the next frame step (nil when the typist waits).
