@@ -53,6 +53,7 @@ type sandboxPage struct {
 
 	source  *widget.Select // what Record records: the sandbox, or the X display
 	xrec    *x11Recording  // a recording of the X display under way
+	xstatus string         // its last progress line (guarded by mu)
 	recBtn  *widget.Button
 	status  *widget.Label
 	editor  *widget.Entry
@@ -83,6 +84,9 @@ func newSandboxPage(ws workspace.Workspace) (*sandboxPage, error) {
 			if p.rec != nil {
 				line = p.rec.Status() + " · " + line
 			}
+			if p.xstatus != "" {
+				line = p.xstatus + " · " + line
+			}
 			p.mu.Unlock()
 			fyne.Do(func() { p.status.SetText(line) })
 		}}
@@ -101,7 +105,8 @@ func newSandboxPage(ws workspace.Workspace) (*sandboxPage, error) {
 	hint := widget.NewLabel("Click the desktop, then use it with mouse and keyboard. Recordings go to " + ws.Traces())
 	hint.Importance = widget.LowImportance
 	hint.Truncation = fyne.TextTruncateEllipsis
-	left := container.NewBorder(container.NewHBox(p.source, p.recBtn, reset), container.NewVBox(p.status, hint), nil, nil, p.scr)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(p.recBtn, reset), p.source) // the source chooser takes the width left
+	left := container.NewBorder(top, container.NewVBox(p.status, hint), nil, nil, p.scr)
 
 	p.editor = widget.NewMultiLineEntry()
 	p.editor.TextStyle = fyne.TextStyle{Monospace: true}
@@ -281,6 +286,9 @@ func (p *sandboxPage) toggleX11Record() {
 	if p.xrec != nil {
 		st, err := p.xrec.stop()
 		p.xrec = nil
+		p.mu.Lock()
+		p.xstatus = ""
+		p.mu.Unlock()
 		p.setRecording(false)
 		if err != nil {
 			p.showError(err)
@@ -298,9 +306,11 @@ func (p *sandboxPage) toggleX11Record() {
 	}
 	dir := workspace.UniquePath(filepath.Join(p.ws.Traces(), "x11-"+time.Now().Format("20060102-150405")), ".nctrace")
 	r, err := startX11Recording(dir, func(st x11.Stats) {
-		fyne.Do(func() {
-			p.status.SetText(fmt.Sprintf("● REC X display: %d frames (%s), %d dropped → %s", st.Frames, st.Elapsed.Round(time.Second), st.Dropped, filepath.Base(dir)))
-		})
+		line := fmt.Sprintf("● REC X display: %d frames (%s), %d dropped → %s", st.Frames, st.Elapsed.Round(time.Second), st.Dropped, filepath.Base(dir))
+		p.mu.Lock()
+		p.xstatus = line
+		p.mu.Unlock()
+		fyne.Do(func() { p.status.SetText(line) })
 	})
 	if err != nil {
 		p.showError(err)
