@@ -279,6 +279,28 @@ func (p *sandboxPage) setRecording(on bool) {
 	}
 }
 
+// newTracePath is a new trace's path in the workspace: the source and the
+// time, made unique.
+func (p *sandboxPage) newTracePath(source string) (string, error) {
+	if err := p.ws.Create(); err != nil {
+		return "", err
+	}
+	return workspace.UniquePath(filepath.Join(p.ws.Traces(), source+"-"+time.Now().Format("20060102-150405")), ".nctrace"), nil
+}
+
+// recorded shows how a recording ended and lets the other pages list it.
+func (p *sandboxPage) recorded(status string, err error) {
+	p.setRecording(false)
+	if err != nil {
+		p.showError(err)
+		return
+	}
+	p.status.SetText(status)
+	if p.onChanged != nil {
+		p.onChanged()
+	}
+}
+
 // toggleX11Record starts or stops a recording of the X display: only on
 // the user's click, with the frame count shown, the studio's window
 // blacked out of the frames.
@@ -289,22 +311,14 @@ func (p *sandboxPage) toggleX11Record() {
 		p.mu.Lock()
 		p.xstatus = ""
 		p.mu.Unlock()
-		p.setRecording(false)
-		if err != nil {
-			p.showError(err)
-			return
-		}
-		p.status.SetText(fmt.Sprintf("recorded %d frames of the X display (%d dropped)", st.Frames, st.Dropped))
-		if p.onChanged != nil {
-			p.onChanged()
-		}
+		p.recorded(fmt.Sprintf("recorded %d frames of the X display (%d dropped)", st.Frames, st.Dropped), err)
 		return
 	}
-	if err := p.ws.Create(); err != nil {
+	dir, err := p.newTracePath("x11")
+	if err != nil {
 		p.showError(err)
 		return
 	}
-	dir := workspace.UniquePath(filepath.Join(p.ws.Traces(), "x11-"+time.Now().Format("20060102-150405")), ".nctrace")
 	r, err := startX11Recording(dir, func(st x11.Stats) {
 		line := fmt.Sprintf("● REC X display: %d frames (%s), %d dropped → %s", st.Frames, st.Elapsed.Round(time.Second), st.Dropped, filepath.Base(dir))
 		p.mu.Lock()
@@ -328,28 +342,18 @@ func (p *sandboxPage) toggleRecord() {
 	}
 	p.mu.Lock()
 	rec := p.rec
+	p.rec = nil
 	p.mu.Unlock()
 	if rec != nil {
-		p.mu.Lock()
-		p.rec = nil
-		p.mu.Unlock()
 		n, err := rec.Close()
-		p.setRecording(false)
-		if err != nil {
-			p.showError(err)
-			return
-		}
-		p.status.SetText(fmt.Sprintf("recorded %d frames", n))
-		if p.onChanged != nil {
-			p.onChanged()
-		}
+		p.recorded(fmt.Sprintf("recorded %d frames", n), err)
 		return
 	}
-	if err := p.ws.Create(); err != nil {
+	dir, err := p.newTracePath("sandbox")
+	if err != nil {
 		p.showError(err)
 		return
 	}
-	dir := workspace.UniquePath(filepath.Join(p.ws.Traces(), "sandbox-"+time.Now().Format("20060102-150405")), ".nctrace")
 	p.mu.Lock()
 	r, err := synth.NewRecorder(dir, p.desk)
 	if err == nil {

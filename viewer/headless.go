@@ -198,7 +198,7 @@ func createRollout(dir string, m *model.Model, source string, seed uint64) (*tra
 	meta := trace.Meta{Kind: m.Cfg.TraceKind(), Width: m.Cfg.Width, Height: m.Cfg.Height, FPS: m.Cfg.FPS,
 		Source: source, Tags: map[string]string{"seed": fmt.Sprint(seed)}}
 	if tc := m.Cfg.Terminal; tc != nil {
-		maps.Copy(meta.Tags, termrec.Tags(termrec.Options{Cols: tc.Cols, Rows: tc.Rows, CellW: tc.CellW, CellH: tc.CellH, Theme: tc.Theme}))
+		maps.Copy(meta.Tags, termrec.Tags(termrec.ForModel(tc)))
 	}
 	return trace.Create(dir, meta)
 }

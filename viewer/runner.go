@@ -84,7 +84,9 @@ func (terminal) Pointer() (x, y int) { return 0, 0 }
 func NewRunner(m *model.Model, spec *sandbox.Spec, seed uint64) (*Runner, error) {
 	r := &Runner{m: m, seed: seed, sampleSteps: m.Cfg.Sampler.Steps}
 	if tc := m.Cfg.Terminal; tc != nil {
-		live, err := termrec.StartLive(termrec.Options{Cols: tc.Cols, Rows: tc.Rows, CellW: tc.CellW, CellH: tc.CellH, Theme: tc.Theme, FPS: m.Cfg.FPS}, nil)
+		o := termrec.ForModel(tc)
+		o.FPS = m.Cfg.FPS
+		live, err := termrec.StartLive(o, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -67,15 +67,9 @@ func runSynth(c *context) error {
 	if _, err := agent.New(*agentName, 0); err != nil {
 		return usageError{err}
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	dirs, err := seedDirs("synth", *out, *traces, *seed, spec.Name+"-"+*agentName)
+	if err != nil {
 		return err
-	}
-	dirs := make([]string, *traces)
-	for k := range dirs {
-		dirs[k] = filepath.Join(*out, fmt.Sprintf("%s-%s-seed%d.nctrace", spec.Name, *agentName, *seed+uint64(k)))
-		if _, err := os.Stat(dirs[k]); err == nil {
-			return fmt.Errorf("synth: %s already exists; choose another --out or --seed", dirs[k])
-		}
 	}
 
 	ctx, stop := signal.NotifyContext(stdcontext.Background(), os.Interrupt)
@@ -83,35 +77,25 @@ func runSynth(c *context) error {
 	bar := newProgress(c.Stderr, "synth", "frames", *frames**traces)
 	bar.extra = func(rate float64) string { return fmt.Sprintf("%.0fx real time", rate / *fps) }
 	start := time.Now()
-	errs := make([]error, len(dirs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(*jobs, len(dirs)) {
-		wg.Go(func() {
-			for k := range next {
-				last := 0
-				_, errs[k] = synth.Write(ctx, dirs[k], synth.Options{
-					Spec: spec, Width: w, Height: h, FPS: *fps, Agent: *agentName, Seed: *seed + uint64(k), Frames: *frames,
-					Progress: func(n int) {
-						if n-last >= 64 || n == *frames {
-							bar.add(n - last)
-							last = n
-						}
-					},
-				})
-			}
+	err = runJobs(len(dirs), *jobs, func(k int) error {
+		last := 0
+		_, err := synth.Write(ctx, dirs[k], synth.Options{
+			Spec: spec, Width: w, Height: h, FPS: *fps, Agent: *agentName, Seed: *seed + uint64(k), Frames: *frames,
+			Progress: func(n int) {
+				if n-last >= 64 || n == *frames {
+					bar.add(n - last)
+					last = n
+				}
+			},
 		})
-	}
-	for k := range dirs {
-		next <- k
-	}
-	close(next)
-	wg.Wait()
-	bar.finish()
-	for k, err := range errs {
 		if err != nil {
 			return fmt.Errorf("synth: %s: %w", dirs[k], err)
 		}
+		return nil
+	})
+	bar.finish()
+	if err != nil {
+		return err
 	}
 	took := time.Since(start).Seconds()
 	res := synthResult{Traces: dirs, Frames: *frames * *traces, Seconds: took}
@@ -125,6 +109,48 @@ func runSynth(c *context) error {
 			fmt.Fprintf(w, "  %s\n", d)
 		}
 	})
+}
+
+// seedDirs names the traces of a batch in out: NAME-seedS.nctrace for
+// seeds seed..seed+n-1. It creates out and refuses names that exist.
+func seedDirs(cmd, out string, n int, seed uint64, name string) ([]string, error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	dirs := make([]string, n)
+	for k := range dirs {
+		dirs[k] = filepath.Join(out, fmt.Sprintf("%s-seed%d.nctrace", name, seed+uint64(k)))
+		if _, err := os.Stat(dirs[k]); err == nil {
+			return nil, fmt.Errorf("%s: %s already exists; choose another --out or --seed", cmd, dirs[k])
+		}
+	}
+	return dirs, nil
+}
+
+// runJobs runs work(0..n-1) on at most jobs goroutines and returns the
+// error of the lowest k that failed.
+func runJobs(n, jobs int, work func(k int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(jobs, n) {
+		wg.Go(func() {
+			for k := range next {
+				errs[k] = work(k)
+			}
+		})
+	}
+	for k := range n {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // parseSize reads "WxH".

@@ -6,9 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -187,47 +185,28 @@ func runSynthTerminal(c *context) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
 	mode := "script"
 	if *realtime {
 		mode = "live"
 	}
-	dirs := make([]string, *traces)
-	for k := range dirs {
-		dirs[k] = filepath.Join(*out, fmt.Sprintf("bash-%s-seed%d.nctrace", mode, *seed+uint64(k)))
-		if _, err := os.Stat(dirs[k]); err == nil {
-			return fmt.Errorf("synth terminal: %s already exists; choose another --out or --seed", dirs[k])
-		}
+	dirs, err := seedDirs("synth terminal", *out, *traces, *seed, "bash-"+mode)
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(stdcontext.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	bar := newProgress(c.Stderr, "synth terminal", "frames", *traces**frames)
 	o.OnFrame = func() { bar.add(1) }
-	var mu sync.Mutex
-	var firstErr error
-	sem := make(chan struct{}, *jobs)
-	var wg sync.WaitGroup
-	for k, dir := range dirs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			err := synthTerminalTrace(ctx, dir, o, *seed+uint64(k), *frames, *realtime)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil && firstErr == nil {
-				firstErr = fmt.Errorf("%s: %w", dir, err)
-				stop()
-			}
-		}()
-	}
-	wg.Wait()
+	err = runJobs(len(dirs), *jobs, func(k int) error {
+		if err := synthTerminalTrace(ctx, dirs[k], o, *seed+uint64(k), *frames, *realtime); err != nil {
+			stop() // the other sessions end too
+			return fmt.Errorf("%s: %w", dirs[k], err)
+		}
+		return nil
+	})
 	bar.finish()
-	if firstErr != nil {
-		return firstErr
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(c.Stdout, "wrote %d traces of %d frames to %s\n", *traces, *frames, *out)
 	return nil

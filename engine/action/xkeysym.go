@@ -18,17 +18,33 @@ var specialKeysymCodes = map[string]uint32{
 var keysymAliases = map[string]string{"Prior": "Page_Up", "Next": "Page_Down"}
 
 var keysymNames = func() map[uint32]string {
-	m := make(map[uint32]string, len(specialKeysymCodes)+95)
+	m := make(map[uint32]string, len(specialKeysymCodes)+len(printableRunes))
 	for name, code := range specialKeysymCodes {
 		m[code] = name
 	}
+	for name, r := range printableRunes {
+		m[uint32(r)] = name
+	}
+	return m
+}()
+
+// printableRunes maps the keysyms of printable ASCII to their characters.
+var printableRunes = func() map[string]rune {
+	m := map[string]rune{}
 	for r := rune(0x20); r < 0x7f; r++ {
 		if name, _, ok := KeysymOf(r); ok {
-			m[uint32(r)] = name
+			m[name] = r
 		}
 	}
 	return m
 }()
+
+// RuneOf is the printable ASCII character a keysym names ("a" is 'a',
+// "exclam" is '!'); ok is false for other keysyms. It is KeysymOf's inverse.
+func RuneOf(name string) (rune, bool) {
+	r, ok := printableRunes[name]
+	return r, ok
+}
 
 // KeysymCode is the X keysym value of a keysym name.
 func KeysymCode(name string) (uint32, bool) {
@@ -38,12 +54,8 @@ func KeysymCode(name string) (uint32, bool) {
 	if c, ok := specialKeysymCodes[name]; ok {
 		return c, true
 	}
-	for r := rune(0x20); r < 0x7f; r++ {
-		if n, _, ok := KeysymOf(r); ok && n == name {
-			return uint32(r), true
-		}
-	}
-	return 0, false
+	r, ok := RuneOf(name) // Latin-1 keysyms are their character
+	return uint32(r), ok
 }
 
 // KeysymName is the vocabulary's name of an X keysym value; ok is false for

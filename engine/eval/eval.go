@@ -18,6 +18,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
 	"github.com/ncstudio/ncstudio/engine/term"
+	"github.com/ncstudio/ncstudio/engine/termrec"
 )
 
 // Options choose how much to evaluate.
@@ -87,11 +88,11 @@ func newScreenReader(cfg *model.Config) (*screenReader, error) {
 	if tc == nil {
 		return nil, nil
 	}
-	f, err := term.FontForCell(tc.CellW, tc.CellH)
+	r, err := termrec.ForModel(tc).Renderer()
 	if err != nil {
 		return nil, err
 	}
-	return &screenReader{r: term.NewReader(f), cols: tc.Cols, rows: tc.Rows}, nil
+	return &screenReader{r: term.NewReader(r.Font), cols: tc.Cols, rows: tc.Rows}, nil
 }
 
 func (r *screenReader) read(img *image.RGBA) []string { return r.r.Read(img, r.cols, r.rows) }

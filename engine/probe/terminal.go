@@ -10,6 +10,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/metrics"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/term"
+	"github.com/ncstudio/ncstudio/engine/termrec"
 )
 
 // ArithmeticWait is how many idle steps the arithmetic probe waits after
@@ -28,16 +29,11 @@ func Arithmetic(m *model.Model, n int, seed uint64) ([]Result, error) {
 	if tc == nil {
 		return nil, fmt.Errorf("probe: the arithmetic probe needs a terminal model; this one learns desktops")
 	}
-	font, err := term.FontForCell(tc.CellW, tc.CellH)
+	render, err := termrec.ForModel(tc).Renderer()
 	if err != nil {
 		return nil, err
 	}
-	theme, err := term.LookupTheme(tc.Theme)
-	if err != nil {
-		return nil, err
-	}
-	render := &term.Renderer{Font: font, Theme: theme}
-	reader := term.NewReader(font)
+	reader := term.NewReader(render.Font)
 	screenFrame := func(transcript string) (*image.RGBA, error) {
 		s, err := term.NewScreen(tc.Cols, tc.Rows, nil)
 		if err != nil {

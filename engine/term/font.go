@@ -37,13 +37,13 @@ func NewFont(size float64) (*Font, error) {
 	if !(size >= 4 && size <= 96) {
 		return nil, fmt.Errorf("term: font size %g outside 4..96 pixels", size)
 	}
+	parsed, err := goMono()
+	if err != nil {
+		return nil, err
+	}
 	f := &Font{Size: size}
-	for i, ttf := range [][]byte{gomono.TTF, gomonobold.TTF} {
-		parsed, err := opentype.Parse(ttf)
-		if err != nil {
-			return nil, fmt.Errorf("term: Go Mono: %w", err)
-		}
-		face, err := opentype.NewFace(parsed, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+	for i, p := range parsed {
+		face, err := opentype.NewFace(p, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
 		if err != nil {
 			return nil, fmt.Errorf("term: Go Mono at %g px: %w", size, err)
 		}
@@ -57,6 +57,19 @@ func NewFont(size float64) (*Font, error) {
 	f.CellH = f.Baseline + m.Descent.Ceil()
 	return f, nil
 }
+
+// goMono parses the embedded Go Mono regular and bold once.
+var goMono = sync.OnceValues(func() ([2]*opentype.Font, error) {
+	var out [2]*opentype.Font
+	for i, ttf := range [][]byte{gomono.TTF, gomonobold.TTF} {
+		f, err := opentype.Parse(ttf)
+		if err != nil {
+			return out, fmt.Errorf("term: Go Mono: %w", err)
+		}
+		out[i] = f
+	}
+	return out, nil
+})
 
 var (
 	defaultFont     *Font
@@ -73,12 +86,33 @@ func DefaultFont() *Font {
 	return defaultFont
 }
 
+// cellFonts are the fonts FontForCell made, by cell size: finding one
+// tries every size, and glyph masks are cached per font.
+var (
+	cellFontsMu sync.Mutex
+	cellFonts   = map[image.Point]*Font{}
+)
+
 // FontForCell is the largest Go Mono whose cells fit w x h pixels, with
 // its cells exactly w x h (cells are padded when the font is smaller).
+// Fonts are shared: the same cell size gives the same *Font.
 func FontForCell(w, h int) (*Font, error) {
 	if w == DefaultFont().CellW && h == DefaultFont().CellH {
 		return DefaultFont(), nil
 	}
+	cellFontsMu.Lock()
+	defer cellFontsMu.Unlock()
+	if f, ok := cellFonts[image.Pt(w, h)]; ok {
+		return f, nil
+	}
+	f, err := fontForCell(w, h)
+	if err == nil {
+		cellFonts[image.Pt(w, h)] = f
+	}
+	return f, err
+}
+
+func fontForCell(w, h int) (*Font, error) {
 	var best *Font
 	for size := 4.0; size <= 96; size += 0.25 {
 		f, err := NewFont(size)

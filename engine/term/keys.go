@@ -229,7 +229,7 @@ func (e *InputEncoder) keySequence(sym string, text *string) string {
 	}
 	// A printable key types the next character of the step's text; with
 	// Alt held (its text is not recorded) it types its own character.
-	r, ok := symRunes[sym]
+	r, ok := action.RuneOf(sym)
 	if next, n := utf8.DecodeRuneInString(*text); n > 0 && (next == r || !ok && sym == "other") {
 		*text = (*text)[n:]
 		return string(next)
@@ -239,14 +239,3 @@ func (e *InputEncoder) keySequence(sym string, text *string) string {
 	}
 	return ""
 }
-
-// symRunes maps the keysyms of printable ASCII back to their characters.
-var symRunes = func() map[string]rune {
-	m := map[string]rune{}
-	for r := rune(0x20); r < 0x7f; r++ {
-		if name, _, ok := action.KeysymOf(r); ok {
-			m[name] = r
-		}
-	}
-	return m
-}()

@@ -60,8 +60,10 @@ func (r *Renderer) GridSize(w, h int) (cols, rows int) {
 // Render draws g into dst from its top-left corner. Cells that do not fit
 // are cut; frame area beyond the grid is filled with the background.
 func (r *Renderer) Render(dst *image.RGBA, g *Grid) {
-	fill(dst, dst.Bounds(), r.Theme.BG)
 	cw, ch := r.Font.CellW, r.Font.CellH
+	if g.Cols*cw < dst.Rect.Dx() || g.Rows*ch < dst.Rect.Dy() { // the cells do not cover it
+		fill(dst, dst.Bounds(), r.Theme.BG)
+	}
 	for y := range g.Rows {
 		for x := range g.Cols {
 			c := g.At(x, y)

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/term"
 	"github.com/ncstudio/ncstudio/engine/trace"
 )
@@ -61,6 +62,12 @@ func (o Options) withDefaults() Options {
 		o.Theme = "dark"
 	}
 	return o
+}
+
+// ForModel are the options of a terminal model's terminal (its frames'
+// geometry and theme).
+func ForModel(tc *model.TerminalConfig) Options {
+	return Options{Cols: tc.Cols, Rows: tc.Rows, CellW: tc.CellW, CellH: tc.CellH, Theme: tc.Theme}
 }
 
 // Renderer is the renderer of a trace made with these options.

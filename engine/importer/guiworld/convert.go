@@ -75,18 +75,6 @@ func Rows(actions []action.Action, fps float64) []Row {
 	return rows
 }
 
-// keyRunes maps the keysyms of printable ASCII to the characters they type
-// without Shift.
-var keyRunes = func() map[string]rune {
-	m := map[string]rune{}
-	for r := rune(' '); r <= '~'; r++ {
-		if name, _, ok := action.KeysymOf(r); ok {
-			m[name] = r
-		}
-	}
-	return m
-}()
-
 // Modifier keys: Shift changes what letters type, the others make key
 // presses commands rather than text.
 var (
@@ -122,7 +110,7 @@ func (k *keyboard) step(down, up []string) string {
 	}
 	var b strings.Builder
 	for _, s := range down {
-		if r, ok := keyRunes[s]; ok {
+		if r, ok := action.RuneOf(s); ok {
 			if shift {
 				r = unicode.ToUpper(r) // other keysyms already name the shifted symbol
 			}

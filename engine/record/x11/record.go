@@ -151,7 +151,7 @@ func Record(ctx context.Context, d *Display, dir string, o Options, in Input) (S
 			w.Close()
 			return st, err
 		}
-		st.Frames, st.Elapsed, st.Shapes = w.Len(), time.Since(start), len(grab.seen)
+		grab.report(&st, w, start)
 		if o.OnFrame != nil {
 			o.OnFrame(st)
 		}
@@ -175,11 +175,17 @@ func finish(w *trace.Writer, last *image.RGBA, at time.Duration, in Input, st *S
 	if err == nil {
 		err = w.AppendAt(at, last, a)
 	}
-	st.Frames, st.Elapsed, st.Shapes, st.Sprites, st.FrameSprite = w.Len(), time.Since(start), len(grab.seen), grab.sprites, grab.drawn
+	grab.report(st, w, start)
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
 	return err
+}
+
+// report brings st up to date.
+func (c *capturer) report(st *Stats, w *trace.Writer, start time.Time) {
+	st.Frames, st.Elapsed = w.Len(), time.Since(start)
+	st.Shapes, st.Sprites, st.FrameSprite = len(c.sprites), c.sprites, c.drawn
 }
 
 // capturer grabs frames: the region, scaled to the frame, with the pointer
