@@ -1,48 +1,26 @@
 package cpu
 
-import (
-	"fmt"
-
-	"github.com/ncstudio/ncstudio/engine/tensor"
-)
+import "github.com/ncstudio/ncstudio/engine/tensor"
 
 func (*Backend) Softmax(out, x *tensor.Tensor) {
 	tensor.MustSameShape("Softmax", out, x)
-	rows, c := rowsCols(x)
+	rows, c := tensor.RowsCols(x)
 	xd, od := x.Host(), out.Host()
 	parallelFor(rows, 8*c, func(lo, hi int) { softmaxRowsK(od[lo*c:hi*c], xd[lo*c:hi*c], c) })
 }
 
 func (*Backend) SoftmaxBackward(dx, dy, y *tensor.Tensor) {
 	tensor.MustSameShape("SoftmaxBackward", dx, dy, y)
-	rows, c := rowsCols(y)
+	rows, c := tensor.RowsCols(y)
 	dxd, dyd, yd := dx.Host(), dy.Host(), y.Host()
 	parallelFor(rows, 4*c, func(lo, hi int) {
 		softmaxBackwardRowsK(dxd[lo*c:hi*c], dyd[lo*c:hi*c], yd[lo*c:hi*c], c, 1)
 	})
 }
 
-// attnDims checks the shapes of an attention call and returns heads (B*H),
-// query and key lengths and the head size.
-func attnDims(op string, q, k, v, probs, mask *tensor.Tensor) (heads, tq, tk, d int) {
-	if len(q.Shape) != 4 || len(k.Shape) != 4 {
-		panic(fmt.Sprintf("%s: q %v and k %v must be [B, H, T, D]", op, q.Shape, k.Shape))
-	}
-	b, h := q.Dim(0), q.Dim(1)
-	tq, d = q.Dim(2), q.Dim(3)
-	tk = k.Dim(2)
-	mustShape(op, "k", k, b, h, tk, d)
-	mustShape(op, "v", v, b, h, tk, d)
-	mustShape(op, "probs", probs, b, h, tq, tk)
-	if mask != nil {
-		mustShape(op, "mask", mask, tq, tk)
-	}
-	return b * h, tq, tk, d
-}
-
 func (*Backend) Attention(out, probs, q, k, v, mask *tensor.Tensor, scale float32) {
 	const op = "Attention"
-	heads, tq, tk, d := attnDims(op, q, k, v, probs, mask)
+	heads, tq, tk, d := tensor.AttentionDims(op, q, k, v, probs, mask)
 	tensor.MustSameShape(op, out, q)
 	qd, kd, vd, od, pd, md := q.Host(), k.Host(), v.Host(), out.Host(), probs.Host(), optional(mask)
 	parallelFor(heads, 1<<20, func(lo, hi int) {
@@ -63,7 +41,7 @@ func (*Backend) Attention(out, probs, q, k, v, mask *tensor.Tensor, scale float3
 
 func (*Backend) AttentionBackward(dq, dk, dv, dout, q, k, v, probs *tensor.Tensor, scale float32) {
 	const op = "AttentionBackward"
-	heads, tq, tk, d := attnDims(op, q, k, v, probs, nil)
+	heads, tq, tk, d := tensor.AttentionDims(op, q, k, v, probs, nil)
 	tensor.MustSameShape(op, dq, dout, q)
 	tensor.MustSameShape(op, dk, dv, k)
 	qd, kd, vd, pd := q.Host(), k.Host(), v.Host(), probs.Host()
@@ -84,12 +62,7 @@ func (*Backend) AttentionBackward(dq, dk, dv, dout, q, k, v, probs *tensor.Tenso
 }
 
 func (*Backend) Permute0213(out, x *tensor.Tensor) {
-	const op = "Permute0213"
-	if len(x.Shape) != 4 {
-		panic(fmt.Sprintf("%s: x %v must have 4 dimensions", op, x.Shape))
-	}
-	a, b, c, d := x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3)
-	mustShape(op, "out", out, a, c, b, d)
+	a, b, c, d := tensor.Permute0213Dims("Permute0213", out, x)
 	xd, od := x.Host(), out.Host()
 	parallelFor(a*b, 2*c*d, func(lo, hi int) {
 		for ab := lo; ab < hi; ab++ {

@@ -48,19 +48,3 @@ func (*Backend) Copy(dst, src *tensor.Tensor) {
 	d, s := dst.Host(), src.Host()
 	parallelFor(len(d), 1, func(lo, hi int) { copy(d[lo:hi], s[lo:hi]) })
 }
-
-// mustShape panics unless t has exactly the given shape.
-func mustShape(op, name string, t *tensor.Tensor, shape ...int) {
-	if !t.Shape.Equal(shape) {
-		panic(fmt.Sprintf("%s: %s has shape %v, want %v", op, name, t.Shape, tensor.Shape(shape)))
-	}
-}
-
-// rowsCols views t as [rows, last dimension].
-func rowsCols(t *tensor.Tensor) (rows, cols int) {
-	cols = t.Dim(-1)
-	if cols == 0 {
-		return 0, 0
-	}
-	return t.Numel() / cols, cols
-}

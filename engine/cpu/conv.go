@@ -1,38 +1,21 @@
 package cpu
 
 import (
-	"fmt"
-
 	"github.com/ncstudio/ncstudio/engine/tensor"
 )
 
-// image4 checks that t is [N, C, H, W] and returns its dimensions.
-func image4(op, name string, t *tensor.Tensor) (n, c, h, w int) {
-	if len(t.Shape) != 4 {
-		panic(fmt.Sprintf("%s: %s has shape %v, want [N, C, H, W]", op, name, t.Shape))
-	}
-	return t.Dim(0), t.Dim(1), t.Dim(2), t.Dim(3)
-}
-
-// planes2x checks that big is small with both spatial sizes doubled.
-func planes2x(op string, small, big *tensor.Tensor) (nc, h, w int) {
-	n, c, h, w := image4(op, "small", small)
-	mustShape(op, "big", big, n, c, 2*h, 2*w)
-	return n * c, h, w
-}
-
 func (*Backend) Upsample2x(out, x *tensor.Tensor) {
-	nc, h, w := planes2x("Upsample2x", x, out)
+	nc, h, w := tensor.Planes2x("Upsample2x", x, out)
 	spreadBlocks(out.Host(), x.Host(), nc, h, w, 1)
 }
 
 func (*Backend) Upsample2xBackward(dx, dy *tensor.Tensor) {
-	nc, h, w := planes2x("Upsample2xBackward", dx, dy)
+	nc, h, w := tensor.Planes2x("Upsample2xBackward", dx, dy)
 	sumBlocks(dx.Host(), dy.Host(), nc, h, w, 1)
 }
 
 func (*Backend) AvgPool2x(out, x *tensor.Tensor) {
-	nc, h, w := planes2x("AvgPool2x", out, x)
+	nc, h, w := tensor.Planes2x("AvgPool2x", out, x)
 	sumBlocks(out.Host(), x.Host(), nc, h, w, 0.25)
 }
 
@@ -53,7 +36,7 @@ func sumBlocks(small, big []float32, nc, h, w int, scale float32) {
 }
 
 func (*Backend) AvgPool2xBackward(dx, dy *tensor.Tensor) {
-	nc, h, w := planes2x("AvgPool2xBackward", dy, dx)
+	nc, h, w := tensor.Planes2x("AvgPool2xBackward", dy, dx)
 	spreadBlocks(dx.Host(), dy.Host(), nc, h, w, 0.25)
 }
 

@@ -1,7 +1,6 @@
 package cpu
 
 import (
-	"fmt"
 	"sync"
 
 	"github.com/ncstudio/ncstudio/engine/tensor"
@@ -17,25 +16,9 @@ import (
 // tileFloats is the target size of one unfolded tile.
 const tileFloats = 256 << 10
 
-// convShapes checks a convolution's shapes and returns its geometry, batch,
-// input and output channels.
-func convShapes(op string, out, x, w *tensor.Tensor, stride, pad int) (g convGeom, n, c, o int) {
-	n, c, h, wd := image4(op, "x", x)
-	o, cw, k, k2 := image4(op, "w", w)
-	if cw != c || k != k2 || stride < 1 || pad < 0 {
-		panic(fmt.Sprintf("%s: weights %v, stride %d, pad %d do not fit x %v", op, w.Shape, stride, pad, x.Shape))
-	}
-	g = convGeom{h: h, w: wd, k: k, stride: stride, pad: pad, ho: (h+2*pad-k)/stride + 1, wo: (wd+2*pad-k)/stride + 1}
-	mustShape(op, "out", out, n, o, g.ho, g.wo)
-	return g, n, c, o
-}
-
-// direct reports a 1×1 stride-1 convolution: a plain GEMM per image.
-func (g convGeom) direct() bool { return g.k == 1 && g.stride == 1 && g.pad == 0 }
-
 // tileRows is how many output rows one tile holds.
-func (g convGeom) tileRows(c int) int {
-	return max(1, min(g.ho, tileFloats/(c*g.k*g.k*g.wo)))
+func tileRows(g tensor.ConvGeom, c int) int {
+	return max(1, min(g.Ho, tileFloats/(c*g.K*g.K*g.Wo)))
 }
 
 var scratchPool sync.Pool
@@ -51,24 +34,24 @@ func scratch(n int) []float32 {
 func release(s []float32) { scratchPool.Put(&s) }
 
 func (be *Backend) Conv2D(out, x, w, b *tensor.Tensor, stride, pad int) {
-	g, n, c, o := convShapes("Conv2D", out, x, w, stride, pad)
-	if g.direct() {
+	g, n, c, o := tensor.ConvShapes("Conv2D", out, x, w, stride, pad)
+	if g.Direct() {
 		be.MatMul(out.Reshape(n, o, -1), w.Reshape(o, c), x.Reshape(n, c, -1), false, false, 1, 0)
 	} else {
 		xd, wd, od := x.Host(), w.Host(), out.Host()
-		ckk, plane, rows := c*g.k*g.k, g.ho*g.wo, g.tileRows(c)
-		tiles := (g.ho + rows - 1) / rows
+		ckk, plane, rows := c*g.K*g.K, g.Ho*g.Wo, tileRows(g, c)
+		tiles := (g.Ho + rows - 1) / rows
 		parallelFor(n*tiles, 1<<30, func(lo, hi int) {
-			cols := scratch(ckk * rows * g.wo)
+			cols := scratch(ckk * rows * g.Wo)
 			defer release(cols)
 			for t := lo; t < hi; t++ {
 				img, oy0 := t/tiles, (t%tiles)*rows
-				oy1 := min(oy0+rows, g.ho)
-				span := (oy1 - oy0) * g.wo
+				oy1 := min(oy0+rows, g.Ho)
+				span := (oy1 - oy0) * g.Wo
 				for ch := 0; ch < c; ch++ {
-					im2colRowsK(cols[ch*g.k*g.k*span:], xd[(img*c+ch)*g.h*g.w:], g, oy0, oy1)
+					im2colRowsK(cols[ch*g.K*g.K*span:], xd[(img*c+ch)*g.H*g.W:], g, oy0, oy1)
 				}
-				sgemm(false, false, o, span, ckk, 1, wd, ckk, cols, span, 0, od[img*o*plane+oy0*g.wo:], plane)
+				sgemm(false, false, o, span, ckk, 1, wd, ckk, cols, span, 0, od[img*o*plane+oy0*g.Wo:], plane)
 			}
 		})
 	}
@@ -78,12 +61,12 @@ func (be *Backend) Conv2D(out, x, w, b *tensor.Tensor, stride, pad int) {
 }
 
 func (be *Backend) Conv2DBackward(dx, dw, db, dy, x, w *tensor.Tensor, stride, pad int) {
-	g, n, c, o := convShapes("Conv2DBackward", dy, x, w, stride, pad)
-	mustShape("Conv2DBackward", "dw", dw, o, c, g.k, g.k)
+	g, n, c, o := tensor.ConvShapes("Conv2DBackward", dy, x, w, stride, pad)
+	tensor.MustShape("Conv2DBackward", "dw", dw, o, c, g.K, g.K)
 	if db != nil {
 		be.SumTo(db.Reshape(1, o, 1, 1), dy, 1)
 	}
-	if g.direct() {
+	if g.Direct() {
 		dy3 := dy.Reshape(n, o, -1)
 		be.MatMul(dw.Reshape(o, c), dy3, x.Reshape(n, c, -1), false, true, 1, 1)
 		if dx != nil {
@@ -97,11 +80,11 @@ func (be *Backend) Conv2DBackward(dx, dw, db, dy, x, w *tensor.Tensor, stride, p
 		tensor.MustSameShape("Conv2DBackward", dx, x)
 		dxd = dx.Host()
 	}
-	ckk, plane, rows := c*g.k*g.k, g.ho*g.wo, g.tileRows(c)
+	ckk, plane, rows := c*g.K*g.K, g.Ho*g.Wo, tileRows(g, c)
 	var mu sync.Mutex
 	// Whole images per worker: tiles of one image add into overlapping rows of dx.
 	parallelFor(n, 1<<30, func(lo, hi int) {
-		cols, dcols := scratch(ckk*rows*g.wo), scratch(ckk*rows*g.wo)
+		cols, dcols := scratch(ckk*rows*g.Wo), scratch(ckk*rows*g.Wo)
 		defer release(cols)
 		defer release(dcols)
 		// dwT [ckk, o]: the weight gradient transposed, which OpenBLAS computes
@@ -109,14 +92,14 @@ func (be *Backend) Conv2DBackward(dx, dw, db, dy, x, w *tensor.Tensor, stride, p
 		dwT := make([]float32, ckk*o)
 		for img := lo; img < hi; img++ {
 			if dxd != nil {
-				clear(dxd[img*c*g.h*g.w : (img+1)*c*g.h*g.w])
+				clear(dxd[img*c*g.H*g.W : (img+1)*c*g.H*g.W])
 			}
-			for oy0 := 0; oy0 < g.ho; oy0 += rows {
-				oy1 := min(oy0+rows, g.ho)
-				span := (oy1 - oy0) * g.wo
-				dyTile := dyd[img*o*plane+oy0*g.wo:]
+			for oy0 := 0; oy0 < g.Ho; oy0 += rows {
+				oy1 := min(oy0+rows, g.Ho)
+				span := (oy1 - oy0) * g.Wo
+				dyTile := dyd[img*o*plane+oy0*g.Wo:]
 				for ch := 0; ch < c; ch++ {
-					im2colRowsK(cols[ch*g.k*g.k*span:], xd[(img*c+ch)*g.h*g.w:], g, oy0, oy1)
+					im2colRowsK(cols[ch*g.K*g.K*span:], xd[(img*c+ch)*g.H*g.W:], g, oy0, oy1)
 				}
 				sgemm(false, true, ckk, o, span, 1, cols, span, dyTile, plane, 1, dwT, o)
 				if dxd == nil {
@@ -124,7 +107,7 @@ func (be *Backend) Conv2DBackward(dx, dw, db, dy, x, w *tensor.Tensor, stride, p
 				}
 				sgemm(true, false, ckk, span, o, 1, wd, ckk, dyTile, plane, 0, dcols, span)
 				for ch := 0; ch < c; ch++ {
-					col2imRowsK(dxd[(img*c+ch)*g.h*g.w:], dcols[ch*g.k*g.k*span:], g, oy0, oy1)
+					col2imRowsK(dxd[(img*c+ch)*g.H*g.W:], dcols[ch*g.K*g.K*span:], g, oy0, oy1)
 				}
 			}
 		}

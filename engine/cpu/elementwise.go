@@ -14,11 +14,11 @@ func (*Backend) Mul(out, a, b *tensor.Tensor) { binary("Mul", out, a, b, true) }
 // loops are spelled out per case: a function value per element would cost
 // more than the arithmetic.
 func binary(op string, out, a, b *tensor.Tensor, mul bool) {
-	broadcastOut(op, out, a, b)
+	tensor.MustBroadcastOut(op, out, a, b)
 	od, ad, bd := out.Host(), a.Host(), b.Host()
-	p := newBcast(op, out.Shape, a.Shape, b.Shape)
+	p := tensor.NewBroadcast(op, out.Shape, a.Shape, b.Shape)
 	parallelFor(len(od), 3, func(lo, hi int) {
-		p.run(lo, hi, func(o, ia, ib, n, sa, sb int) {
+		walk(p, lo, hi, func(o, ia, ib, n, sa, sb int) {
 			dst := od[o : o+n]
 			switch {
 			case sa == 1 && sb == 1:
@@ -68,9 +68,9 @@ func (*Backend) SumTo(dst, src *tensor.Tensor, beta float32) {
 		})
 		return
 	}
-	p := newBcast(op, src.Shape, dst.Shape, nil)
+	p := tensor.NewBroadcast(op, src.Shape, dst.Shape, nil)
 	sums := parallelReduce(len(sd), 1, len(dd), func(lo, hi int, acc []float64) {
-		p.run(lo, hi, func(o, id, _, n, sdst, _ int) {
+		walk(p, lo, hi, func(o, id, _, n, sdst, _ int) {
 			if sdst == 0 {
 				acc[id] += sumK(sd[o : o+n])
 				return

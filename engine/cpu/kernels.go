@@ -7,7 +7,11 @@ package cpu
 */
 import "C"
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
 
 // The C kernels of kernels.c: GCC vectorises them, which Go cannot. Each
 // wrapper hands over one chunk; callers split work with parallelFor so that
@@ -41,17 +45,14 @@ func softmaxBackwardRowsK(dx, dy, y []float32, cols int, scale float32) {
 	C.ncs_softmax_backward_rows(ptr(dx), ptr(dy), ptr(y), C.size_t(len(dx)/cols), C.size_t(cols), C.float(scale))
 }
 
-// convGeom is the geometry of one 2-D convolution over [h, w] planes.
-type convGeom struct{ h, w, k, stride, pad, ho, wo int }
-
 // im2colRowsK unfolds output rows [oy0, oy1) of plane into rows.
-func im2colRowsK(rows, plane []float32, g convGeom, oy0, oy1 int) {
-	C.ncs_im2col_rows(ptr(rows), ptr(plane), C.int(g.h), C.int(g.w), C.int(g.k), C.int(g.stride), C.int(g.pad), C.int(oy0), C.int(oy1), C.int(g.wo))
+func im2colRowsK(rows, plane []float32, g tensor.ConvGeom, oy0, oy1 int) {
+	C.ncs_im2col_rows(ptr(rows), ptr(plane), C.int(g.H), C.int(g.W), C.int(g.K), C.int(g.Stride), C.int(g.Pad), C.int(oy0), C.int(oy1), C.int(g.Wo))
 }
 
 // col2imRowsK adds unfolded output rows [oy0, oy1) back into plane.
-func col2imRowsK(plane, rows []float32, g convGeom, oy0, oy1 int) {
-	C.ncs_col2im_rows(ptr(plane), ptr(rows), C.int(g.h), C.int(g.w), C.int(g.k), C.int(g.stride), C.int(g.pad), C.int(oy0), C.int(oy1), C.int(g.wo))
+func col2imRowsK(plane, rows []float32, g tensor.ConvGeom, oy0, oy1 int) {
+	C.ncs_col2im_rows(ptr(plane), ptr(rows), C.int(g.H), C.int(g.W), C.int(g.K), C.int(g.Stride), C.int(g.Pad), C.int(oy0), C.int(oy1), C.int(g.Wo))
 }
 
 // momentsK returns the mean and biased variance of x.

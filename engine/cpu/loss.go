@@ -38,11 +38,11 @@ func weightedLoss(op string, grad, pred, target, weight *tensor.Tensor, f func(d
 	if weight != nil {
 		ws, wd = weight.Shape, weight.Host()
 	}
-	p := newBcast(op, pred.Shape, ws, nil)
+	p := tensor.NewBroadcast(op, pred.Shape, ws, nil)
 	inv := 1 / float32(n)
 	sum := parallelReduce(n, 4, 1, func(lo, hi int, acc []float64) {
 		var s float64
-		p.run(lo, hi, func(o, iw, _, m, sw, _ int) {
+		walk(p, lo, hi, func(o, iw, _, m, sw, _ int) {
 			for i := o; i < o+m; i++ {
 				v, dv := f(pd[i] - td[i])
 				if wd != nil {

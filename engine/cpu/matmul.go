@@ -1,47 +1,15 @@
 package cpu
 
 import (
-	"fmt"
 	"sync"
 
 	"github.com/ncstudio/ncstudio/engine/tensor"
 )
 
-// matrixDims splits t into (batch, rows, cols) of its last two dimensions.
-func matrixDims(op, name string, t *tensor.Tensor) (batch, rows, cols int) {
-	if len(t.Shape) < 2 {
-		panic(fmt.Sprintf("%s: %s has shape %v, need at least 2 dimensions", op, name, t.Shape))
-	}
-	rows, cols = t.Dim(-2), t.Dim(-1)
-	if rows*cols == 0 {
-		return 0, rows, cols
-	}
-	return t.Numel() / (rows * cols), rows, cols
-}
-
 func (*Backend) MatMul(c, a, b *tensor.Tensor, transA, transB bool, alpha, beta float32) {
-	const op = "MatMul"
-	ba, ar, ac := matrixDims(op, "a", a)
-	bb, br, bc := matrixDims(op, "b", b)
-	bcN, m, n := matrixDims(op, "c", c)
-	k, ka := ac, ar
-	if transA {
-		k, ka = ar, ac
-	}
-	if ka != m {
-		panic(fmt.Sprintf("%s: a %v (transA=%v) does not give %d rows of c %v", op, a.Shape, transA, m, c.Shape))
-	}
-	kb, nb := br, bc
-	if transB {
-		kb, nb = bc, br
-	}
-	if kb != k || nb != n {
-		panic(fmt.Sprintf("%s: a %v, b %v (transB=%v) and c %v do not fit", op, a.Shape, b.Shape, transB, c.Shape))
-	}
-	batch := max(ba, bb)
-	if (ba != 1 && ba != batch) || (bb != 1 && bb != batch) || (bcN != batch && bcN != 1) {
-		panic(fmt.Sprintf("%s: batch sizes of a %v, b %v, c %v do not fit", op, a.Shape, b.Shape, c.Shape))
-	}
+	geo := tensor.MatMulShapes(c, a, b, transA, transB)
+	ba, ar, ac, bb, br, bc := geo.BatchA, geo.RowsA, geo.ColsA, geo.BatchB, geo.RowsB, geo.ColsB
+	bcN, m, n, k, batch := geo.BatchC, geo.M, geo.N, geo.K, geo.Batch
 	ad, bd, cd := a.Host(), b.Host(), c.Host()
 	item := func(d []float32, nb, i, size int) []float32 {
 		if nb == 1 {

@@ -18,9 +18,9 @@ func optional(t *tensor.Tensor) []float32 {
 func (*Backend) LayerNorm(out, mean, rstd, x, w, b *tensor.Tensor, eps float32) {
 	const op = "LayerNorm"
 	tensor.MustSameShape(op, out, x)
-	rows, c := rowsCols(x)
-	mustShape(op, "mean", mean, rows)
-	mustShape(op, "rstd", rstd, rows)
+	rows, c := tensor.RowsCols(x)
+	tensor.MustShape(op, "mean", mean, rows)
+	tensor.MustShape(op, "rstd", rstd, rows)
 	xd, od, md, rd, wd, bd := x.Host(), out.Host(), mean.Host(), rstd.Host(), optional(w), optional(b)
 	parallelFor(rows, 4*c, func(lo, hi int) {
 		layerNormRowsK(od[lo*c:hi*c], md[lo:hi], rd[lo:hi], xd[lo*c:hi*c], wd, bd, c, eps)
@@ -45,7 +45,7 @@ func affine(out, x []float32, mean, rstd float32, w, b []float32) {
 func (*Backend) LayerNormBackward(dx, dw, db, dy, x, mean, rstd, w *tensor.Tensor) {
 	const op = "LayerNormBackward"
 	tensor.MustSameShape(op, dx, dy, x)
-	rows, c := rowsCols(x)
+	rows, c := tensor.RowsCols(x)
 	xd, dyd, dxd, md, rd, wd := x.Host(), dy.Host(), dx.Host(), mean.Host(), rstd.Host(), optional(w)
 	// Accumulators: dw in [0,c), db in [c,2c).
 	sums := parallelReduce(rows, 6*c, 2*c, func(lo, hi int, acc []float64) {
@@ -76,8 +76,8 @@ func accumulate(grad *tensor.Tensor, sums []float64) {
 func (*Backend) RMSNorm(out, rstd, x, w *tensor.Tensor, eps float32) {
 	const op = "RMSNorm"
 	tensor.MustSameShape(op, out, x)
-	rows, c := rowsCols(x)
-	mustShape(op, "rstd", rstd, rows)
+	rows, c := tensor.RowsCols(x)
+	tensor.MustShape(op, "rstd", rstd, rows)
 	xd, od, rd, wd := x.Host(), out.Host(), rstd.Host(), optional(w)
 	parallelFor(rows, 3*c, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
@@ -96,7 +96,7 @@ func (*Backend) RMSNorm(out, rstd, x, w *tensor.Tensor, eps float32) {
 func (*Backend) RMSNormBackward(dx, dw, dy, x, rstd, w *tensor.Tensor) {
 	const op = "RMSNormBackward"
 	tensor.MustSameShape(op, dx, dy, x)
-	rows, c := rowsCols(x)
+	rows, c := tensor.RowsCols(x)
 	xd, dyd, dxd, rd, wd := x.Host(), dy.Host(), dx.Host(), rstd.Host(), optional(w)
 	sums := parallelReduce(rows, 5*c, c, func(lo, hi int, acc []float64) {
 		for r := lo; r < hi; r++ {
@@ -126,26 +126,12 @@ func (*Backend) RMSNormBackward(dx, dw, dy, x, rstd, w *tensor.Tensor) {
 	accumulate(dw, sums)
 }
 
-// groupDims checks GroupNorm's shapes and returns batch n, channels c,
-// spatial size hw and channels per group.
-func groupDims(op string, x *tensor.Tensor, groups int) (n, c, hw, cpg int) {
-	if len(x.Shape) < 2 || groups <= 0 || x.Dim(1)%groups != 0 {
-		panic(fmt.Sprintf("%s: x %v cannot be split into %d groups of channels", op, x.Shape, groups))
-	}
-	n, c = x.Dim(0), x.Dim(1)
-	hw = 1
-	for _, d := range x.Shape[2:] {
-		hw *= d
-	}
-	return n, c, hw, c / groups
-}
-
 func (*Backend) GroupNorm(out, mean, rstd, x, w, b *tensor.Tensor, groups int, eps float32) {
 	const op = "GroupNorm"
 	tensor.MustSameShape(op, out, x)
-	n, _, hw, cpg := groupDims(op, x, groups)
-	mustShape(op, "mean", mean, n, groups)
-	mustShape(op, "rstd", rstd, n, groups)
+	n, _, hw, cpg := tensor.GroupDims(op, x, groups)
+	tensor.MustShape(op, "mean", mean, n, groups)
+	tensor.MustShape(op, "rstd", rstd, n, groups)
 	xd, od, md, rd, wd, bd := x.Host(), out.Host(), mean.Host(), rstd.Host(), optional(w), optional(b)
 	size := cpg * hw
 	parallelFor(n*groups, 4*size, func(lo, hi int) {
@@ -175,7 +161,7 @@ func (*Backend) GroupNorm(out, mean, rstd, x, w, b *tensor.Tensor, groups int, e
 func (*Backend) GroupNormBackward(dx, dw, db, dy, x, mean, rstd, w *tensor.Tensor, groups int) {
 	const op = "GroupNormBackward"
 	tensor.MustSameShape(op, dx, dy, x)
-	n, c, hw, cpg := groupDims(op, x, groups)
+	n, c, hw, cpg := tensor.GroupDims(op, x, groups)
 	xd, dyd, dxd, md, rd, wd := x.Host(), dy.Host(), dx.Host(), mean.Host(), rstd.Host(), optional(w)
 	size := cpg * hw
 	// Accumulators: dw in [0,c), db in [c,2c).
