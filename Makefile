@@ -17,7 +17,7 @@ TESTFLAGS ?= -timeout 30m
 XVFB      := xvfb-run -a -s "-screen 0 1280x800x24"
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build run test vet bench fuzz clean
+.PHONY: help deps build run test vet bench fuzz clean ptx check-ptx build-cuda
 
 help: ## list the targets
 	@echo "NC Studio — make targets:"
@@ -64,6 +64,27 @@ fuzz: deps ## fuzz the parsers of outside files (checkpoints, traces, desktop sp
 	go test -run '^$$' -fuzz=FuzzParseSpec -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/sandbox/
 	go test -run '^$$' -fuzz=FuzzReadLossLog -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/train/
 	go test -run '^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s -timeout 0 ./engine/action/
+
+# The CUDA kernels: PTX for compute_80 (Ampere and later JIT-compile it), from
+# Debian's nvidia-cuda-toolkit (CUDA 11.8; scripts/deps-cuda.sh installs it).
+# The PTX is committed so that building needs no CUDA toolkit.
+PTX     := engine/cuda/kernels/ncstudio.ptx
+NVCC    ?= nvcc
+PTXFLAGS := -ptx -arch=compute_80 -O3
+
+ptx: ## compile the CUDA kernels to engine/cuda/kernels/ncstudio.ptx (needs nvcc)
+	@bash scripts/deps-cuda.sh
+	$(NVCC) $(PTXFLAGS) -o $(PTX) engine/cuda/kernels/ncstudio.cu
+
+check-ptx: ## fail when the committed PTX is not what `make ptx` makes
+	@bash scripts/deps-cuda.sh
+	@tmp=$$(mktemp --suffix=.ptx) && $(NVCC) $(PTXFLAGS) -o $$tmp engine/cuda/kernels/ncstudio.cu && \
+	if cmp -s $$tmp $(PTX); then echo "check-ptx: $(PTX) is up to date"; rm -f $$tmp; \
+	else echo "check-ptx: $(PTX) differs from the kernels' sources: run 'make ptx' and commit it"; diff $$tmp $(PTX) | head -20; rm -f $$tmp; exit 1; fi
+
+build-cuda: deps ## build bin/ncworker-cuda, the CUDA worker (needs only the NVIDIA driver to run)
+	go vet -tags cuda ./...
+	go build -tags cuda -ldflags '$(LDFLAGS)' -o bin/ncworker-cuda ./app/ncworker
 
 clean: ## remove bin/
 	rm -rf bin

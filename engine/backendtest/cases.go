@@ -2,7 +2,7 @@
 // pass: each op's backward against central finite differences, each op's
 // forward and backward against PyTorch, and the optimiser against PyTorch's
 // AdamW. Backends call Run and CompareTorch from their own tests; the CUDA
-// backend will also call CompareBackends against the CPU backend.
+// backend also calls CompareBackends against the CPU backend.
 package backendtest
 
 import (

@@ -52,7 +52,10 @@ func naiveMatMul(c, a, b []float32, m, n, k int, ta, tb bool, alpha, beta float3
 	return out
 }
 
-func runDirect(t *testing.T, be tensor.Backend) {
+// RunDirect checks, against float64 references, the ops that have no
+// gradient to difference: products with alpha and beta, gradient
+// accumulation, copies and BLAS-1, AdamW.
+func RunDirect(t *testing.T, be tensor.Backend) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	t.Run("matmul_alpha_beta_and_split", func(t *testing.T) {
 		// Sizes large enough that a backend splits the product across workers,

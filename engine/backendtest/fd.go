@@ -158,5 +158,5 @@ func Run(t *testing.T, be tensor.Backend) {
 			}
 		})
 	}
-	t.Run("direct", func(t *testing.T) { runDirect(t, be) })
+	t.Run("direct", func(t *testing.T) { RunDirect(t, be) })
 }

@@ -30,6 +30,13 @@ func (*Backend) FromHost(data []float32, shape ...int) *tensor.Tensor {
 
 func (*Backend) ToHost(t *tensor.Tensor) []float32 { return append([]float32(nil), t.Host()...) }
 
+func (*Backend) Upload(dst *tensor.Tensor, data []float32) {
+	if len(data) != dst.Numel() {
+		panic(fmt.Sprintf("Upload: %d elements into %v", len(data), dst.Shape))
+	}
+	copy(dst.Host(), data)
+}
+
 func (*Backend) Free(*tensor.Tensor) {}
 
 func (*Backend) Fill(t *tensor.Tensor, v float32) {

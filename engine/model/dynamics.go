@@ -244,7 +244,7 @@ func (m *Dynamics) Backward(dv *tensor.Tensor) {
 func (m *Dynamics) timeEmbedding(tau, sigma []float32) *tensor.Tensor {
 	f := TimeFeatures(tau, sigma)
 	t := m.a.Buf("time_features", len(tau), 2*timeFeatures)
-	m.be.Copy(t, tensor.FromSlice(f, len(tau), 2*timeFeatures))
+	m.be.Upload(t, f)
 	return m.Time2.Forward(m.timeAct.Forward(m.Time1.Forward(t)))
 }
 

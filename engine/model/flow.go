@@ -150,7 +150,7 @@ func (m *Model) noise(name string, rng *rand.Rand, shape ...int) *tensor.Tensor 
 		v[i] = float32(rng.NormFloat64())
 	}
 	t := m.buf(name, shape...)
-	m.be.Copy(t, tensor.FromSlice(v, shape...))
+	m.be.Upload(t, v)
 	return t
 }
 
@@ -164,6 +164,6 @@ func (m *Model) perItem(name string, v []float32, oneMinus bool) *tensor.Tensor 
 		}
 	}
 	t := m.buf(name, len(v), 1, 1, 1)
-	m.be.Copy(t, tensor.FromSlice(h, len(v), 1, 1, 1))
+	m.be.Upload(t, h)
 	return t
 }

@@ -64,11 +64,11 @@ func (m *Model) NewSessionHistory(frames []*image.RGBA, prev action.Action, seed
 	for i := range k {
 		z := be.ToHost(m.EncodeFrame(frames[min(i, len(frames)-1)]))
 		if i == 0 {
-			be.Copy(s.latent, tensor.FromSlice(z, s.latent.Shape...))
+			be.Upload(s.latent, z)
 		}
 		full = append(full, z...)
 	}
-	be.Copy(s.history, tensor.FromSlice(full, s.history.Shape...))
+	be.Upload(s.history, full)
 	return s, nil
 }
 
@@ -78,7 +78,7 @@ func (m *Model) EncodeFrame(frame *image.RGBA) *tensor.Tensor {
 	x := make([]float32, 3*m.Cfg.Width*m.Cfg.Height)
 	FrameToTensor(x, frame)
 	in := m.buf("encode.in", 1, 3, m.Cfg.Height, m.Cfg.Width)
-	m.be.Copy(in, tensor.FromSlice(x, 1, 3, m.Cfg.Height, m.Cfg.Width))
+	m.be.Upload(in, x)
 	z := m.Enc.Forward(in)
 	m.be.Scale(z, m.Cfg.AE.Scale)
 	return z
@@ -101,12 +101,12 @@ func (s *Session) Step(a action.Action) *tensor.Tensor {
 	lw, lh := cfg.LatentSize()
 	Featurize(s.feats, s.prev, a, cfg.Width, cfg.Height)
 	acts := m.buf("session.actions", 1, ActionFeatures)
-	be.Copy(acts, tensor.FromSlice(s.feats, 1, ActionFeatures))
+	be.Upload(acts, s.feats)
 	var cursor *tensor.Tensor
 	if cfg.Dyn.CursorMap {
 		CursorMap(s.cmap, a.X, a.Y, cfg.Width, cfg.Height, lw, lh, cfg.Dyn.CursorSigma)
 		cursor = m.buf("session.cursor", 1, 1, lh, lw)
-		be.Copy(cursor, tensor.FromSlice(s.cmap, 1, 1, lh, lw))
+		be.Upload(cursor, s.cmap)
 	}
 	z := m.sample(s.history, cursor, acts, s.SampleSteps, s.ContextNoise, s.rng, s.Observe)
 	be.Copy(s.latent, z)

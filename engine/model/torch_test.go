@@ -35,7 +35,7 @@ func perturb(be tensor.Backend, ps []*nn.Param, rng *rand.Rand) {
 		for i := range v {
 			v[i] += float32(0.05 * rng.NormFloat64())
 		}
-		be.Copy(p.Value, tensor.FromSlice(v, p.Value.Shape...))
+		be.Upload(p.Value, v)
 	}
 }
 

@@ -34,7 +34,7 @@ func LoadParams(f *ckpt.File, file string, be tensor.Backend, params []*Param) e
 			problems = append(problems, fmt.Sprintf("%s has shape %v, the model needs %v", p.Name, tensor.Shape(t.Shape), p.Value.Shape))
 			continue
 		}
-		be.Copy(p.Value, tensor.FromSlice(t.Data, t.Shape...))
+		be.Upload(p.Value, t.Data)
 	}
 	for _, t := range f.Tensors {
 		if !used[t.Name] {

@@ -48,7 +48,7 @@ func InitUniform(be tensor.Backend, p *Param, bound float64, rng *rand.Rand) {
 	for i := range v {
 		v[i] = float32((rng.Float64()*2 - 1) * bound)
 	}
-	be.Copy(p.Value, tensor.FromSlice(v, p.Value.Shape...))
+	be.Upload(p.Value, v)
 }
 
 // InitConst fills p with c (1 for norm gains, 0 for biases).

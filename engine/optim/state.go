@@ -53,7 +53,7 @@ func (o *AdamW) Restore(f *ckpt.File, file string) error {
 			if !mom.t.Shape.Equal(t.Shape) {
 				return fmt.Errorf("%s: moment %s has shape %v, want %v", file, mom.name, tensor.Shape(t.Shape), mom.t.Shape)
 			}
-			o.be.Copy(mom.t, tensor.FromSlice(t.Data, t.Shape...))
+			o.be.Upload(mom.t, t.Data)
 		}
 	}
 	o.step = step

@@ -19,6 +19,7 @@ type Backend interface {
 	Zeros(shape ...int) *Tensor
 	FromHost(data []float32, shape ...int) *Tensor // copies data
 	ToHost(t *Tensor) []float32                    // copies out
+	Upload(dst *Tensor, data []float32)            // copies data into dst (len(data) == dst.Numel())
 	Free(t *Tensor)                                // releases device memory early; no-op on the CPU
 	Fill(t *Tensor, v float32)
 	Copy(dst, src *Tensor)

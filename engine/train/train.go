@@ -524,7 +524,7 @@ func addChangeWeights(dst []float32, extra float32, next, newest []float32) {
 // upload copies host data into the trainer's buffer called name.
 func (t *trainer) upload(name string, data []float32, shape ...int) *tensor.Tensor {
 	dst := t.buf(name, shape...)
-	t.be.Copy(dst, tensor.FromSlice(data[:dst.Numel()], shape...))
+	t.be.Upload(dst, data[:dst.Numel()])
 	return dst
 }
 

@@ -1,0 +1,44 @@
+//go:build cuda
+
+package cuda_test
+
+import (
+	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/backendtest"
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/cuda"
+)
+
+// These run only in a test binary built with -tags cuda, on a machine with
+// an NVIDIA GPU (cu exits the process at start-up without one):
+//
+//	go test -c -tags cuda -o gpu/cuda.test ./engine/cuda && gpu/cuda.test -test.v
+
+func openGPU(t *testing.T, opts cuda.Options) *cuda.Backend {
+	t.Helper()
+	be, info, err := cuda.Open(0, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: compute capability %s, %d SMs, %d MiB (%d free), driver %d", info.Name, info.ComputeCapability,
+		info.Multiprocessors, info.MemoryBytes>>20, info.FreeMemoryBytes>>20, info.DriverVersion)
+	return be
+}
+
+// The whole CPU suite: gradients against finite differences, products and
+// AdamW against float64 (3xTF32 products: float32 accuracy).
+func TestGPUConformance(t *testing.T) { backendtest.Run(t, openGPU(t, cuda.Options{Precise: true})) }
+
+func TestGPUPrecise(t *testing.T) {
+	backendtest.CompareBackends(t, openGPU(t, cuda.Options{Precise: true}), cpu.New(), 1e-5)
+}
+
+// tf32 tensor cores, as training runs: every op within 1e-3 of the CPU.
+func TestGPUTF32(t *testing.T) {
+	backendtest.CompareBackends(t, openGPU(t, cuda.Options{}), cpu.New(), 1e-3)
+}
+
+func TestGPUTrainingTracksCPU(t *testing.T) {
+	checkTrainingTracksCPU(t, openGPU(t, cuda.Options{}), 10, 10)
+}
