@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/train"
+	"github.com/ncstudio/ncstudio/engine/worker"
 )
 
 func init() {
@@ -61,7 +63,7 @@ func runTrain(c *context) error {
 	seed := c.Flags.Uint64("seed", d.Seed, "seed of initialisation, batches and noise")
 	every := c.Flags.Int("checkpoint-every", d.CheckpointEvery, "write the checkpoint every N steps (and at the end of each stage, and on Ctrl-C)")
 	progress := c.Flags.String("progress", "bar", "progress output on stderr: bar, or json (one object per line, for the studio)")
-	device := c.Flags.String("device", "cpu", "where to train: cpu (cuda comes with the CUDA worker)")
+	device := c.Flags.String("device", "cpu", "where to train: cpu, or cuda (in the CUDA worker bin/ncworker-cuda, built by 'make build-cuda')")
 	resume := c.Flags.Bool("resume", false, "continue the interrupted run that writes --out exactly where it stopped (its other flags are reused)")
 	if _, err := c.Parse(); err != nil {
 		return err
@@ -73,9 +75,7 @@ func runTrain(c *context) error {
 		return usagef("train: --out CKPT is required")
 	case *progress != "bar" && *progress != "json":
 		return usagef("train: --progress is bar or json, not %q", *progress)
-	case *device == "cuda":
-		return usagef("train: --device cuda needs the CUDA worker, which this build does not have yet; use --device cpu")
-	case *device != "cpu":
+	case !slices.Contains(worker.Devices, *device):
 		return usagef("train: --device is cpu or cuda, not %q", *device)
 	}
 	cfg, err := model.Preset(*preset)
@@ -145,7 +145,11 @@ func runTrain(c *context) error {
 	ctx, stop := signal.NotifyContext(stdcontext.Background(), os.Interrupt)
 	defer stop()
 	start := time.Now()
-	m, err := train.Run(ctx, cpu.New(), o)
+	err = worker.Train(ctx, *device, o, func(where string) {
+		if *progress == "bar" {
+			fmt.Fprintf(c.Stderr, "training on %s\n", where)
+		}
+	})
 	if bar != nil {
 		bar.finish()
 	}
@@ -156,7 +160,11 @@ func runTrain(c *context) error {
 	if err != nil {
 		return err
 	}
-	return c.Emit(map[string]any{"checkpoint": *out, "params": m.ParamCount(), "seconds": time.Since(start).Seconds(), "config": m.Cfg},
+	m, _, err := model.Load(cpu.New(), *out)
+	if err != nil {
+		return err
+	}
+	return c.Emit(map[string]any{"checkpoint": *out, "device": *device, "params": m.ParamCount(), "seconds": time.Since(start).Seconds(), "config": m.Cfg},
 		func(w io.Writer) {
 			fmt.Fprintf(w, "wrote %s: %d parameters, %dx%d, %s injection, in %v (losses in %s.losses.csv and .png)\n",
 				*out, m.ParamCount(), m.Cfg.Width, m.Cfg.Height, m.Cfg.Dyn.Injection, time.Since(start).Round(time.Second), *out)

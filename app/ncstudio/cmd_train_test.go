@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,7 +14,9 @@ import (
 	"github.com/ncstudio/ncstudio/engine/bench"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/eval"
+	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
+	"github.com/ncstudio/ncstudio/engine/worker"
 )
 
 // TestTrainEvalBenchPlay runs the model commands end to end on the tiny
@@ -129,10 +132,52 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	if err := dispatch([]string{"train", "--data", data, "--out", ckptPath, "--preset", "huge"}, &stdout, &stderr); err == nil || exitCode(err) != 2 {
 		t.Errorf("unknown preset: %v", err)
 	}
-	for _, dev := range []string{"cuda", "tpu"} {
-		err := dispatch([]string{"train", "--data", data, "--out", ckptPath, "--device", dev}, &stdout, &stderr)
-		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "--device") {
-			t.Errorf("--device %s: %v", dev, err)
-		}
+	if err := dispatch([]string{"train", "--data", data, "--out", ckptPath, "--device", "tpu"}, &stdout, &stderr); err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "--device") {
+		t.Errorf("--device tpu: %v", err)
+	}
+}
+
+// train --device cuda runs in the CUDA worker: here the worker program
+// built without the cuda tag, on the CPU emulator of the CUDA kernels,
+// behind a wrapper script where bin/ncworker-cuda would be. Without a GPU,
+// the user hears so.
+func TestTrainOnCUDAWorker(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "ncworker")
+	if out, err := exec.Command("go", "build", "-o", bin, "../ncworker").CombinedOutput(); err != nil {
+		t.Fatalf("building the worker: %v\n%s", err, out)
+	}
+	wrapper := filepath.Join(dir, "ncworker-cuda")
+	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\nexec "+bin+" --device emulator \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(worker.EnvWorker, wrapper)
+	var stdout, stderr bytes.Buffer
+	data := filepath.Join(dir, "data")
+	if err := dispatch([]string{"synth", "--out", data, "--frames", "12", "--seed", "2", "--size", "64x48"}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "tiny.safetensors")
+	stderr.Reset()
+	if err := dispatch([]string{"train", "--device", "cuda", "--preset", "tiny", "--data", data, "--out", out,
+		"--ae-steps", "3", "--dyn-steps", "2", "--batch", "1"}, &stdout, &stderr); err != nil {
+		t.Fatalf("train --device cuda: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "training on cuda (cuda-emulator)") {
+		t.Errorf("stderr does not say where training ran:\n%s", stderr.String())
+	}
+	if _, _, err := model.Load(cpu.New(), out); err != nil {
+		t.Fatal(err)
+	}
+
+	noGPU := filepath.Join(dir, "no-gpu")
+	script := "#!/bin/sh\necho 'Error in initialization, please refer to \"https://docs.nvidia.com\" for details on: NoDevice'\nexit 1\n"
+	if err := os.WriteFile(noGPU, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(worker.EnvWorker, noGPU)
+	err := dispatch([]string{"train", "--device", "cuda", "--preset", "tiny", "--data", data, "--out", filepath.Join(dir, "x.safetensors")}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "no NVIDIA GPU") {
+		t.Errorf("without a GPU: %v", err)
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"github.com/ncstudio/ncstudio/engine/tensor"
 )
 
-func (be *Backend) Fill(t *tensor.Tensor, v float32) { be.launch("fill_f32", t.Numel(), t, v, t.Numel()) }
+func (be *Backend) Fill(t *tensor.Tensor, v float32) {
+	be.launch("fill_f32", t.Numel(), t, v, t.Numel())
+}
 
 func (be *Backend) Copy(dst, src *tensor.Tensor) {
 	if dst.Numel() != src.Numel() {
@@ -17,7 +19,9 @@ func (be *Backend) Copy(dst, src *tensor.Tensor) {
 	be.launch("copy_f32", dst.Numel(), dst, src, dst.Numel())
 }
 
-func (be *Backend) Scale(t *tensor.Tensor, s float32) { be.launch("scale_f32", t.Numel(), t, s, t.Numel()) }
+func (be *Backend) Scale(t *tensor.Tensor, s float32) {
+	be.launch("scale_f32", t.Numel(), t, s, t.Numel())
+}
 
 func (be *Backend) Axpy(dst *tensor.Tensor, alpha float32, src *tensor.Tensor) {
 	if dst.Numel() != src.Numel() {
