@@ -25,13 +25,13 @@ var pages = []page{
 	{"Play", theme.MediaPlayIcon(), "drive a neural desktop with your mouse and keyboard", true},
 	{"Library", theme.StorageIcon(), "checkpoints and traces on this machine", true},
 	{"Sandbox & record", theme.MediaRecordIcon(), "use and record the sandbox desktop, edit its spec, record the X display, generate synthetic traces", true},
-	{"Train", theme.ComputerIcon(), "fine-tune a neural computer on your traces, on the CPU (CUDA to come)", true},
+	{"Train", theme.ComputerIcon(), "fine-tune a neural computer on your traces, on the CPU or with CUDA", true},
 	{"Debug", theme.SearchIcon(), "a trace against one or two checkpoints on its actions: frames, differences, cursors, PSNR timeline", true},
 	{"Evaluate", theme.ConfirmIcon(), "score checkpoints on held-out traces, compare them, export a report", true},
 }
 
 // stillToCome names what later work adds.
-const stillToCome = "Still to come: recording terminals from the studio (the command line has it: record terminal), training on CUDA, attention heat-maps in Debug."
+const stillToCome = "Still to come: recording terminals from the studio (the command line has it: record terminal), play on CUDA, attention heat-maps in Debug."
 
 // content builds the window: a sidebar (brand, the pages still to come)
 // and the built pages as tabs, to which it adds the Welcome page.

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/train"
+	"github.com/ncstudio/ncstudio/engine/worker"
 )
 
 // trainer runs one training at a time on its own goroutine, for the Train
@@ -17,6 +17,7 @@ import (
 type trainer struct {
 	mu      sync.Mutex
 	opts    train.Options
+	device  string // worker.Train's device: cpu or cuda
 	state   trainState
 	last    train.Progress
 	curves  []train.Curve // loss by stage, for the live plot
@@ -61,14 +62,14 @@ func (t *trainer) snapshot() trainSnapshot {
 	return trainSnapshot{t.state, t.opts, t.last, curves, append([]string(nil), t.events...), t.err}
 }
 
-// start begins a new run.
-func (t *trainer) start(o train.Options) error {
+// start begins a new run on device (cpu or cuda).
+func (t *trainer) start(o train.Options, device string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.state == trainRunning {
 		return errors.New("a training run is in progress")
 	}
-	t.opts, t.curves, t.events, t.err, t.last = o, nil, nil, nil, train.Progress{}
+	t.opts, t.device, t.curves, t.events, t.err, t.last = o, device, nil, nil, nil, train.Progress{}
 	t.run(o)
 	return nil
 }
@@ -154,6 +155,16 @@ func (t *trainer) train(ctx context.Context, o train.Options) error {
 			changed()
 		}
 	}
-	_, err = train.Run(ctx, cpu.New(), o)
-	return err
+	return worker.Train(ctx, t.device, o, func(where string) { t.event("training on " + where) })
+}
+
+// event adds a line to the events (from the training goroutine).
+func (t *trainer) event(s string) {
+	t.mu.Lock()
+	t.events = append(t.events, s)
+	changed := t.changed
+	t.mu.Unlock()
+	if changed != nil {
+		changed()
+	}
 }

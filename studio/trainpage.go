@@ -42,6 +42,8 @@ type trainPage struct {
 	aeSteps         *widget.Entry
 	dynSteps        *widget.Entry
 	saveAs          *widget.Entry
+	device          *widget.Select
+	cuda            *widget.Label // what the CUDA probe found
 	start, pauseBtn *widget.Button
 	stage           *widget.Label
 	bar             *widget.ProgressBar
@@ -63,11 +65,11 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 	p.traces = widget.NewCheckGroup(nil, nil)
 	p.replay = widget.NewCheckGroup(nil, nil)
 	p.aeSteps, p.dynSteps, p.saveAs = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	device := widget.NewSelect([]string{"CPU"}, nil)
-	device.SetSelected("CPU")
-	cuda := widget.NewLabel("CUDA needs the CUDA worker, which this build does not have yet.")
-	cuda.Importance = widget.LowImportance
-	cuda.Wrapping = fyne.TextWrapWord
+	p.device = widget.NewSelect([]string{deviceCPU}, nil)
+	p.device.SetSelected(deviceCPU)
+	p.cuda = widget.NewLabel("CUDA: looking for the CUDA worker…")
+	p.cuda.Importance = widget.LowImportance
+	p.cuda.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
 		widget.NewFormItem("Start from", p.base),
 		widget.NewFormItem("Preset", p.preset),
@@ -76,7 +78,7 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 		widget.NewFormItem("Autoencoder steps", p.aeSteps),
 		widget.NewFormItem("Dynamics steps", p.dynSteps),
 		widget.NewFormItem("Save as", p.saveAs),
-		widget.NewFormItem("Device", container.NewVBox(device, cuda)),
+		widget.NewFormItem("Device", container.NewVBox(p.device, p.cuda)),
 	)
 	p.start = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), p.onStart)
 	p.start.Importance = widget.HighImportance
@@ -106,7 +108,27 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 	tr.changed = func() { fyne.Do(p.show) }
 	p.refresh()
 	p.show()
+	go p.findCUDA()
 	return p
+}
+
+const (
+	deviceCPU  = "CPU"
+	deviceCUDA = "CUDA"
+)
+
+// findCUDA offers CUDA only once the worker has reported a GPU; otherwise
+// it says why not, and CPU stays the choice.
+func (p *trainPage) findCUDA() {
+	desc, err := probeCUDA()
+	fyne.Do(func() {
+		if err != nil {
+			p.cuda.SetText("CUDA unavailable: " + err.Error())
+			return
+		}
+		p.device.SetOptions([]string{deviceCPU, deviceCUDA})
+		p.cuda.SetText("CUDA: " + desc)
+	})
 }
 
 // listBox scrolls a check list in about five rows.
@@ -231,7 +253,7 @@ func (p *trainPage) onStart() {
 	o, err := p.options()
 	if err == nil {
 		if err = p.ws.Create(); err == nil {
-			err = p.tr.start(o)
+			err = p.tr.start(o, strings.ToLower(p.device.Selected))
 		}
 	}
 	if err != nil {

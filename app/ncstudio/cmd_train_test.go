@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,7 +15,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/eval"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
-	"github.com/ncstudio/ncstudio/engine/worker"
+	"github.com/ncstudio/ncstudio/engine/worker/workertest"
 )
 
 // TestTrainEvalBenchPlay runs the model commands end to end on the tiny
@@ -137,21 +136,11 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	}
 }
 
-// train --device cuda runs in the CUDA worker: here the worker program
-// built without the cuda tag, on the CPU emulator of the CUDA kernels,
-// behind a wrapper script where bin/ncworker-cuda would be. Without a GPU,
-// the user hears so.
+// train --device cuda runs in the CUDA worker (here on the CPU emulator of
+// the CUDA kernels). Without a GPU, the user hears so.
 func TestTrainOnCUDAWorker(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "ncworker")
-	if out, err := exec.Command("go", "build", "-o", bin, "../ncworker").CombinedOutput(); err != nil {
-		t.Fatalf("building the worker: %v\n%s", err, out)
-	}
-	wrapper := filepath.Join(dir, "ncworker-cuda")
-	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\nexec "+bin+" --device emulator \"$@\"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(worker.EnvWorker, wrapper)
+	workertest.UseEmulator(t)
 	var stdout, stderr bytes.Buffer
 	data := filepath.Join(dir, "data")
 	if err := dispatch([]string{"synth", "--out", data, "--frames", "12", "--seed", "2", "--size", "64x48"}, &stdout, &stderr); err != nil {
@@ -170,12 +159,7 @@ func TestTrainOnCUDAWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	noGPU := filepath.Join(dir, "no-gpu")
-	script := "#!/bin/sh\necho 'Error in initialization, please refer to \"https://docs.nvidia.com\" for details on: NoDevice'\nexit 1\n"
-	if err := os.WriteFile(noGPU, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(worker.EnvWorker, noGPU)
+	workertest.UseNoGPU(t)
 	err := dispatch([]string{"train", "--device", "cuda", "--preset", "tiny", "--data", data, "--out", filepath.Join(dir, "x.safetensors")}, &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "no NVIDIA GPU") {
 		t.Errorf("without a GPU: %v", err)

@@ -142,15 +142,15 @@ func (c *Client) exited(printed string) error {
 	case err := <-done:
 		status = "exited"
 		if err != nil {
-			status = err.Error()
+			status = "exited (" + err.Error() + ")"
 		}
 	case <-time.After(5 * time.Second):
 		c.cmd.Process.Kill()
 		status = "stopped answering"
 	}
 	msg := strings.TrimSpace(printed + "\n" + c.stderr.String())
-	if strings.Contains(msg, "NoDevice") {
-		msg = "no NVIDIA GPU was found (cuInit: NoDevice)\n" + msg
+	if strings.Contains(msg, "NoDevice") { // what gorgonia.org/cu prints when cuInit finds no GPU
+		msg = "no NVIDIA GPU was found (cuInit: NoDevice)"
 	}
 	if msg == "" {
 		return fmt.Errorf("the worker %s", status)
