@@ -29,7 +29,8 @@ import (
 type HeadlessOptions struct {
 	Out         string // directory to create
 	Seed        uint64
-	SampleSteps int // 0: the model's default
+	SampleSteps int      // 0: the model's default
+	Sessions    Sessions // steps the model; nil: in this process (LocalSessions)
 	// Progress, when set, is called after each step.
 	Progress func(done, total int)
 }
@@ -72,7 +73,7 @@ func Headless(m *model.Model, spec *sandbox.Spec, actions []action.Action, o Hea
 	if err := makeEmptyDir(o.Out); err != nil {
 		return rep, err
 	}
-	r, err := NewRunner(m, spec, o.Seed)
+	r, err := NewRunner(m, spec, o.Seed, o.Sessions)
 	if err != nil {
 		return rep, err
 	}

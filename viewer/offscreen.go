@@ -26,7 +26,7 @@ type Offscreen struct {
 // NewOffscreen prepares a viewport for a session of m on the first frame
 // of its conventional computer (see NewRunner). Stepping starts with Runner().Start.
 func NewOffscreen(m *model.Model, spec *sandbox.Spec, o PlayOptions) (*Offscreen, error) {
-	r, err := NewRunner(m, spec, o.Seed)
+	r, err := NewRunner(m, spec, o.Seed, o.Sessions)
 	if err != nil {
 		return nil, err
 	}

@@ -24,8 +24,9 @@ type Runner struct {
 	seed  uint64
 	input action.Collector
 
+	sessions    Sessions
 	mu          sync.Mutex
-	sess        *model.Session
+	sess        Stepper
 	comp        computer
 	snap        Snapshot
 	paused      bool
@@ -80,9 +81,14 @@ func (terminal) Pointer() (x, y int) { return 0, 0 }
 
 // NewRunner starts a session of m on the first frame of its conventional
 // computer: the sandbox desktop of spec (nil: the default desktop), or for a
-// terminal model a live bash (spec is then unused). Close ends it.
-func NewRunner(m *model.Model, spec *sandbox.Spec, seed uint64) (*Runner, error) {
-	r := &Runner{m: m, seed: seed, sampleSteps: m.Cfg.Sampler.Steps}
+// terminal model a live bash (spec is then unused). sessions steps the
+// model (nil: LocalSessions(m)); m itself gives the configuration and the
+// decoder. Close ends it.
+func NewRunner(m *model.Model, spec *sandbox.Spec, seed uint64, sessions Sessions) (*Runner, error) {
+	if sessions == nil {
+		sessions = LocalSessions(m)
+	}
+	r := &Runner{m: m, seed: seed, sampleSteps: m.Cfg.Sampler.Steps, sessions: sessions}
 	if tc := m.Cfg.Terminal; tc != nil {
 		o := termrec.ForModel(tc)
 		o.FPS = m.Cfg.FPS
@@ -117,15 +123,14 @@ func (r *Runner) restart() error {
 	frame := image.NewRGBA(image.Rect(0, 0, r.m.Cfg.Width, r.m.Cfg.Height))
 	r.comp.Render(frame)
 	x, y := r.comp.Pointer()
-	s, err := r.m.NewSessionHistory([]*image.RGBA{frame}, action.Action{X: x, Y: y}, r.seed)
+	s, z, err := r.sessions(frame, action.Action{X: x, Y: y}, r.seed, r.sampleSteps)
 	if err != nil {
 		return err
 	}
-	s.SampleSteps = r.sampleSteps
 	r.sess = s
 	r.recording = nil // a recording does not span a reset
 	r.input.Move(x, y)
-	r.snap = Snapshot{Latent: r.m.Backend().ToHost(s.Latent()), Sandbox: frame, Action: action.Action{X: x, Y: y},
+	r.snap = Snapshot{Latent: z, Sandbox: frame, Action: action.Action{X: x, Y: y},
 		Trail: []image.Point{{x, y}}, Paused: r.paused, Sampler: r.sampleSteps}
 	return nil
 }
@@ -157,13 +162,19 @@ func (r *Runner) stepLocked(a action.Action) Snapshot {
 		a.X, a.Y, a.Buttons, a.Scroll = 0, 0, 0, 0
 	}
 	start := time.Now()
-	z := r.sess.Step(a)
+	z, err := r.sess.Step(a)
 	took := time.Since(start)
+	if err != nil { // the worker is gone: stop stepping, say why
+		r.paused = true
+		r.snap.Paused = true
+		r.snap.Log = lastN(append(slices.Clip(r.snap.Log), "error: "+err.Error()), logLen)
+		return r.snap
+	}
 	r.comp.Step(a)
 	frame := image.NewRGBA(image.Rect(0, 0, w, h))
 	r.comp.Render(frame)
 	prev := r.snap
-	s := Snapshot{Step: prev.Step + 1, Latent: r.m.Backend().ToHost(z), Sandbox: frame, Action: a,
+	s := Snapshot{Step: prev.Step + 1, Latent: z, Sandbox: frame, Action: a,
 		StepMs: took.Seconds() * 1000, Paused: r.paused, Sampler: r.sampleSteps,
 		Trail: lastN(append(slices.Clip(prev.Trail), image.Pt(a.X, a.Y)), trailLen), Log: prev.Log}
 	if !a.IsIdle(prev.Action) {
@@ -283,6 +294,6 @@ func (r *Runner) SetSampleSteps(n int) {
 
 func (r *Runner) setSampleSteps(n int) {
 	r.sampleSteps = min(max(n, 1), 64)
-	r.sess.SampleSteps = r.sampleSteps
+	r.sess.SetSampleSteps(r.sampleSteps)
 	r.snap.Sampler = r.sampleSteps
 }

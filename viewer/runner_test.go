@@ -21,7 +21,7 @@ func TestRunnerTerminal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewRunner(m, nil, 1)
+	r, err := NewRunner(m, nil, 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

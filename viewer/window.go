@@ -21,6 +21,7 @@ type PlayOptions struct {
 	SampleSteps       int     // 0: the model's default
 	FPS               float64 // model steps per second; 0: the model's frame rate
 	QuitAfter         time.Duration
+	Sessions          Sessions // steps the model; nil: in this process (LocalSessions)
 }
 
 // displayHz caps the window's redraw rate where swaps do not wait for the
@@ -37,7 +38,7 @@ func Play(m *model.Model, spec *sandbox.Spec, o PlayOptions) error {
 	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		return fmt.Errorf("play: no display (DISPLAY is not set); use `ncstudio play --headless --actions FILE --out DIR`, or run under xvfb-run")
 	}
-	r, err := NewRunner(m, spec, o.Seed)
+	r, err := NewRunner(m, spec, o.Seed, o.Sessions)
 	if err != nil {
 		return err
 	}

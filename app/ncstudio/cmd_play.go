@@ -3,15 +3,18 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
+	"github.com/ncstudio/ncstudio/engine/worker"
 	"github.com/ncstudio/ncstudio/viewer"
 )
 
 func init() {
 	register(&command{
 		name:    "play",
-		usage:   "[--ckpt CKPT] [--spec FILE] [--steps N] [--fps F] [--seed S] [--headless --actions FILE --out DIR [--json]]",
+		usage:   "[--ckpt CKPT] [--device cpu|cuda] [--spec FILE] [--steps N] [--fps F] [--seed S] [--headless --actions FILE --out DIR [--json]]",
 		summary: "play a neural computer in an OpenGL window whose shaders decode its latents (F1 lists the keys), or replay an action file headless",
 		run:     runPlay,
 	})
@@ -27,6 +30,7 @@ func runPlay(c *context) error {
 	actionsFile := c.Flags.String("actions", "", "action file to replay with --headless (JSON lines of {\"x\",\"y\",\"buttons\",\"key_down\",\"key_up\",\"text\",\"scroll\"})")
 	out := c.Flags.String("out", "", "directory for --headless output (created; must be new or empty)")
 	quitAfter := c.Flags.Duration("quit-after", 0, "close the window after this long (for scripts and tests)")
+	device := c.Flags.String("device", "cpu", "where the model steps: cpu, or cuda (in the CUDA worker; the shaders decode here either way)")
 	if _, err := c.Parse(); err != nil {
 		return err
 	}
@@ -47,16 +51,21 @@ func runPlay(c *context) error {
 	if err != nil {
 		return err
 	}
+	sessions, done, err := playSessions(c, *device, *ckptPath)
+	if err != nil {
+		return err
+	}
+	defer done()
 	if !*headless {
 		return viewer.Play(m, spec, viewer.PlayOptions{Title: "NC Studio play: " + *ckptPath, Checkpoint: *ckptPath,
-			Seed: *seed, SampleSteps: *steps, FPS: *fps, QuitAfter: *quitAfter})
+			Seed: *seed, SampleSteps: *steps, FPS: *fps, QuitAfter: *quitAfter, Sessions: sessions})
 	}
 	acts, err := action.ReadFile(*actionsFile)
 	if err != nil {
 		return err
 	}
 	bar := newProgress(c.Stderr, "replay", "steps", len(acts))
-	rep, err := viewer.Headless(m, spec, acts, viewer.HeadlessOptions{Out: *out, Seed: *seed, SampleSteps: *steps,
+	rep, err := viewer.Headless(m, spec, acts, viewer.HeadlessOptions{Out: *out, Seed: *seed, SampleSteps: *steps, Sessions: sessions,
 		Progress: func(done, _ int) { bar.set(done) }})
 	bar.finish()
 	if err != nil {
@@ -71,4 +80,36 @@ func runPlay(c *context) error {
 			100*rep.Cursor.Accuracy, rep.Cursor.Frames, rep.Cursor.DR)
 		fmt.Fprintf(w, "PSNR against the sandbox on the same actions: %.1f dB\n", rep.SandboxPSNR)
 	})
+}
+
+// playSessions returns how the model steps on device: nil for the CPU (in
+// this process), or sessions in the CUDA worker, which reads the checkpoint
+// from a file (the built-in one is written to a temporary file). done ends
+// the worker.
+func playSessions(c *context, device, ckptPath string) (viewer.Sessions, func(), error) {
+	switch device {
+	case "cpu":
+		return nil, func() {}, nil
+	case "cuda":
+	default:
+		return nil, nil, usagef("play: --device is cpu or cuda, not %q", device)
+	}
+	path, err := worker.FindCUDA()
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := worker.Start(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	file, cleanup := ckptPath, func() {}
+	if ckptPath == "" || ckptPath == embedded.Name {
+		if file, err = embedded.Extract(""); err != nil {
+			w.Close()
+			return nil, nil, err
+		}
+		cleanup = func() { os.Remove(file) }
+	}
+	fmt.Fprintf(c.Stderr, "stepping on %s\n", w.Hello.Device.Backend)
+	return viewer.WorkerSessions(w, file), func() { w.Close(); cleanup() }, nil
 }

@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/worker/workertest"
 )
 
 func TestPlayErrors(t *testing.T) {
@@ -62,5 +67,51 @@ func TestPlayHeadlessJSON(t *testing.T) {
 	}
 	if rep.Steps != 4 || len(rep.PerStep) != 4 || rep.PerStep[2].X != 50 || rep.GL.Renderer == "" {
 		t.Errorf("report: %+v", rep)
+	}
+}
+
+// play --device cuda steps the model in the CUDA worker (here on the CPU
+// emulator of its kernels) and decodes here: the frames match a CPU replay.
+func TestPlayHeadlessOnCUDAWorker(t *testing.T) {
+	workertest.UseEmulator(t)
+	dir := t.TempDir()
+	cfg, _ := model.Preset("tiny")
+	m, err := model.New(cpu.New(), cfg, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ckptPath := filepath.Join(dir, "tiny.safetensors")
+	if err := m.Save(ckptPath, nil); err != nil {
+		t.Fatal(err)
+	}
+	acts := filepath.Join(dir, "moves.jsonl")
+	os.WriteFile(acts, []byte("{\"x\":20,\"y\":20}\n{\"x\":30,\"y\":25}\n{\"x\":30,\"y\":25,\"buttons\":1}\n"), 0o644)
+	replay := func(device string) (rep struct {
+		Steps   int `json:"steps"`
+		PerStep []struct {
+			PSNR float64 `json:"sandbox_psnr"`
+		} `json:"per_step"`
+	}) {
+		var out, stderr bytes.Buffer
+		if err := dispatch([]string{"play", "--headless", "--device", device, "--ckpt", ckptPath, "--actions", acts,
+			"--out", filepath.Join(dir, device), "--json"}, &out, &stderr); err != nil {
+			t.Fatalf("--device %s: %v\n%s", device, err, stderr.String())
+		}
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		if device == "cuda" && !strings.Contains(stderr.String(), "stepping on cuda (cuda-emulator)") {
+			t.Errorf("stderr: %s", stderr.String())
+		}
+		return rep
+	}
+	onCPU, onCUDA := replay("cpu"), replay("cuda")
+	if onCUDA.Steps != 3 || len(onCUDA.PerStep) != 3 {
+		t.Fatalf("report %+v", onCUDA)
+	}
+	for i := range onCPU.PerStep {
+		if d := math.Abs(onCPU.PerStep[i].PSNR - onCUDA.PerStep[i].PSNR); d > 0.1 {
+			t.Errorf("step %d: PSNR against the sandbox %.3f dB on the CPU, %.3f dB in the worker", i+1, onCPU.PerStep[i].PSNR, onCUDA.PerStep[i].PSNR)
+		}
 	}
 }
