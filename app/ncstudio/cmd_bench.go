@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ncstudio/ncstudio/engine/bench"
+	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/viewer/decode"
 	"github.com/ncstudio/ncstudio/viewer/glctx"
@@ -114,7 +115,7 @@ func runBenchTrain(c *context) error {
 		return usagef("bench train: --batch and --steps must be at least 1")
 	}
 	fmt.Fprintf(c.Stderr, "timing %d steps per stage here, then in PyTorch...\n", *steps)
-	rep, err := bench.RunTrain(cfg, *preset, *batch, *steps)
+	rep, err := bench.RunTrain(cpu.New(), cfg, *preset, *batch, *steps, bench.TorchOptions{Device: "cpu", Threads: cpu.Threads()})
 	if err != nil {
 		return err
 	}

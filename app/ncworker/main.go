@@ -25,12 +25,20 @@ import (
 var version = "dev"
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "bench" {
+		if err := runBench(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "ncworker bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	fs := flag.NewFlagSet("ncworker", flag.ExitOnError)
 	device := fs.String("device", defaultDevice, "cuda (a GPU; needs a -tags cuda build), emulator (the CUDA kernels on the CPU, slow: for tests) or cpu")
 	gpu := fs.Int("gpu", 0, "which GPU, with --device cuda")
 	precise := fs.Bool("precise", false, "3xTF32 matrix products (float32 accuracy, 3x the tensor-core work) instead of tf32")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: ncworker [--device cuda|emulator|cpu] [--gpu N] [--precise]\n\n"+
+		fmt.Fprintf(fs.Output(), "usage: ncworker [--device cuda|emulator|cpu] [--gpu N] [--precise]\n"+
+			"       ncworker bench [--presets default,xl] [--gemm 4096] [--json] (ncworker bench -h)\n\n"+
 			"Started by ncstudio; speaks JSON lines on stdin/stdout (docs/CUDA.md).\n\n")
 		fs.PrintDefaults()
 	}

@@ -2,11 +2,13 @@ package bench
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ncstudio/ncstudio/engine/backendtest"
 	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/cuda"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/nn"
 )
@@ -78,7 +80,7 @@ func TestRunSandbox(t *testing.T) {
 func TestRunTrainAgainstTorch(t *testing.T) {
 	backendtest.RequireTorch(t)
 	cfg, _ := model.Preset("tiny")
-	rep, err := RunTrain(cfg, "tiny", 2, 2)
+	rep, err := RunTrain(cpu.New(), cfg, "tiny", 2, 2, TorchOptions{Device: "cpu", Threads: cpu.Threads()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,5 +91,20 @@ func TestRunTrainAgainstTorch(t *testing.T) {
 		if s.Ours <= 0 || s.Torch <= 0 || s.Params == 0 {
 			t.Errorf("stage %+v", s)
 		}
+	}
+}
+
+// The GPU report's own measurements, on the CPU emulator of the CUDA
+// kernels (the PyTorch side needs CUDA PyTorch: only on a GPU machine).
+func TestRunGPUEmulated(t *testing.T) {
+	rep, err := RunGPU(cuda.NewEmulated(cuda.Options{}), GPUOptions{GEMMSize: 64, Presets: []string{"tiny"}, PlaySteps: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.GEMM.Ours <= 0 || len(rep.Play) != 1 || rep.Play[0].StepsPerSec <= 0 || rep.Play[0].Params != 20802 {
+		t.Errorf("report %+v", rep)
+	}
+	if md := rep.Markdown(); !strings.Contains(md, "| play tiny") || !strings.Contains(md, "cuda-emulator") {
+		t.Errorf("table:\n%s", md)
 	}
 }

@@ -206,6 +206,12 @@ var Presets = map[string]Config{
 		AE:      AEConfig{Channels: []int{16, 32, 48}, Blocks: []int{0, 0, 1}, Latent: 8, Scale: 1},
 		Dyn:     DynamicsConfig{Context: 2, Patch: 4, Dim: 192, Layers: 6, Heads: 6, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 1.2, Delta: true},
 		Sampler: SamplerConfig{Steps: 1, ContextNoise: 0.02}},
+	// xl is for GPUs (about 80M parameters, 768 tokens a frame): the CUDA
+	// benchmarks' larger model. On a CPU it trains at a crawl.
+	"xl": {Width: 256, Height: 192, FPS: 15,
+		AE:      AEConfig{Channels: []int{32, 64, 128}, Blocks: []int{1, 1, 2}, Latent: 8, Scale: 1},
+		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 768, Layers: 8, Heads: 12, MLPRatio: 4, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 1.2, Delta: true},
+		Sampler: SamplerConfig{Steps: 1, ContextNoise: 0.02}},
 }
 
 // Preset returns a copy of a named preset.

@@ -11,10 +11,14 @@ NCModel from a checkpoint or a config, train it, and save() it.
 runs the model on the inputs the Go test wrote and writes the outputs and the
 parameter gradients (see main()), and
 
-    python3 ncmodel.py bench MODEL.safetensors BATCH STEPS THREADS
+    python3 ncmodel.py bench MODEL.safetensors BATCH STEPS THREADS [cpu|cuda [compile]]
 
 prints the training steps per second of both stages as JSON (`ncstudio
-bench train` compares them with the engine's).
+bench train` and `ncworker bench` compare them with the engine's), and
+
+    python3 ncmodel.py matmul N ITERS
+
+prints torch.matmul's TFLOPS on CUDA for N x N matrices in bf16 and tf32.
 """
 import json
 import math
@@ -268,45 +272,80 @@ def flow_loss(model, target, context, cursor, actions, weight):
     return (weight * (pred - target) ** 2).mean()
 
 
-def bench(path, batch, steps, threads):
-    """Training steps per second of both stages (AdamW included), in float32."""
+def bench(path, batch, steps, threads, device="cpu", compiled=False):
+    """Training steps per second of both stages (AdamW included), in float32
+    (on CUDA, matrix products in tf32 like the engine's), eager or through
+    torch.compile."""
     import time
     torch.set_num_threads(threads)
     torch.manual_seed(0)
+    if device == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
     model, _ = NCModel.load(path)
+    model = model.to(device)
     cfg = model.cfg
     ae_params = [p for n, p in model.named_engine_parameters() if not n.startswith("dyn.")]
     dyn_params = [p for n, p in model.named_engine_parameters() if n.startswith("dyn.")]
     w, h = cfg["width"], cfg["height"]
     lw, lh = latent_size(cfg)
     cz, k = cfg["autoencoder"]["latent_channels"], cfg["dynamics"]["context"]
-    frames = torch.rand(batch, 3, h, w) * 2 - 1
-    fweight = 1 + 10 * (torch.rand(batch, 1, h, w) < 0.01).float()
-    target, context = torch.randn(batch, cz, lh, lw), torch.randn(batch, k * cz, lh, lw)
-    cursor = torch.rand(batch, 1, lh, lw) if cfg["dynamics"]["cursor_map"] else None
-    actions = torch.rand(batch, model.p("dyn.act1.weight").shape[1])
-    lweight = 1 + 10 * (torch.rand(batch, 1, lh, lw) < 0.02).float()
+    rand = lambda *s: torch.rand(*s, device=device)
+    frames = rand(batch, 3, h, w) * 2 - 1
+    fweight = 1 + 10 * (rand(batch, 1, h, w) < 0.01).float()
+    target, context = torch.randn(batch, cz, lh, lw, device=device), torch.randn(batch, k * cz, lh, lw, device=device)
+    cursor = rand(batch, 1, lh, lw) if cfg["dynamics"]["cursor_map"] else None
+    actions = rand(batch, model.p("dyn.act1.weight").shape[1])
+    lweight = 1 + 10 * (rand(batch, 1, lh, lw) < 0.02).float()
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     out = {}
-    for name, params, step in (
+    for name, params, loss in (
             ("autoencoder", ae_params, lambda: ae_loss(model, frames, fweight)),
             ("dynamics", dyn_params, lambda: flow_loss(model, target, context, cursor, actions, lweight))):
         opt = torch.optim.AdamW(params, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.01)
+        step = torch.compile(loss) if compiled else loss
         def one():
             opt.zero_grad()
             step().backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
-        one()  # warm-up
+        for _ in range(3 if compiled else 1):  # warm-up (compilation)
+            one()
+        sync()
         t0 = time.perf_counter()
         for _ in range(steps):
             one()
+        sync()
         out[name] = steps / (time.perf_counter() - t0)
     print(json.dumps(out))
 
 
+def bench_matmul(n, iters):
+    """torch.matmul of two n x n matrices on CUDA: TFLOPS in bf16 and in tf32."""
+    import time
+    out = {}
+    for name, dtype, tf32 in (("bf16", torch.bfloat16, False), ("tf32", torch.float32, True)):
+        torch.backends.cuda.matmul.allow_tf32 = tf32
+        a = torch.randn(n, n, device="cuda", dtype=dtype)
+        b = torch.randn(n, n, device="cuda", dtype=dtype)
+        for _ in range(3):
+            a @ b
+        torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        for _ in range(iters):
+            a @ b
+        torch.cuda.synchronize()
+        out[name] = 2 * n ** 3 * iters / (time.perf_counter() - t0) / 1e12
+    print(json.dumps(out))
+
+
 def main():
-    if len(sys.argv) == 6 and sys.argv[1] == "bench":
-        bench(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+    if len(sys.argv) in (6, 7, 8) and sys.argv[1] == "bench":
+        device = sys.argv[6] if len(sys.argv) > 6 else "cpu"
+        bench(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), device, sys.argv[7:] == ["compile"])
+        return
+    if len(sys.argv) == 4 and sys.argv[1] == "matmul":
+        bench_matmul(int(sys.argv[2]), int(sys.argv[3]))
         return
     if len(sys.argv) != 5 or sys.argv[1] != "check":
         sys.exit(__doc__)
