@@ -39,6 +39,8 @@ type playPage struct {
 	checks     []*widget.Check
 	status     *widget.Label
 	stop       chan struct{}
+	device     *deviceChoice // where the model steps: CPU, or CUDA in the worker
+	onDevice   func(device string)
 }
 
 // overlayChecks names the overlay toggles in the toolbar, with the field
@@ -57,12 +59,24 @@ var overlayChecks = []struct {
 // newPlayPage starts nothing yet: start does. Recordings are written into
 // outDir; the session starts from the first frame of the desktop spec
 // (nil: the built-in one), which Reset returns to.
-func newPlayPage(m *model.Model, checkpoint, outDir string, spec *sandbox.Spec) (*playPage, error) {
-	off, err := viewer.NewOffscreen(m, spec, viewer.PlayOptions{Checkpoint: checkpoint, Seed: 1})
+// sessions steps the model (nil: in this process), on the device named by
+// device (deviceCPU or deviceCUDA).
+func newPlayPage(m *model.Model, checkpoint, outDir string, spec *sandbox.Spec, sessions viewer.Sessions, device string) (*playPage, error) {
+	off, err := viewer.NewOffscreen(m, spec, viewer.PlayOptions{Checkpoint: checkpoint, Seed: 1, Sessions: sessions})
 	if err != nil {
 		return nil, err
 	}
 	p := &playPage{off: off, vp: viewport.New(off), outDir: outDir, checkpoint: checkpoint}
+	p.device = newDeviceChoice(nil)
+	if device == deviceCUDA {
+		p.device.sel.SetOptions([]string{deviceCPU, deviceCUDA})
+	}
+	p.device.sel.SetSelected(device)
+	p.device.sel.OnChanged = func(v string) {
+		if p.onDevice != nil {
+			p.onDevice(v)
+		}
+	}
 	p.record = widget.NewButtonWithIcon("Record", theme.MediaRecordIcon(), p.toggleRecording)
 
 	p.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() {
@@ -107,6 +121,9 @@ func newPlayPage(m *model.Model, checkpoint, outDir string, spec *sandbox.Spec) 
 	bar.Add(help)
 	bar.Add(widget.NewSeparator())
 	bar.Add(p.record)
+	bar.Add(widget.NewSeparator())
+	bar.Add(widget.NewLabel("Steps on"))
+	bar.Add(p.device.sel)
 
 	p.status = widget.NewLabel("")
 	p.status.Truncation = fyne.TextTruncateEllipsis
@@ -114,7 +131,7 @@ func newPlayPage(m *model.Model, checkpoint, outDir string, spec *sandbox.Spec) 
 		checkpoint, m.Cfg.Width, m.Cfg.Height, m.Cfg.Dyn.Injection))
 	hint.Importance = widget.LowImportance
 	hint.Truncation = fyne.TextTruncateEllipsis
-	p.content = container.NewBorder(container.NewHScroll(bar), container.NewVBox(p.status, hint), nil, nil, p.vp)
+	p.content = container.NewBorder(container.NewHScroll(bar), container.NewVBox(p.status, hint, p.device.line), nil, nil, p.vp)
 	p.sync()
 	return p, nil
 }

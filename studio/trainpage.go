@@ -42,8 +42,7 @@ type trainPage struct {
 	aeSteps         *widget.Entry
 	dynSteps        *widget.Entry
 	saveAs          *widget.Entry
-	device          *widget.Select
-	cuda            *widget.Label // what the CUDA probe found
+	device          *deviceChoice // CPU, or CUDA once the probe found a GPU (watchCUDA)
 	start, pauseBtn *widget.Button
 	stage           *widget.Label
 	bar             *widget.ProgressBar
@@ -65,11 +64,7 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 	p.traces = widget.NewCheckGroup(nil, nil)
 	p.replay = widget.NewCheckGroup(nil, nil)
 	p.aeSteps, p.dynSteps, p.saveAs = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	p.device = widget.NewSelect([]string{deviceCPU}, nil)
-	p.device.SetSelected(deviceCPU)
-	p.cuda = widget.NewLabel("CUDA: looking for the CUDA worker…")
-	p.cuda.Importance = widget.LowImportance
-	p.cuda.Wrapping = fyne.TextWrapWord
+	p.device = newDeviceChoice(nil)
 	form := widget.NewForm(
 		widget.NewFormItem("Start from", p.base),
 		widget.NewFormItem("Preset", p.preset),
@@ -78,7 +73,7 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 		widget.NewFormItem("Autoencoder steps", p.aeSteps),
 		widget.NewFormItem("Dynamics steps", p.dynSteps),
 		widget.NewFormItem("Save as", p.saveAs),
-		widget.NewFormItem("Device", container.NewVBox(p.device, p.cuda)),
+		widget.NewFormItem("Device", container.NewVBox(p.device.sel, p.device.line)),
 	)
 	p.start = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), p.onStart)
 	p.start.Importance = widget.HighImportance
@@ -108,27 +103,7 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 	tr.changed = func() { fyne.Do(p.show) }
 	p.refresh()
 	p.show()
-	go p.findCUDA()
 	return p
-}
-
-const (
-	deviceCPU  = "CPU"
-	deviceCUDA = "CUDA"
-)
-
-// findCUDA offers CUDA only once the worker has reported a GPU; otherwise
-// it says why not, and CPU stays the choice.
-func (p *trainPage) findCUDA() {
-	desc, err := probeCUDA()
-	fyne.Do(func() {
-		if err != nil {
-			p.cuda.SetText("CUDA unavailable: " + err.Error())
-			return
-		}
-		p.device.SetOptions([]string{deviceCPU, deviceCUDA})
-		p.cuda.SetText("CUDA: " + desc)
-	})
 }
 
 // listBox scrolls a check list in about five rows.
@@ -218,7 +193,7 @@ func (p *trainPage) options() (train.Options, error) {
 			return o, err
 		}
 	case builtinMarker:
-		if o.Init, err = p.builtinPath(); err != nil {
+		if o.Init, err = builtinFile(p.ws); err != nil {
 			return o, err
 		}
 	default:
@@ -232,10 +207,11 @@ func (p *trainPage) options() (train.Options, error) {
 	return o, nil
 }
 
-// builtinPath writes the built-in checkpoint into the workspace once, so
-// that a run (and its resume) can name it as a file.
-func (p *trainPage) builtinPath() (string, error) {
-	path := filepath.Join(p.ws.Root, ".builtin", embedded.Name+".safetensors")
+// builtinFile writes the built-in checkpoint into the workspace once, so
+// that a training run (and its resume) or the CUDA worker can name it as a
+// file.
+func builtinFile(ws workspace.Workspace) (string, error) {
+	path := filepath.Join(ws.Root, ".builtin", embedded.Name+".safetensors")
 	if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, embedded.Bytes()) {
 		return path, nil
 	}
@@ -253,7 +229,7 @@ func (p *trainPage) onStart() {
 	o, err := p.options()
 	if err == nil {
 		if err = p.ws.Create(); err == nil {
-			err = p.tr.start(o, strings.ToLower(p.device.Selected))
+			err = p.tr.start(o, p.device.device())
 		}
 	}
 	if err != nil {

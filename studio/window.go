@@ -1,6 +1,7 @@
 package studio
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -12,7 +13,10 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
+	"github.com/ncstudio/ncstudio/engine/worker"
 	"github.com/ncstudio/ncstudio/engine/workspace"
+	"github.com/ncstudio/ncstudio/viewer"
 )
 
 // studio holds the pages and what they share: the workspace, the trainer
@@ -33,6 +37,17 @@ type studio struct {
 	trainer *trainer
 	// recentMenu is File > Play recent.
 	recentMenu *fyne.MenuItem
+
+	// What the CUDA probe found (cudaKnown once it answered), where the
+	// Play page's model steps, and the worker it steps in on CUDA.
+	cudaKnown  bool
+	cudaDevice string
+	cudaErr    error
+	playDevice string // deviceCPU or deviceCUDA
+	playWorker *worker.Client
+	// playFile is the played checkpoint's file ("" for the built-in one),
+	// which the CUDA worker loads.
+	playFile string
 }
 
 // Tab order.
@@ -79,10 +94,15 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 		st.debug.refresh()
 	}
 	m, name := opts.Model, opts.Checkpoint
+	st.playDevice = deviceCPU
+	if name != embedded.Name {
+		st.playFile = name
+	}
 	if opts.RestoreLast { // the checkpoint played last time, if it is still there
 		if path := st.prefs().String(prefLastCheckpoint); path != "" {
 			if last, _, err := model.Load(cpu.New(), path); err == nil {
 				m, name = last, strings.TrimSuffix(filepath.Base(path), ".safetensors")
+				st.playFile = path
 			}
 		}
 	}
@@ -96,6 +116,7 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 		container.NewTabItemWithIcon("Evaluate", theme.ConfirmIcon(), st.eval.content),
 	)
 	st.tabs.SetTabLocation(container.TabLocationLeading)
+	watchCUDA(st.train.device.found, st.cudaFound)
 	// Only the page shown runs its computer: the model's or the sandbox's
 	// steps would take the cores from training.
 	st.tabs.OnSelected = func(t *container.TabItem) {
@@ -144,14 +165,97 @@ func (st *studio) loadPlay(m *model.Model, name string) fyne.CanvasObject {
 	if m == nil {
 		return wrapped("No checkpoint is loaded: choose one in the Library, or run `ncstudio studio --ckpt FILE`.")
 	}
-	p, err := newPlayPage(m, name, st.ws.Recordings(), st.sandbox.appliedSpec())
+	var sessions viewer.Sessions
+	if st.playDevice == deviceCUDA {
+		file, err := st.playCheckpointFile()
+		if err != nil {
+			return wrapped("The CUDA worker cannot load the checkpoint: " + err.Error())
+		}
+		sessions = viewer.WorkerSessions(st.playWorker, file)
+	}
+	p, err := newPlayPage(m, name, st.ws.Recordings(), st.sandbox.appliedSpec(), sessions, st.playDevice)
 	if err != nil {
 		return wrapped("The Play page cannot run on this machine: " + err.Error() +
 			"\n\nThe viewport needs OpenGL 3.3 core through EGL (a GPU driver, or Mesa's libegl-mesa0 and libgl1-mesa-dri).")
 	}
 	p.win = st.win
+	p.onDevice = st.setPlayDevice
+	if st.cudaKnown {
+		p.device.found(st.cudaDevice, st.cudaErr)
+	}
 	st.play = p
 	return p.content
+}
+
+// cudaFound takes the CUDA probe's answer for the Play page.
+func (st *studio) cudaFound(device string, err error) {
+	st.cudaKnown, st.cudaDevice, st.cudaErr = true, device, err
+	if st.play != nil {
+		st.play.device.found(device, err)
+	}
+}
+
+// playCheckpointFile is the played checkpoint as a file.
+func (st *studio) playCheckpointFile() (string, error) {
+	if st.playFile == "" {
+		return builtinFile(st.ws)
+	}
+	return st.playFile, nil
+}
+
+// setPlayDevice moves the Play page's model to a device: CUDA starts the
+// worker (off Fyne's thread) and rebuilds the page on it; a worker that
+// cannot run is reported and the page stays on the CPU.
+func (st *studio) setPlayDevice(device string) {
+	if device == st.playDevice || st.play == nil {
+		return
+	}
+	m, name := st.play.off.Runner().Model(), st.play.checkpoint
+	if device == deviceCPU {
+		st.playDevice = deviceCPU
+		st.playModel(m, name)
+		st.startPlayIfShown()
+		st.closePlayWorker()
+		return
+	}
+	status := st.play.status
+	status.SetText("starting the CUDA worker…")
+	go func() {
+		c, err := startCUDAWorker()
+		fyne.Do(func() {
+			if err != nil {
+				reportError(st.win, status, fmt.Errorf("the Play page stays on the CPU: %w", err))
+				if st.play != nil {
+					st.play.device.sel.SetSelected(deviceCPU)
+				}
+				return
+			}
+			st.playWorker, st.playDevice = c, deviceCUDA
+			st.playModel(m, name)
+			st.startPlayIfShown()
+		})
+	}()
+}
+
+func startCUDAWorker() (*worker.Client, error) {
+	path, err := worker.FindCUDA()
+	if err != nil {
+		return nil, err
+	}
+	return worker.Start(path)
+}
+
+func (st *studio) closePlayWorker() {
+	if st.playWorker != nil {
+		st.playWorker.Close()
+		st.playWorker = nil
+	}
+}
+
+func (st *studio) startPlayIfShown() {
+	if st.play != nil && st.tabs.Selected() == st.playTab {
+		st.play.start()
+	}
 }
 
 // playCheckpoint replaces the Play page's session with a checkpoint ("" for
@@ -161,6 +265,7 @@ func (st *studio) playCheckpoint(path, name string) error {
 	if err != nil {
 		return err
 	}
+	st.playFile = path
 	st.playModel(m, name)
 	st.showPlay()
 	st.remember(path)
@@ -193,6 +298,7 @@ func (st *studio) close() {
 		st.play.close()
 		st.play = nil
 	}
+	st.closePlayWorker()
 	st.sandbox.close()
 	st.eval.close()
 	st.debug.close()

@@ -4,7 +4,7 @@
 //
 // The same kernel sources also compile as C++ against kernels/emu.h into a
 // CPU emulator (NewEmulated), which needs no GPU and no CUDA: it runs every
-// kernel with real threads, barriers, warp shuffles and emulated tf32 tensor
+// kernel with GPU threads as fibers, barriers, warp shuffles and emulated tf32 tensor
 // cores, so that `make test` checks the kernels' arithmetic and this
 // package's launch code on any machine. The real device (Open) is only in
 // binaries built with `-tags cuda`, because gorgonia.org/cu calls cuInit in

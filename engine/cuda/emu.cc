@@ -1,20 +1,23 @@
 // The CPU emulator of the CUDA kernels (see kernels/emu.h): the kernels
 // compiled by g++, a kernel registry, and launches that run each block's
-// threads on a pool of real threads.
+// threads as fibers (ucontext) on the calling thread. A fiber runs until it
+// waits at a barrier or a warp exchange, then the next one runs; a block is
+// done when all its fibers have returned. Switching fibers costs far less
+// than waking threads, and the order is deterministic.
 #include "kernels/ncstudio.cu"
 
-#include <condition_variable>
+#include <ucontext.h>
+
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace emu {
 
-thread_local dim3 thread_idx, block_idx;
+dim3 thread_idx, block_idx;
 dim3 block_dim, grid_dim;
 
 namespace {
@@ -29,74 +32,91 @@ std::map<std::string, Kernel>& kernels() {
 	return k;
 }
 
-// State of the launch in progress (one at a time).
-std::unique_ptr<std::barrier<>> block_barrier;
-std::vector<std::unique_ptr<std::barrier<>>> warp_barriers;
-std::vector<uint64_t> lanes;  // exchange slots, one per thread of the block
-thread_local int linear_tid;
-
-// Pool runs task(i) for i in [0, n) on n threads and waits for all of them.
-class Pool {
-   public:
-	void run(int n, const std::function<void(int)>& task) {
-		std::unique_lock<std::mutex> lock(mu_);
-		while (int(threads_.size()) < n) {
-			int id = int(threads_.size());
-			threads_.emplace_back([this, id] { work(id); });
-			threads_.back().detach();
-		}
-		task_ = &task;
-		active_ = n;
-		remaining_ = n;
-		generation_++;
-		start_.notify_all();
-		done_.wait(lock, [this] { return remaining_ == 0; });
-	}
-
-   private:
-	void work(int id) {
-		uint64_t seen = 0;
-		std::unique_lock<std::mutex> lock(mu_);
-		for (;;) {
-			start_.wait(lock, [&] { return generation_ != seen; });
-			seen = generation_;
-			if (id >= active_) continue;
-			const std::function<void(int)>* task = task_;
-			lock.unlock();
-			(*task)(id);
-			lock.lock();
-			if (--remaining_ == 0) done_.notify_one();
-		}
-	}
-
-	std::mutex mu_;
-	std::condition_variable start_, done_;
-	std::vector<std::thread> threads_;
-	const std::function<void(int)>* task_ = nullptr;
-	uint64_t generation_ = 0;
-	int active_ = 0, remaining_ = 0;
+// A barrier among n fibers: the last to arrive starts a new generation,
+// the others yield until it has.
+struct Barrier {
+	int n = 0, arrived = 0;
+	unsigned generation = 0;
 };
 
-Pool pool;
+struct Fiber {
+	ucontext_t ctx;
+	std::unique_ptr<char[]> stack;
+	dim3 tid;
+	bool done = false;
+};
+
+const size_t stack_bytes = 256 << 10;  // kernels keep a few KiB of fragments
+
+// State of the launch in progress (one at a time, under launch_mu).
 std::mutex launch_mu;
+ucontext_t scheduler;
+std::vector<Fiber> fibers;
+int current;  // the fiber running
+Barrier block_barrier;
+std::vector<Barrier> warp_barriers;
+std::vector<uint64_t> lanes;  // exchange slots, one per thread of the block
+const Entry* entry;
+const uint64_t* entry_args;
+
+void yield() { swapcontext(&fibers[current].ctx, &scheduler); }
+
+void wait(Barrier& b) {
+	unsigned gen = b.generation;
+	if (++b.arrived == b.n) {
+		b.arrived = 0;
+		b.generation++;
+		return;
+	}
+	while (b.generation == gen) yield();
+}
+
+void fiber_main(int t) {
+	(*entry)(entry_args);
+	fibers[t].done = true;
+	// Returning resumes the scheduler (uc_link).
+}
 
 }  // namespace
 
 void add_kernel(const char* name, int nargs, Entry entry) { kernels()[name] = Kernel{nargs, std::move(entry)}; }
 
-void sync_threads() { block_barrier->arrive_and_wait(); }
+void sync_threads() { wait(block_barrier); }
 
-void sync_warp() { warp_barriers[linear_tid / 32]->arrive_and_wait(); }
+void sync_warp() { wait(warp_barriers[current / 32]); }
 
-int lane() { return linear_tid % 32; }
+int lane() { return current % 32; }
 
 uint64_t exchange(uint64_t v, int src_lane) {
-	int base = linear_tid - linear_tid % 32;
-	lanes[linear_tid] = v;
+	int base = current - current % 32;
+	lanes[current] = v;
 	sync_warp();
 	uint64_t got = lanes[base + src_lane];
 	sync_warp();
 	return got;
+}
+
+// run_block runs the block's fibers round-robin until all have returned.
+static void run_block(int threads) {
+	for (int t = 0; t < threads; t++) {
+		Fiber& f = fibers[t];
+		getcontext(&f.ctx);
+		f.ctx.uc_stack.ss_sp = f.stack.get();
+		f.ctx.uc_stack.ss_size = stack_bytes;
+		f.ctx.uc_link = &scheduler;
+		makecontext(&f.ctx, reinterpret_cast<void (*)()>(fiber_main), 1, t);
+		f.done = false;
+	}
+	for (int left = threads; left > 0;) {
+		left = 0;
+		for (int t = 0; t < threads; t++) {
+			if (fibers[t].done) continue;
+			current = t;
+			thread_idx = fibers[t].tid;
+			swapcontext(&scheduler, &fibers[t].ctx);
+			left += !fibers[t].done;
+		}
+	}
 }
 
 }  // namespace emu
@@ -125,24 +145,23 @@ int ncs_emu_launch(const char* name, int gx, int gy, int gz, int bx, int by, int
 	std::lock_guard<std::mutex> guard(emu::launch_mu);
 	emu::block_dim = dim3{unsigned(bx), unsigned(by), unsigned(bz)};
 	emu::grid_dim = dim3{unsigned(gx), unsigned(gy), unsigned(gz)};
-	emu::block_barrier = std::make_unique<std::barrier<>>(threads);
-	emu::warp_barriers.clear();
-	for (int w = 0; w < threads / 32; w++) emu::warp_barriers.push_back(std::make_unique<std::barrier<>>(32));
+	while (int(emu::fibers.size()) < threads) {
+		emu::fibers.emplace_back();
+		emu::fibers.back().stack.reset(new char[emu::stack_bytes]);
+	}
+	for (int t = 0; t < threads; t++)
+		emu::fibers[t].tid = dim3{unsigned(t % bx), unsigned(t / bx % by), unsigned(t / (bx * by))};
+	emu::block_barrier = emu::Barrier{threads};
+	emu::warp_barriers.assign(threads / 32, emu::Barrier{32});
 	emu::lanes.assign(threads, 0);
-	const emu::Entry& entry = it->second.entry;
-	std::function<void(int)> task = [&](int t) {
-		emu::linear_tid = t;
-		emu::thread_idx = dim3{unsigned(t % bx), unsigned(t / bx % by), unsigned(t / (bx * by))};
-		for (int z = 0; z < gz; z++)
-			for (int y = 0; y < gy; y++)
-				for (int x = 0; x < gx; x++) {
-					emu::block_idx = dim3{unsigned(x), unsigned(y), unsigned(z)};
-					entry(args);
-					// The block's shared memory (function statics) is reused by the next block.
-					emu::block_barrier->arrive_and_wait();
-				}
-	};
-	emu::pool.run(threads, task);
+	emu::entry = &it->second.entry;
+	emu::entry_args = args;
+	for (int z = 0; z < gz; z++)
+		for (int y = 0; y < gy; y++)
+			for (int x = 0; x < gx; x++) {
+				emu::block_idx = dim3{unsigned(x), unsigned(y), unsigned(z)};
+				emu::run_block(threads);
+			}
 	return 0;
 }
 

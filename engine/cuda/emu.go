@@ -28,7 +28,7 @@ import (
 type emulator struct{}
 
 // NewEmulated returns the backend on the CPU emulator of the CUDA kernels.
-// It is slow (every GPU thread is a real thread); it exists to test the
+// It is slow (every GPU thread is a fiber on one core); it exists to test the
 // kernels and the launch code where there is no GPU.
 func NewEmulated(opts Options) *Backend { return newBackend(emulator{}, opts) }
 

@@ -125,8 +125,8 @@ func (v *Viewport) Redraw() error {
 	}
 	px := v.pixels.Load()
 	w, h := int(px>>32), int(px&0xffffffff)
-	if w < 8 || h < 8 {
-		return nil // not laid out yet
+	if w < 8 || h < 8 || w > 1<<14 || h > 1<<14 {
+		return nil // not laid out yet (or not on a real canvas: test windows)
 	}
 	buf := v.bufs[v.next]
 	if buf == nil || buf.Rect.Dx() != w || buf.Rect.Dy() != h {

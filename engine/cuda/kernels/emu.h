@@ -2,9 +2,10 @@
 // CPU, so that `make test` checks their arithmetic on machines without a GPU.
 //
 // Model: one launch runs its blocks one after another; the threads of a
-// block are real threads (from a pool), so __syncthreads, warp shuffles and
-// __shared__ memory (function statics: shared by the block's threads, reused
-// by the next block) behave as on the device. Tensor-core fragments hold the
+// block are fibers on one OS thread (emu.cc), switched at barriers and warp
+// exchanges, so __syncthreads, warp shuffles and __shared__ memory
+// (function statics: shared by the block's threads, reused by the next
+// block) behave as on the device. Tensor-core fragments hold the
 // whole tile; lane 0 of a warp does the warp's matrix work, which is the only
 // thing our kernels depend on (they never index fragments by lane).
 #pragma once
@@ -24,7 +25,7 @@ struct dim3 {
 
 namespace emu {
 
-extern thread_local dim3 thread_idx, block_idx;
+extern dim3 thread_idx, block_idx;  // of the fiber running
 extern dim3 block_dim, grid_dim;
 
 void sync_threads();
