@@ -17,6 +17,7 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/eval"
+	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/plot"
 	"github.com/ncstudio/ncstudio/engine/workspace"
 )
@@ -273,7 +274,58 @@ func (p *debugPage) showTrajectory() {
 		row.Add(framePanel(fmt.Sprintf("ẑ at %d/%d", k+1, n), img))
 	}
 	p.trajectory.Objects = []fyne.CanvasObject{widget.NewLabel(fmt.Sprintf("%s, frame %d from the true frames before it, %d sampler steps:", p.names[0], step+2, n)), row}
+	if a := tr.Attention; a != nil {
+		p.trajectory.Add(attentionGrid(a, tr.Noisy[len(tr.Noisy)-1], m.Cfg.Dyn.Injection))
+	}
 	p.trajectory.Refresh()
+}
+
+// attentionGrid shows, over the predicted frame, where the visual tokens
+// attended to each action token in the last sampler step: a row per block,
+// a column per action token, each block on its own scale (its largest
+// weight is white).
+func attentionGrid(a *model.ActionAttention, frame *image.RGBA, injection string) fyne.CanvasObject {
+	what := "cross-attention weights (each token's weights over the action tokens sum to 1)"
+	if injection == model.Contextual {
+		what = "self-attention weights on the action tokens (the rest goes to the frame's own tokens)"
+	}
+	grid := container.NewGridWithColumns(len(a.Maps[0]))
+	for l, maps := range a.Maps {
+		top := float32(1e-9)
+		for _, mp := range maps {
+			for _, v := range mp {
+				top = max(top, v)
+			}
+		}
+		for k, mp := range maps {
+			grid.Add(framePanel(fmt.Sprintf("block %d · action token %d · max %.2f", l, k, top), attentionOverlay(frame, mp, a.GridW, a.GridH, top)))
+		}
+	}
+	title := widget.NewLabel("Where the frame's tokens looked at the action (" + injection + " injection): " + what + ", last sampler step:")
+	title.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(title, grid)
+}
+
+// attentionOverlay blends the heat of each token's weight (over top) onto
+// a dimmed grey copy of frame; a token covers its patch of the frame.
+func attentionOverlay(frame *image.RGBA, weights []float32, gw, gh int, top float32) *image.RGBA {
+	b := frame.Rect
+	out := image.NewRGBA(b)
+	for y := 0; y < b.Dy(); y++ {
+		ty := min(y*gh/b.Dy(), gh-1)
+		for x := 0; x < b.Dx(); x++ {
+			tx := min(x*gw/b.Dx(), gw-1)
+			i := y*frame.Stride + 4*x
+			grey := (int(frame.Pix[i]) + int(frame.Pix[i+1]) + int(frame.Pix[i+2])) / 3
+			r, g, bl := heat(float64(weights[ty*gw+tx] / top))
+			o := y*out.Stride + 4*x
+			out.Pix[o] = uint8((2*grey + 3*int(r)) / 5)
+			out.Pix[o+1] = uint8((2*grey + 3*int(g)) / 5)
+			out.Pix[o+2] = uint8((2*grey + 3*int(bl)) / 5)
+			out.Pix[o+3] = 255
+		}
+	}
+	return out
 }
 
 func framePanel(title string, img image.Image) fyne.CanvasObject {
@@ -307,8 +359,8 @@ func markCursors(src *image.RGBA, logged, found image.Point) *image.RGBA {
 	return img
 }
 
-// diffHeat maps the mean absolute RGB difference, times gain, to black,
-// red, yellow, white (as the viewport's split view does in a shader).
+// diffHeat maps the mean absolute RGB difference, times gain, to the heat
+// ramp (as the viewport's split view does in a shader).
 func diffHeat(a, b *image.RGBA, gain float64) *image.RGBA {
 	out := image.NewRGBA(a.Rect)
 	for i := 0; i+3 < len(a.Pix); i += 4 {
@@ -316,11 +368,17 @@ func diffHeat(a, b *image.RGBA, gain float64) *image.RGBA {
 		for c := range 3 {
 			d += abs(float64(a.Pix[i+c]) - float64(b.Pix[i+c]))
 		}
-		v := min(gain*d/3/255, 1)
-		ch := func(x float64) uint8 { return uint8(255 * min(max(x, 0), 1)) }
-		out.Pix[i], out.Pix[i+1], out.Pix[i+2], out.Pix[i+3] = ch(3*v), ch(3*v-1), ch(3*v-2), 255
+		out.Pix[i], out.Pix[i+1], out.Pix[i+2] = heat(gain * d / 3 / 255)
+		out.Pix[i+3] = 255
 	}
 	return out
+}
+
+// heat maps v in [0, 1] to black, red, yellow, white.
+func heat(v float64) (r, g, b uint8) {
+	v = min(max(v, 0), 1)
+	ch := func(x float64) uint8 { return uint8(255 * min(max(x, 0), 1)) }
+	return ch(3 * v), ch(3*v - 1), ch(3*v - 2)
 }
 
 func abs(x float64) float64 { return max(x, -x) }

@@ -40,8 +40,13 @@ func TestDebugPage(t *testing.T) {
 
 	p.denoiseN.SetText("3")
 	p.showTrajectory()
-	if len(p.trajectory.Objects) != 2 || len(p.trajectory.Objects[1].(*fyne.Container).Objects) != 8 {
-		t.Errorf("trajectory: %d objects", len(p.trajectory.Objects))
+	// Frames of the trajectory, then the tiny preset's attention to the
+	// action tokens (internal injection): 2 blocks x 2 action tokens.
+	if len(p.trajectory.Objects) != 3 || len(p.trajectory.Objects[1].(*fyne.Container).Objects) != 8 {
+		t.Fatalf("trajectory: %d objects", len(p.trajectory.Objects))
+	}
+	if att := p.trajectory.Objects[2].(*fyne.Container).Objects; len(att) != 2 || len(att[1].(*fyne.Container).Objects) != 4 {
+		t.Errorf("attention maps: %v", att)
 	}
 
 	// The built-in model (128x96) on this 64x48 trace: an error, not a crash.

@@ -31,7 +31,7 @@ var pages = []page{
 }
 
 // stillToCome names what later work adds.
-const stillToCome = "Still to come: recording terminals from the studio (the command line has it: record terminal), attention heat-maps in Debug."
+const stillToCome = "Still to come: recording terminals from the studio (the command line has it: record terminal)."
 
 // content builds the window: a sidebar (brand, the pages still to come)
 // and the built pages as tabs, to which it adds the Welcome page.

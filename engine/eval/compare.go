@@ -81,6 +81,10 @@ type Trajectory struct {
 	Truth *image.RGBA
 	Noisy []*image.RGBA // x after each step; the last is the prediction
 	Pred  []*image.RGBA // the data prediction ẑ at each step
+	// Attention is where the visual tokens attended to the action tokens
+	// in the last sampler step (nil unless the injection is internal or
+	// contextual).
+	Attention *model.ActionAttention
 }
 
 // Denoise predicts frame i+1 of tr from the true frames before it with
@@ -109,5 +113,6 @@ func Denoise(m *model.Model, tr *dataset.Trace, i, samplerSteps int, seed uint64
 		t.Noisy, t.Pred = append(t.Noisy, nx), append(t.Pred, np)
 	}
 	s.Step(tr.R.Action(i))
+	t.Attention = m.Dyn.ActionAttention()
 	return t, nil
 }

@@ -83,6 +83,10 @@ func TestDenoise(t *testing.T) {
 	if end <= first {
 		t.Errorf("denoising moved away from the frame: %.1f → %.1f dB", first, end)
 	}
+	// The embedded model injects actions by cross-attention: its maps come along.
+	if a := tr.Attention; a == nil || len(a.Maps) != m.Cfg.Dyn.Layers || len(a.Maps[0][0]) != a.GridW*a.GridH {
+		t.Errorf("attention maps %+v", a)
+	}
 	if _, err := Denoise(m, ds.Traces[0], 9, 5, 1); err == nil {
 		t.Error("denoising past the last frame accepted")
 	}

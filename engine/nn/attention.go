@@ -64,6 +64,10 @@ func (a *Attention) Forward(x, ctx *tensor.Tensor) *tensor.Tensor {
 	return a.O.Forward(a.fromHeads("merged", o))
 }
 
+// Probs are the attention probabilities of the last Forward, [B, H, Tq,
+// Tk] (valid until the next Forward), for looking at where tokens attend.
+func (a *Attention) Probs() *tensor.Tensor { return a.pr }
+
 // Backward returns dx and dctx (nil for self-attention, whose context
 // gradient is folded into dx).
 func (a *Attention) Backward(dy *tensor.Tensor) (dx, dctx *tensor.Tensor) {
