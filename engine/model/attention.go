@@ -38,7 +38,7 @@ func (m *Dynamics) ActionAttention() *ActionAttention {
 		}
 		heads, tq, tk := pr.Dim(1), pr.Dim(2), pr.Dim(3)
 		p := m.be.ToHost(pr)[:heads*tq*tk] // the first batch item
-		first := tk - acts                  // action tokens are the last keys
+		first := tk - acts                 // action tokens are the last keys
 		maps := make([][]float32, acts)
 		for a := range maps {
 			maps[a] = make([]float32, vis)
