@@ -27,8 +27,9 @@ help: ## list the targets
 deps: ## install missing Debian packages and check Go (quiet when all is present)
 	@bash scripts/deps.sh
 
-build: deps ## build bin/ncstudio
+build: deps ## build bin/ncstudio (and bin/ncdialog, its native file chooser)
 	go build -ldflags '$(LDFLAGS)' -o $(BIN) ./app/ncstudio
+	go build -o bin/ncdialog ./app/ncdialog
 
 run: build ## open the studio window (needs a display)
 	./$(BIN)

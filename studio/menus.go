@@ -25,8 +25,9 @@ const (
 	recentMax          = 8
 )
 
-// mainMenu is the window's menu bar: File (recent checkpoints, open the
-// workspace folder, quit) and Help (keys, About).
+// mainMenu is the window's menu bar: File (open a checkpoint, add traces,
+// recent checkpoints, open the workspace folder, quit) and Help (keys,
+// About).
 func (st *studio) mainMenu(quit func()) *fyne.MainMenu {
 	recent := fyne.NewMenuItem("Play recent", nil)
 	recent.ChildMenu = fyne.NewMenu("")
@@ -35,6 +36,10 @@ func (st *studio) mainMenu(quit func()) *fyne.MainMenu {
 	quitItem := fyne.NewMenuItem("Quit", quit)
 	quitItem.IsQuit = true
 	file := fyne.NewMenu("File",
+		fyne.NewMenuItem("Open a checkpoint…", st.openCheckpoint),
+		fyne.NewMenuItem("Add a trace…", st.addTraceFolder),
+		fyne.NewMenuItem("Import an asciinema cast…", st.importCastFile),
+		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Play the built-in checkpoint", func() { st.play1("", "") }),
 		recent,
 		fyne.NewMenuItemSeparator(),
@@ -144,9 +149,18 @@ func importCast(ws workspace.Workspace, path string) (string, error) {
 // dropped plays a dropped checkpoint, or copies dropped traces (and casts,
 // rendered) into the workspace.
 func (st *studio) dropped(_ fyne.Position, uris []fyne.URI) {
+	paths := make([]string, len(uris))
+	for i, u := range uris {
+		paths[i] = u.Path()
+	}
+	st.openPaths(paths)
+}
+
+// openPaths plays a checkpoint, or adds traces and casts to the workspace:
+// what dropping the files on the window or choosing them under File does.
+func (st *studio) openPaths(paths []string) {
 	var added []string
-	for _, u := range uris {
-		path := u.Path()
+	for _, path := range paths {
 		switch {
 		case strings.HasSuffix(path, ".safetensors"):
 			st.play1(path, strings.TrimSuffix(filepath.Base(path), ".safetensors"))

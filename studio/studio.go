@@ -59,6 +59,8 @@ type Options struct {
 	// Workspace is the folder of checkpoints, traces and recordings
 	// (default ~/NCStudio).
 	Workspace workspace.Workspace
+	// Dialogs are the native file choosers; nil: Fyne's.
+	Dialogs FileDialogs
 }
 
 // ErrNoDisplay is returned by [Run] when there is no display to open a window on.

@@ -43,6 +43,7 @@ func runStudio(c *context) error {
 		Model:      m,
 		Checkpoint: *ckptPath,
 		Workspace:  workspace.Workspace{Root: *wsDir},
+		Dialogs:    findDialogs(),
 		// Without --ckpt, the checkpoint played last time comes back.
 		RestoreLast: !flagSet(c.Flags, "ckpt"),
 	})

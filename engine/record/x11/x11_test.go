@@ -1,7 +1,6 @@
 package x11
 
 import (
-	"bufio"
 	"context"
 	"image"
 	"os"
@@ -16,28 +15,14 @@ import (
 	"github.com/ncstudio/ncstudio/engine/metrics"
 	"github.com/ncstudio/ncstudio/engine/sandbox/agent"
 	"github.com/ncstudio/ncstudio/engine/trace"
+	"github.com/ncstudio/ncstudio/engine/xvfbtest"
 )
 
 // desktop starts an Xvfb of 1024x768 with twm and real X programs (xterm,
 // xcalc, xclock, xeyes) and returns its display name.
 func desktop(t *testing.T) string {
 	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	xvfb := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1024x768x24", "-nolisten", "tcp")
-	xvfb.ExtraFiles = []*os.File{w}
-	if err := xvfb.Start(); err != nil {
-		t.Fatalf("Xvfb (make deps installs it): %v", err)
-	}
-	w.Close()
-	t.Cleanup(func() { xvfb.Process.Kill(); xvfb.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil {
-		t.Fatalf("Xvfb did not report its display: %v", err)
-	}
-	display := ":" + strings.TrimSpace(line)
+	display := xvfbtest.Start(t, "1024x768x24")
 	start := func(name string, args ...string) {
 		cmd := exec.Command(name, args...)
 		cmd.Env = append(os.Environ(), "DISPLAY="+display)
