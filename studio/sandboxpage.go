@@ -51,9 +51,11 @@ type sandboxPage struct {
 	rec     *synth.Recorder
 	applied []byte // the spec the desktop runs
 
-	source  *widget.Select // what Record records: the sandbox, or the X display
-	xrec    *x11Recording  // a recording of the X display under way
-	xstatus string         // its last progress line (guarded by mu)
+	source  *widget.Select // what Record records: the sandbox, a terminal, or the X display
+	term    *terminalSource
+	active  bool          // the page is shown: its screen steps
+	xrec    *x11Recording // a recording of the X display under way
+	xstatus string        // its last progress line (guarded by mu)
 	recBtn  *widget.Button
 	status  *widget.Label
 	editor  *widget.Entry
@@ -90,23 +92,31 @@ func newSandboxPage(ws workspace.Workspace) (*sandboxPage, error) {
 			p.mu.Unlock()
 			fyne.Do(func() { p.status.SetText(line) })
 		}}
+	p.term = newTerminalSource(func(line string) {
+		if s := p.term.status(); s != "" {
+			line = s + " · " + line
+		}
+		fyne.Do(func() { p.status.SetText(line) })
+	}, func(err error) { fyne.Do(func() { p.showError(err) }) })
 	p.recBtn = widget.NewButtonWithIcon("Record", theme.MediaRecordIcon(), p.toggleRecord)
-	sources := []string{sandboxSource}
+	sources := []string{sandboxSource, terminalSourceName}
 	if x := x11Source(); x != "" {
 		sources = append(sources, x)
 	}
 	p.source = widget.NewSelect(sources, nil)
 	p.source.SetSelected(sandboxSource)
+	p.source.OnChanged = func(string) { p.showSource() }
+	p.term.scr.Hide()
 	reset := widget.NewButtonWithIcon("Reset desktop", theme.MediaReplayIcon(), func() {
 		if err := p.apply(p.applied); err != nil {
 			p.showError(err)
 		}
 	})
-	hint := widget.NewLabel("Click the desktop, then use it with mouse and keyboard. Recordings go to " + ws.Traces())
+	hint := widget.NewLabel("Click the screen, then use it with mouse and keyboard. Recordings go to " + ws.Traces())
 	hint.Importance = widget.LowImportance
 	hint.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(p.recBtn, reset), p.source) // the source chooser takes the width left
-	left := container.NewBorder(top, container.NewVBox(p.status, hint), nil, nil, p.scr)
+	left := container.NewBorder(top, container.NewVBox(p.status, hint), nil, nil, container.NewStack(p.scr, p.term.scr))
 
 	p.editor = widget.NewMultiLineEntry()
 	p.editor.TextStyle = fyne.TextStyle{Monospace: true}
@@ -336,7 +346,11 @@ func (p *sandboxPage) toggleX11Record() {
 
 // toggleRecord starts a trace of the chosen source, or finishes it.
 func (p *sandboxPage) toggleRecord() {
-	if p.xrec != nil || p.source.Selected != sandboxSource {
+	switch {
+	case p.source.Selected == terminalSourceName:
+		p.toggleTerminalRecord()
+		return
+	case p.xrec != nil || p.source.Selected != sandboxSource:
 		p.toggleX11Record()
 		return
 	}
@@ -461,12 +475,64 @@ func (p *sandboxPage) toggleGenerate() {
 func (p *sandboxPage) showError(err error) { reportError(p.win, p.status, err) }
 
 // start and suspend run the desktop while the page is shown.
-func (p *sandboxPage) start()   { p.st.halt(); p.st.start() }
-func (p *sandboxPage) suspend() { p.st.halt() }
+// start steps the chosen screen (the page is shown); suspend stops both.
+func (p *sandboxPage) start() {
+	p.active = true
+	p.showSource()
+}
+
+func (p *sandboxPage) suspend() {
+	p.active = false
+	p.st.halt()
+	p.term.suspend()
+}
+
+// showSource shows (and, on a shown page, steps) the screen of the chosen
+// source: the terminal's, or the desktop's (also while recording the X
+// display, which has no screen here).
+func (p *sandboxPage) showSource() {
+	onTerm := p.source.Selected == terminalSourceName
+	if onTerm {
+		p.st.halt()
+		p.scr.Hide()
+		p.term.scr.Show()
+	} else {
+		p.term.suspend()
+		p.term.scr.Hide()
+		p.scr.Show()
+	}
+	if !p.active {
+		return
+	}
+	if !onTerm {
+		p.st.halt()
+		p.st.start()
+	} else if err := p.term.start(); err != nil {
+		p.showError(err)
+	}
+}
+
+// toggleTerminalRecord starts or finishes a cli trace of the terminal.
+func (p *sandboxPage) toggleTerminalRecord() {
+	if n, was, err := p.term.stopRecording(); was {
+		p.recorded(fmt.Sprintf("recorded %d frames of the terminal", n), err)
+		return
+	}
+	dir, err := p.newTracePath("terminal")
+	if err == nil {
+		err = p.term.startRecording(dir)
+	}
+	if err != nil {
+		p.showError(err)
+		return
+	}
+	p.setRecording(true)
+}
 
 // close finishes recordings and a generation.
 func (p *sandboxPage) close() {
 	p.st.halt()
+	p.term.close()
 	p.mu.Lock()
 	rec := p.rec
 	p.rec = nil

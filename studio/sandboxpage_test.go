@@ -3,6 +3,7 @@ package studio
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/ncstudio/ncstudio/engine/sandbox"
+	"github.com/ncstudio/ncstudio/engine/term"
+	"github.com/ncstudio/ncstudio/engine/termrec"
 	"github.com/ncstudio/ncstudio/engine/trace"
 	"github.com/ncstudio/ncstudio/engine/workspace"
 )
@@ -120,10 +123,10 @@ func TestSandboxPageRecordsX11(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.close()
-	if len(p.source.Options) != 2 {
+	if !slices.Equal(p.source.Options, []string{sandboxSource, terminalSourceName, x11Source()}) {
 		t.Fatalf("sources %v", p.source.Options)
 	}
-	p.source.SetSelected(p.source.Options[1])
+	p.source.SetSelected(x11Source())
 	test.Tap(p.recBtn)
 	if p.xrec == nil || p.recBtn.Text != "Stop recording" || !p.source.Disabled() {
 		t.Fatalf("not recording: button %q", p.recBtn.Text)
@@ -144,5 +147,62 @@ func TestSandboxPageRecordsX11(t *testing.T) {
 	defer r.Close()
 	if m := r.Meta(); r.Len() < 10 || m.Width != 128 || m.Height != 96 || !m.Complete {
 		t.Errorf("%d frames, meta %+v", r.Len(), m)
+	}
+}
+
+// With the terminal as the source, what is typed on its screen goes to a
+// real bash, and Record writes a cli trace whose frames show it.
+func TestSandboxPageRecordsTerminal(t *testing.T) {
+	test.NewTempApp(t)
+	ws := workspace.Workspace{Root: filepath.Join(t.TempDir(), "NCStudio")}
+	p, err := newSandboxPage(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	p.source.SetSelected(terminalSourceName)
+	p.term.scr.Resize(fyne.NewSize(512, 384))
+	p.start()
+	if !p.term.scr.Visible() || p.scr.Visible() {
+		t.Fatal("the terminal's screen is not the one shown")
+	}
+	p.toggleRecord()
+	for _, r := range "echo hello-$((6*7))" {
+		p.term.scr.TypedRune(r)
+		time.Sleep(30 * time.Millisecond)
+	}
+	p.term.scr.KeyDown(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	time.Sleep(80 * time.Millisecond)
+	p.term.scr.KeyUp(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	time.Sleep(time.Second)
+	p.toggleRecord()
+	p.suspend()
+	traces, _ := filepath.Glob(filepath.Join(ws.Traces(), "terminal-*.nctrace"))
+	if len(traces) != 1 {
+		t.Fatalf("recorded traces %v", traces)
+	}
+	r, err := trace.Open(traces[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.Validate(); err != nil || r.Meta().Kind != trace.CLI || r.Len() < 10 {
+		t.Fatalf("recording: %v, kind %s, %d frames", err, r.Meta().Kind, r.Len())
+	}
+	o, err := termrec.OptionsOf(r.Meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := r.Frame(r.Len() - 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	font, err := term.FontForCell(o.CellW, o.CellH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screen := strings.Join(term.NewReader(font).Read(last, o.Cols, o.Rows), "\n")
+	if !strings.Contains(screen, "echo hello-$((6*7))") || !strings.Contains(screen, "hello-42") {
+		t.Errorf("the last frame reads:\n%s", screen)
 	}
 }

@@ -173,6 +173,7 @@ type InputEncoder struct {
 func (e *InputEncoder) Encode(a action.Action) []byte {
 	var out []byte
 	text := a.Text
+	enter := -1 // where the first Enter's sequence starts in out
 	for _, sym := range a.KeyDown {
 		switch sym {
 		case "Control_L", "Control_R":
@@ -186,12 +187,22 @@ func (e *InputEncoder) Encode(a action.Action) []byte {
 		if seq == "" {
 			continue
 		}
+		if (sym == "Return" || sym == "KP_Enter") && enter < 0 {
+			enter = len(out)
+		}
 		if e.alt {
 			out = append(out, 0x1b)
 		}
 		out = append(out, seq...)
 	}
-	out = append(out, text...) // text whose keys were not in KeyDown (e.g. pasted)
+	// Text whose keys were not in KeyDown (pasted, or characters a toolkit
+	// delivers only as typed runes) was most likely typed before an Enter
+	// in the same step: it goes there, else at the end.
+	if enter >= 0 {
+		out = slices.Insert(out, enter, []byte(text)...)
+	} else {
+		out = append(out, text...)
+	}
 	for _, sym := range a.KeyUp {
 		switch sym {
 		case "Control_L", "Control_R":

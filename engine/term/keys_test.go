@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"slices"
 	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/action"
 )
 
 // TestInputRoundTrip: terminal input bytes read as keys, turned into one
@@ -58,5 +60,19 @@ func TestEncodeAppCursor(t *testing.T) {
 	e := InputEncoder{AppCursor: true}
 	if got := e.Encode(KeysAction([]Key{{Sym: "Up"}, {Sym: "Return"}})); string(got) != "\x1bOA\r" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// Text without key events in the same step as an Enter (a character a
+// toolkit delivers only as a typed rune, typed just before Return) goes
+// before the Enter, not after it.
+func TestEncodeTextBeforeEnter(t *testing.T) {
+	var e InputEncoder
+	got := string(e.Encode(action.Action{KeyDown: []string{"Return"}, KeyUp: []string{"Return"}, Text: ")"}))
+	if got != ")\r" {
+		t.Errorf("Encode = %q, want %q", got, ")\r")
+	}
+	if got := string(e.Encode(action.Action{KeyDown: []string{"Left"}, Text: "x"})); got != "\x1b[Dx" {
+		t.Errorf("Encode without Enter = %q, want %q", got, "\x1b[Dx")
 	}
 }
