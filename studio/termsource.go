@@ -137,4 +137,3 @@ func (t *terminalSource) close() {
 		t.live = nil
 	}
 }
-
