@@ -30,10 +30,10 @@ var pages = []page{
 	{"Evaluate", theme.ConfirmIcon(), "score checkpoints on held-out traces, compare them, export a report", true},
 }
 
-// stillToCome names what later work adds.
-const stillToCome = "Still to come: recording terminals from the studio (the command line has it: record terminal)."
+// sidebarNote reminds that the studio arranges commands that also run alone.
+const sidebarNote = "Every page is also an ncstudio command: ncstudio help lists them."
 
-// content builds the window: a sidebar (brand, the pages still to come)
+// content builds the window: a sidebar (brand, a note)
 // and the built pages as tabs, to which it adds the Welcome page.
 func content(opts Options, icon fyne.Resource, tabs *container.AppTabs) fyne.CanvasObject {
 	tabs.Append(container.NewTabItemWithIcon("Welcome", theme.HomeIcon(), mainArea(opts)))
@@ -57,7 +57,7 @@ func sidebar(icon fyne.Resource) fyne.CanvasObject {
 		l.Importance = widget.LowImportance
 		items.Add(container.NewHBox(widget.NewIcon(theme.NewDisabledResource(p.icon)), l))
 	}
-	soon := widget.NewLabel(stillToCome)
+	soon := widget.NewLabel(sidebarNote)
 	soon.Importance = widget.LowImportance
 	soon.TextStyle = fyne.TextStyle{Italic: true}
 	soon.Wrapping = fyne.TextWrapWord
@@ -76,7 +76,7 @@ func mainArea(opts Options) fyne.CanvasObject {
 	intro.Wrapping = fyne.TextWrapWord
 
 	plan := container.NewVBox()
-	plan.Add(wrapped(stillToCome + " Everything is also available as ncstudio commands."))
+	plan.Add(wrapped("Everything is also available as ncstudio commands."))
 	plan.Add(container.New(layout.NewFormLayout(), pageRows()...))
 
 	cmds := container.NewVBox(wrapped("Everything that exists so far runs from the terminal. " +

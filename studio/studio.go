@@ -3,11 +3,11 @@
 // It arranges pages, widgets and their wiring and holds no model math: every
 // action it offers also exists as an `ncstudio` subcommand, and the work is
 // done by the engine and viewer packages. It opens on the Play page (the
-// viewport on a live session of the checkpoint passed in [Options]); a
-// Welcome page names the product, lists the pages still to come (Library,
-// Sandbox & record, Train, Debug, Evaluate) and shows the command-line
-// commands, which the caller passes in so that this package does not depend
-// on the app.
+// viewport on a live session of the checkpoint passed in [Options]); the
+// Library, Sandbox & record, Train, Debug and Evaluate pages follow, and a
+// Welcome page names the product, lists the pages and shows the
+// command-line commands, which the caller passes in so that this package
+// does not depend on the app.
 //
 // Fyne needs the process's main thread: call [Run] from main's goroutine.
 package studio
