@@ -51,16 +51,17 @@ type sandboxPage struct {
 	rec     *synth.Recorder
 	applied []byte // the spec the desktop runs
 
-	source  *widget.Select // what Record records: the sandbox, a terminal, or the X display
-	term    *terminalSource
-	active  bool          // the page is shown: its screen steps
-	xrec    *x11Recording // a recording of the X display under way
-	xstatus string        // its last progress line (guarded by mu)
-	recBtn  *widget.Button
-	status  *widget.Label
-	editor  *widget.Entry
-	specMsg *widget.Label
-	load    *widget.Select // saved desktops to load into the editor
+	source   *widget.Select // what Record records: the sandbox, a terminal, or the X display
+	term     *terminalSource
+	active   bool          // the page is shown: its screen steps
+	xrec     *x11Recording // a recording of the X display under way
+	xstatus  string        // its last progress line (guarded by mu)
+	recBtn   *widget.Button
+	resetBtn *widget.Button // the desktop's; hidden on the terminal
+	status   *widget.Label
+	editor   *widget.Entry
+	specMsg  *widget.Label
+	load     *widget.Select // saved desktops to load into the editor
 
 	agent     *widget.Select
 	frames    *widget.Entry
@@ -107,7 +108,7 @@ func newSandboxPage(ws workspace.Workspace) (*sandboxPage, error) {
 	p.source.SetSelected(sandboxSource)
 	p.source.OnChanged = func(string) { p.showSource() }
 	p.term.scr.Hide()
-	reset := widget.NewButtonWithIcon("Reset desktop", theme.MediaReplayIcon(), func() {
+	p.resetBtn = widget.NewButtonWithIcon("Reset desktop", theme.MediaReplayIcon(), func() {
 		if err := p.apply(p.applied); err != nil {
 			p.showError(err)
 		}
@@ -115,7 +116,7 @@ func newSandboxPage(ws workspace.Workspace) (*sandboxPage, error) {
 	hint := widget.NewLabel("Click the screen, then use it with mouse and keyboard. Recordings go to " + ws.Traces())
 	hint.Importance = widget.LowImportance
 	hint.Truncation = fyne.TextTruncateEllipsis
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(p.recBtn, reset), p.source) // the source chooser takes the width left
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(p.recBtn, p.resetBtn), p.source) // the source chooser takes the width left
 	left := container.NewBorder(top, container.NewVBox(p.status, hint), nil, nil, container.NewStack(p.scr, p.term.scr))
 
 	p.editor = widget.NewMultiLineEntry()
@@ -495,11 +496,13 @@ func (p *sandboxPage) showSource() {
 	if onTerm {
 		p.st.halt()
 		p.scr.Hide()
+		p.resetBtn.Hide()
 		p.term.scr.Show()
 	} else {
 		p.term.suspend()
 		p.term.scr.Hide()
 		p.scr.Show()
+		p.resetBtn.Show()
 	}
 	if !p.active {
 		return

@@ -189,6 +189,21 @@ func TestSandboxPageRecordsTerminal(t *testing.T) {
 	if err := r.Validate(); err != nil || r.Meta().Kind != trace.CLI || r.Len() < 10 {
 		t.Fatalf("recording: %v, kind %s, %d frames", err, r.Meta().Kind, r.Len())
 	}
+	// The actions are what bash received, as keys: the command and Return.
+	var typed strings.Builder
+	for i := range r.Len() {
+		a := r.Action(i)
+		if a.X != 0 || a.Y != 0 || a.Buttons != 0 {
+			t.Fatalf("frame %d: a mouse in a terminal trace: %+v", i, a)
+		}
+		typed.WriteString(a.Text)
+		if slices.Contains(a.KeyDown, "Return") {
+			typed.WriteString("⏎")
+		}
+	}
+	if typed.String() != "echo hello-$((6*7))⏎" {
+		t.Errorf("recorded input %q", typed.String())
+	}
 	o, err := termrec.OptionsOf(r.Meta())
 	if err != nil {
 		t.Fatal(err)

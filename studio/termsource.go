@@ -6,6 +6,7 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/term"
 	"github.com/ncstudio/ncstudio/engine/termrec"
 	"github.com/ncstudio/ncstudio/engine/trace"
 	"github.com/ncstudio/ncstudio/studio/screen"
@@ -23,6 +24,7 @@ type terminalSource struct {
 	mu   sync.Mutex // guards live and rec (the stepping goroutine uses them)
 	live *termrec.Live
 	rec  *trace.StepRecorder
+	sent action.Action // the keys the last step sent, as RunPTY records input
 }
 
 // terminalSourceName is the source chooser's name of the terminal.
@@ -64,9 +66,14 @@ func (t *terminalSource) suspend() { t.st.halt() }
 func (t *terminalSource) Step(a action.Action) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.live != nil {
-		t.live.Step(a)
+	if t.live == nil {
+		return
 	}
+	// What bash received, read back as keys: the trace's actions are those
+	// of `record terminal` (no mouse; text and keys as the terminal sent
+	// them), whatever the toolkit delivered.
+	keys, rest := term.ParseInput(t.live.Send(a))
+	t.sent = term.KeysAction(append(keys, term.FlushInput(rest)...))
 }
 
 func (t *terminalSource) Render(dst *image.RGBA) {
@@ -77,13 +84,13 @@ func (t *terminalSource) Render(dst *image.RGBA) {
 	}
 }
 
-func (t *terminalSource) record(a action.Action, frame *image.RGBA) error {
+func (t *terminalSource) record(_ action.Action, frame *image.RGBA) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.rec == nil {
 		return nil
 	}
-	return t.rec.Step(a, frame)
+	return t.rec.Step(t.sent, frame)
 }
 
 // startRecording begins a cli trace in dir from the screen as it is.

@@ -114,12 +114,18 @@ func (l *Live) Settle(max time.Duration) {
 
 // Step sends the keys of an action to the program, encoded as xterm does.
 // It does not wait: the screen shows the program's answer when it comes.
-func (l *Live) Step(a action.Action) {
+func (l *Live) Step(a action.Action) { l.Send(a) }
+
+// Send is Step returning the bytes sent, for a recorder that logs what the
+// program received (as RunPTY logs a person's input).
+func (l *Live) Send(a action.Action) []byte {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if b := l.enc.Encode(a); len(b) > 0 {
+	b := l.enc.Encode(a)
+	if len(b) > 0 {
 		l.f.Write(b)
 	}
+	return b
 }
 
 // Render draws the screen as it is now.
