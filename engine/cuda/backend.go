@@ -23,6 +23,10 @@ type Options struct {
 	// Precise runs matrix products as 3xTF32 (float32 accuracy at three
 	// times the tensor-core work) instead of plain tf32.
 	Precise bool
+	// BlockThreads is the block size of the one-dimensional and per-row
+	// kernels, a multiple of 32 up to 1024; 0 takes the device's (256 on
+	// a GPU, one warp in the emulator).
+	BlockThreads int
 }
 
 // Backend implements tensor.Backend on a device. Ops are issued in order on
@@ -41,6 +45,9 @@ type Backend struct {
 var _ tensor.Backend = (*Backend)(nil)
 
 func newBackend(dev device, opts Options) *Backend {
+	if t := opts.BlockThreads; t <= 0 || t > 1024 || t%32 != 0 {
+		opts.BlockThreads = dev.Threads()
+	}
 	be := &Backend{dev: dev, opts: opts, cache: map[int][]uintptr{}}
 	be.partial = be.alloc(8 * dev.Blocks())
 	return be
@@ -227,17 +234,17 @@ func (be *Backend) args(values []any) []uint64 {
 // launch runs a one-dimensional kernel over n work items with a grid-stride
 // loop: as many blocks as cover n, at most the device's Blocks().
 func (be *Backend) launch(kernel string, n int, args ...any) {
-	be.launchGrid(kernel, [3]int{be.blocks(n), 1, 1}, be.dev.Threads(), args...)
+	be.launchGrid(kernel, [3]int{be.blocks(n), 1, 1}, be.opts.BlockThreads, args...)
 }
 
 // launchRows runs a kernel that takes one block per row (or group).
 func (be *Backend) launchRows(kernel string, rows int, args ...any) {
-	be.launchGrid(kernel, [3]int{max(1, min(rows, 8*be.dev.Blocks())), 1, 1}, be.dev.Threads(), args...)
+	be.launchGrid(kernel, [3]int{max(1, min(rows, 8*be.dev.Blocks())), 1, 1}, be.opts.BlockThreads, args...)
 }
 
 // blocks is the grid size for n work items of a grid-stride kernel.
 func (be *Backend) blocks(n int) int {
-	t := be.dev.Threads()
+	t := be.opts.BlockThreads
 	return max(1, min((n+t-1)/t, be.dev.Blocks()))
 }
 
@@ -249,7 +256,7 @@ func (be *Backend) launchGrid(kernel string, grid [3]int, block int, args ...any
 // block and returns their sum.
 func (be *Backend) reduce(kernel string, n int, args ...any) float64 {
 	blocks := be.blocks(n)
-	be.launchGrid(kernel, [3]int{blocks, 1, 1}, be.dev.Threads(), append([]any{be.partial}, args...)...)
+	be.launchGrid(kernel, [3]int{blocks, 1, 1}, be.opts.BlockThreads, append([]any{be.partial}, args...)...)
 	part := make([]float64, blocks)
 	check(be.dev.Download(unsafe.Pointer(&part[0]), be.partial, 8*blocks))
 	var s float64

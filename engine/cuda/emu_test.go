@@ -35,3 +35,9 @@ func TestTrainingTracksCPUEmulated(t *testing.T) {
 	}
 	checkTrainingTracksCPU(t, cuda.NewEmulated(cuda.Options{}), 10, 10)
 }
+
+// With a GPU's block size (8 warps), the reductions combine warps through
+// shared memory, which the emulator's default one-warp blocks never do.
+func TestTF32EmulatedGPUBlocks(t *testing.T) {
+	backendtest.CompareBackends(t, cuda.NewEmulated(cuda.Options{BlockThreads: 256}), cpu.New(), 1e-3)
+}
