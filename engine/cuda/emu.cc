@@ -58,6 +58,7 @@ std::vector<Barrier> warp_barriers;
 std::vector<uint64_t> lanes;  // exchange slots, one per thread of the block
 const Entry* entry;
 const uint64_t* entry_args;
+bool reverse_order;  // run a block's fibers last to first (see ncs_emu_reverse)
 
 void yield() { swapcontext(&fibers[current].ctx, &scheduler); }
 
@@ -109,7 +110,8 @@ static void run_block(int threads) {
 	}
 	for (int left = threads; left > 0;) {
 		left = 0;
-		for (int t = 0; t < threads; t++) {
+		for (int i = 0; i < threads; i++) {
+			int t = reverse_order ? threads - 1 - i : i;
 			if (fibers[t].done) continue;
 			current = t;
 			thread_idx = fibers[t].tid;
@@ -122,6 +124,15 @@ static void run_block(int threads) {
 }  // namespace emu
 
 extern "C" {
+
+// ncs_emu_reverse makes launches run each block's threads last to first
+// between barriers: a kernel that reads shared memory before the
+// __syncthreads that should order it then sees other data, so such races,
+// which one fixed order can hide, show up in the results.
+void ncs_emu_reverse(int on) {
+	std::lock_guard<std::mutex> guard(emu::launch_mu);
+	emu::reverse_order = on != 0;
+}
 
 // ncs_emu_launch runs kernel name over the grid; it returns 0, or writes a
 // message to err and returns -1.

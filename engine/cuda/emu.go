@@ -8,6 +8,7 @@ package cuda
 #include <string.h>
 int ncs_emu_launch(const char* name, int gx, int gy, int gz, int bx, int by, int bz, const uint64_t* args, int nargs,
                    char* err, int errlen);
+void ncs_emu_reverse(int on);
 
 // Emulated device memory is host memory; addresses travel as integers.
 static uintptr_t ncs_emu_alloc(size_t n) { return (uintptr_t)aligned_alloc(256, (n + 255) / 256 * 256); }
@@ -82,3 +83,14 @@ func (emulator) Threads() int { return 32 }
 
 // Sync has nothing to wait for: emulated launches return when done.
 func (emulator) Sync() error { return nil }
+
+// ReverseEmulatedThreads makes the emulator run each block's threads in the
+// opposite order between barriers (for every emulated backend): a missing
+// __syncthreads, which one fixed order can hide, then changes results.
+func ReverseEmulatedThreads(on bool) {
+	v := 0
+	if on {
+		v = 1
+	}
+	C.ncs_emu_reverse(C.int(v))
+}

@@ -37,7 +37,13 @@ func TestTrainingTracksCPUEmulated(t *testing.T) {
 }
 
 // With a GPU's block size (8 warps), the reductions combine warps through
-// shared memory, which the emulator's default one-warp blocks never do.
+// shared memory, which the emulator's default one-warp blocks never do;
+// and again with the threads run in the other order between barriers.
 func TestTF32EmulatedGPUBlocks(t *testing.T) {
 	backendtest.CompareBackends(t, cuda.NewEmulated(cuda.Options{BlockThreads: 256}), cpu.New(), 1e-3)
+	cuda.ReverseEmulatedThreads(true)
+	defer cuda.ReverseEmulatedThreads(false)
+	t.Run("reversed", func(t *testing.T) {
+		backendtest.CompareBackends(t, cuda.NewEmulated(cuda.Options{BlockThreads: 256}), cpu.New(), 1e-3)
+	})
 }
