@@ -29,7 +29,11 @@ func runBench(args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := bench.RunGPU(be, bench.GPUOptions{GEMMSize: *gemm, Presets: strings.Split(*presets, ","), Batch: *batch,
+	bf16, _, err := open(*device, *gpu, cuda.Options{BF16: true})
+	if err != nil {
+		return err
+	}
+	rep, err := bench.RunGPU(be, bench.GPUOptions{BF16: bf16, GEMMSize: *gemm, Presets: strings.Split(*presets, ","), Batch: *batch,
 		TrainSteps: *trainSteps, PlaySteps: *playSteps, Torch: *torch})
 	if err != nil {
 		return err

@@ -36,15 +36,16 @@ func main() {
 	device := fs.String("device", defaultDevice, "cuda (a GPU; needs a -tags cuda build), emulator (the CUDA kernels on the CPU, slow: for tests) or cpu")
 	gpu := fs.Int("gpu", 0, "which GPU, with --device cuda")
 	precise := fs.Bool("precise", false, "3xTF32 matrix products (float32 accuracy, 3x the tensor-core work) instead of tf32")
+	bf16 := fs.Bool("bf16", false, "bf16 matrix products (twice tf32's rate, about 3 significant digits)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: ncworker [--device cuda|emulator|cpu] [--gpu N] [--precise]\n"+
+		fmt.Fprintf(fs.Output(), "usage: ncworker [--device cuda|emulator|cpu] [--gpu N] [--precise | --bf16]\n"+
 			"       ncworker bench [--presets default,xl] [--gemm 4096] [--json] (ncworker bench -h)\n\n"+
 			"Started by ncstudio; speaks JSON lines on stdin/stdout (docs/CUDA.md).\n\n")
 		fs.PrintDefaults()
 	}
 	fs.Parse(os.Args[1:])
 
-	be, dev, err := open(*device, *gpu, cuda.Options{Precise: *precise})
+	be, dev, err := open(*device, *gpu, cuda.Options{Precise: *precise, BF16: *bf16})
 	if err != nil {
 		// The protocol's way to say why the worker cannot run.
 		fmt.Printf(`{"type":"error","error":%q}`+"\n", err.Error())

@@ -97,11 +97,11 @@ func TestRunTrainAgainstTorch(t *testing.T) {
 // The GPU report's own measurements, on the CPU emulator of the CUDA
 // kernels (the PyTorch side needs CUDA PyTorch: only on a GPU machine).
 func TestRunGPUEmulated(t *testing.T) {
-	rep, err := RunGPU(cuda.NewEmulated(cuda.Options{}), GPUOptions{GEMMSize: 64, Presets: []string{"tiny"}, PlaySteps: 2})
+	rep, err := RunGPU(cuda.NewEmulated(cuda.Options{}), GPUOptions{BF16: cuda.NewEmulated(cuda.Options{BF16: true}), GEMMSize: 64, Presets: []string{"tiny"}, PlaySteps: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.GEMM.Ours <= 0 || len(rep.Play) != 1 || rep.Play[0].StepsPerSec <= 0 || rep.Play[0].Params != 20802 {
+	if rep.GEMM.Ours <= 0 || rep.GEMM.OursBF16 <= 0 || len(rep.Play) != 1 || rep.Play[0].StepsPerSec <= 0 || rep.Play[0].Params != 20802 {
 		t.Errorf("report %+v", rep)
 	}
 	if md := rep.Markdown(); !strings.Contains(md, "| play tiny") || !strings.Contains(md, "cuda-emulator") {

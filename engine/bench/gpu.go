@@ -25,14 +25,15 @@ type GPUReport struct {
 	Play    []PlayRate    `json:"play"`
 }
 
-// GEMMCompare is our n³ product (tf32 tensor cores) against torch.matmul in
-// bf16 and in tf32 on the same GPU.
+// GEMMCompare is our n³ product on tensor cores, tf32 and bf16 inputs,
+// against torch.matmul with the same inputs on the same GPU.
 type GEMMCompare struct {
 	N         int     `json:"n"`
-	Ours      float64 `json:"tflops"`
+	Ours      float64 `json:"tflops"` // tf32
+	OursBF16  float64 `json:"bf16_tflops"`
 	TorchBF16 float64 `json:"torch_bf16_tflops"`
 	TorchTF32 float64 `json:"torch_tf32_tflops"`
-	RatioBF16 float64 `json:"ratio_bf16"`
+	RatioBF16 float64 `json:"ratio_bf16"` // OursBF16 / TorchBF16
 	RatioTF32 float64 `json:"ratio_tf32"`
 }
 
@@ -46,6 +47,9 @@ type PlayRate struct {
 
 // GPUOptions choose the run's sizes.
 type GPUOptions struct {
+	// BF16 is the same device with bf16 products, for the GEMM's bf16 row
+	// (nil: none).
+	BF16       tensor.Backend
 	GEMMSize   int      // 4096
 	Presets    []string // trained and played, e.g. default and xl
 	Batch      int
@@ -63,6 +67,11 @@ func RunGPU(be tensor.Backend, o GPUOptions) (GPUReport, error) {
 	if rep.GEMM.Ours, err = GEMMTFLOPS(be, o.GEMMSize, 20); err != nil {
 		return rep, err
 	}
+	if o.BF16 != nil {
+		if rep.GEMM.OursBF16, err = GEMMTFLOPS(o.BF16, o.GEMMSize, 20); err != nil {
+			return rep, err
+		}
+	}
 	if o.Torch {
 		dir, err := os.MkdirTemp("", "ncstudio-bench-gpu-*")
 		if err != nil {
@@ -78,7 +87,7 @@ func RunGPU(be tensor.Backend, o GPUOptions) (GPUReport, error) {
 		}
 		g := &rep.GEMM
 		g.TorchBF16, g.TorchTF32 = t["bf16"], t["tf32"]
-		g.RatioBF16, g.RatioTF32 = g.Ours/g.TorchBF16, g.Ours/g.TorchTF32
+		g.RatioBF16, g.RatioTF32 = g.OursBF16/g.TorchBF16, g.Ours/g.TorchTF32
 	}
 	for _, name := range o.Presets {
 		cfg, err := model.Preset(name)
@@ -155,11 +164,9 @@ func Play(be tensor.Backend, cfg model.Config, preset string, steps int) (PlayRa
 func (r GPUReport) Markdown() string {
 	s := fmt.Sprintf("Backend: %s\n\n| measure | ours | PyTorch eager | ratio | torch.compile | ratio |\n| --- | --- | --- | --- | --- | --- |\n", r.Backend)
 	g := r.GEMM
-	if g.TorchBF16 > 0 {
-		s += fmt.Sprintf("| GEMM %d³ (TFLOPS; ours tf32) | %.1f | bf16 %.1f, tf32 %.1f | %.2f (bf16), %.2f (tf32) | | |\n",
-			g.N, g.Ours, g.TorchBF16, g.TorchTF32, g.RatioBF16, g.RatioTF32)
-	} else {
-		s += fmt.Sprintf("| GEMM %d³ (TFLOPS; ours tf32) | %.2f | | | | |\n", g.N, g.Ours)
+	s += fmt.Sprintf("| GEMM %d³ tf32 (TFLOPS) | %.2f | %.1f | %.2f | | |\n", g.N, g.Ours, g.TorchTF32, g.RatioTF32)
+	if g.OursBF16 > 0 {
+		s += fmt.Sprintf("| GEMM %d³ bf16 (TFLOPS) | %.2f | %.1f | %.2f | | |\n", g.N, g.OursBF16, g.TorchBF16, g.RatioBF16)
 	}
 	for _, t := range r.Train {
 		for _, st := range t.Stages {

@@ -23,6 +23,9 @@ type Options struct {
 	// Precise runs matrix products as 3xTF32 (float32 accuracy at three
 	// times the tensor-core work) instead of plain tf32.
 	Precise bool
+	// BF16 runs matrix products with bf16 inputs (twice tf32's tensor-core
+	// rate; about three significant digits each). Precise wins over it.
+	BF16 bool
 	// BlockThreads is the block size of the one-dimensional and per-row
 	// kernels, a multiple of 32 up to 1024; 0 takes the device's (256 on
 	// a GPU, one warp in the emulator).

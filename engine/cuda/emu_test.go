@@ -47,3 +47,9 @@ func TestTF32EmulatedGPUBlocks(t *testing.T) {
 		backendtest.CompareBackends(t, cuda.NewEmulated(cuda.Options{BlockThreads: 256}), cpu.New(), 1e-3)
 	})
 }
+
+// With bf16 products (about three significant digits per input), every op
+// within 1e-2 of the CPU backend.
+func TestBF16Emulated(t *testing.T) {
+	backendtest.CompareBackends(t, cuda.NewEmulated(cuda.Options{BF16: true}), cpu.New(), 1e-2)
+}

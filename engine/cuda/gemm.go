@@ -11,14 +11,30 @@ const (
 	maxGridZ = 65535
 )
 
+// precision is how a product rounds its inputs for the tensor cores.
+type precision int
+
+const (
+	tf32    precision = iota
+	precise           // 3xTF32
+	bf16
+)
+
 func (be *Backend) MatMul(c, a, b *tensor.Tensor, transA, transB bool, alpha, beta float32) {
-	be.matmul(c, a, b, transA, transB, alpha, beta, be.opts.Precise)
+	p := tf32
+	switch {
+	case be.opts.Precise:
+		p = precise
+	case be.opts.BF16:
+		p = bf16
+	}
+	be.matmul(c, a, b, transA, transB, alpha, beta, p)
 }
 
 // matmul is MatMul with the precision chosen by the caller: attention's
 // score products are always precise, because the softmax turns their
 // rounding into relative errors of the probabilities.
-func (be *Backend) matmul(c, a, b *tensor.Tensor, transA, transB bool, alpha, beta float32, precise bool) {
+func (be *Backend) matmul(c, a, b *tensor.Tensor, transA, transB bool, alpha, beta float32, p precision) {
 	g := tensor.MatMulShapes(c, a, b, transA, transB)
 	if g.M == 0 || g.N == 0 || g.Batch == 0 {
 		return
@@ -33,8 +49,13 @@ func (be *Backend) matmul(c, a, b *tensor.Tensor, transA, transB bool, alpha, be
 	pa, pb, pc := be.ptr(a), be.ptr(b), be.ptr(c)
 	tiles := [2]int{(g.N + gemmTileN - 1) / gemmTileN, (g.M + gemmTileM - 1) / gemmTileM}
 	launch := func(pa, pb, pc uintptr, items, sum int) {
-		be.launchGrid("gemm_tf32", [3]int{tiles[0], tiles[1], items}, gemmThreads, pc, pa, pb, g.M, g.N, g.K,
-			g.ColsA, g.ColsB, g.N, sa, sb, sc, transA, transB, alpha, beta, sum, precise)
+		grid := [3]int{tiles[0], tiles[1], items}
+		args := []any{pc, pa, pb, g.M, g.N, g.K, g.ColsA, g.ColsB, g.N, sa, sb, sc, transA, transB, alpha, beta, sum}
+		if p == bf16 {
+			be.launchGrid("gemm_bf16", grid, gemmThreads, args...)
+		} else {
+			be.launchGrid("gemm_tf32", grid, gemmThreads, append(args, p == precise)...)
+		}
 	}
 	if g.BatchC == 1 && g.Batch > 1 {
 		launch(pa, pb, pc, 1, g.Batch) // c receives the sum over the batch

@@ -204,7 +204,7 @@ func (be *Backend) Attention(out, probs, q, k, v, mask *tensor.Tensor, scale flo
 	heads, tq, tk, d := tensor.AttentionDims(op, q, k, v, probs, mask)
 	tensor.MustSameShape(op, out, q)
 	p := probs.Reshape(heads, tq, tk)
-	be.matmul(p, q.Reshape(heads, tq, d), k.Reshape(heads, tk, d), false, true, 1, 0, true)
+	be.matmul(p, q.Reshape(heads, tq, d), k.Reshape(heads, tk, d), false, true, 1, 0, precise)
 	// Scale, mask and softmax in one pass over the scores.
 	be.launchRows("softmax_f32", heads*tq, p, p, mask, heads*tq, tk, tq, scale)
 	be.MatMul(out.Reshape(heads, tq, d), p, v.Reshape(heads, tk, d), false, false, 1, 0)
@@ -221,7 +221,7 @@ func (be *Backend) AttentionBackward(dq, dk, dv, dout, q, k, v, probs *tensor.Te
 	be.MatMul(dv.Reshape(heads, tk, d), p, do, true, false, 1, 0)
 	ds := be.empty(heads, tq, tk)
 	defer be.Free(ds)
-	be.matmul(ds, do, v.Reshape(heads, tk, d), false, true, 1, 0, true)
+	be.matmul(ds, do, v.Reshape(heads, tk, d), false, true, 1, 0, precise)
 	be.launchRows("softmax_backward_f32", heads*tq, ds, ds, p, heads*tq, tk, scale)
 	be.MatMul(dq.Reshape(heads, tq, d), ds, k3, false, false, 1, 0)
 	be.MatMul(dk.Reshape(heads, tk, d), ds, q3, true, false, 1, 0)

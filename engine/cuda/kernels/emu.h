@@ -102,7 +102,26 @@ T __shfl_down_sync(unsigned, T v, int delta) {
 inline float rsqrtf(float x) { return 1.0f / std::sqrt(x); }
 inline float atomicAdd(float* p, float v) { return std::atomic_ref<float>(*p).fetch_add(v); }
 
-// The subset of nvcuda::wmma (mma.h) that the GEMM uses: m16n16k8 tf32.
+// bf16 (cuda_bf16.h): the top 16 bits of a float, rounded to nearest even.
+struct __nv_bfloat16 {
+	uint16_t bits;
+};
+inline __nv_bfloat16 __float2bfloat16(float f) {
+	uint32_t b;
+	std::memcpy(&b, &f, 4);
+	if ((b & 0x7fffffffu) > 0x7f800000u) return __nv_bfloat16{uint16_t((b >> 16) | 0x40)};  // NaN stays NaN
+	b += 0x7fffu + ((b >> 16) & 1u);
+	return __nv_bfloat16{uint16_t(b >> 16)};
+}
+inline float __bfloat162float(__nv_bfloat16 h) {
+	uint32_t b = uint32_t(h.bits) << 16;
+	float f;
+	std::memcpy(&f, &b, 4);
+	return f;
+}
+
+// The subset of nvcuda::wmma (mma.h) that the GEMM uses: m16n16k8 tf32 and
+// m16n16k16 bf16 (fragments hold floats either way: a bf16 value is one).
 namespace nvcuda {
 namespace wmma {
 struct matrix_a {};
@@ -154,6 +173,15 @@ void load_matrix_sync(fragment<Use, M, N, K, T, row_major>& f, const float* p, u
 	if (emu::lane() == 0) {
 		for (int r = 0; r < F::rows; r++)
 			for (int c = 0; c < F::cols; c++) f.x[r * F::cols + c] = p[r * ldm + c];
+	}
+}
+
+template <class Use, int M, int N, int K>
+void load_matrix_sync(fragment<Use, M, N, K, __nv_bfloat16, row_major>& f, const __nv_bfloat16* p, unsigned ldm) {
+	using F = fragment<Use, M, N, K, __nv_bfloat16, row_major>;
+	if (emu::lane() == 0) {
+		for (int r = 0; r < F::rows; r++)
+			for (int c = 0; c < F::cols; c++) f.x[r * F::cols + c] = __bfloat162float(p[r * ldm + c]);
 	}
 }
 
