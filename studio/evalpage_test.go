@@ -47,6 +47,13 @@ func TestEvalPage(t *testing.T) {
 	if len(p.results) != 1 || !strings.Contains(p.table.Text, "| t | internal |") {
 		t.Fatalf("table:\n%s", p.table.Text)
 	}
+	// The Library shows the checkpoint's latest scores.
+	if line := lastEval(filepath.Join(ws.Checkpoints(), "t.safetensors")); !strings.HasPrefix(line, "Last evaluated ") || !strings.Contains(line, "on 1 traces") {
+		t.Errorf("Library line: %q", line)
+	}
+	if line := lastEval(filepath.Join(ws.Checkpoints(), "none.safetensors")); !strings.HasPrefix(line, "Not evaluated yet") {
+		t.Errorf("Library line of an unevaluated checkpoint: %q", line)
+	}
 	p.export()
 	reports, _ := filepath.Glob(filepath.Join(ws.Root, "reports", "eval-*", "report.md"))
 	if len(reports) != 1 {

@@ -1,8 +1,10 @@
 package studio
 
 import (
+	"errors"
 	"fmt"
 	"image"
+	"io/fs"
 	"os/exec"
 	"path/filepath"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ncstudio/ncstudio/engine/eval"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/workspace"
 )
@@ -125,6 +128,7 @@ func (l *libraryPage) showCheckpoint(c workspace.Checkpoint, builtin bool) {
 				rows = append(rows, wrapped(k+": "+v))
 			}
 		}
+		rows = append(rows, wrapped(lastEval(c.Path)))
 	} else {
 		rows = append(rows, wrapped("Built into ncstudio; README.md gives its scores."))
 	}
@@ -173,6 +177,19 @@ func (l *libraryPage) showTrace(t workspace.Trace) {
 	}
 	rows = append(rows, container.NewHBox(l.fileButtons(t.Path)...))
 	l.setDetail(rows...)
+}
+
+// lastEval describes a checkpoint's latest evaluation (Evaluate page or
+// `ncstudio eval`).
+func lastEval(path string) string {
+	last, err := eval.LoadLast(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "Not evaluated yet: the Evaluate page scores it on held-out traces."
+	case err != nil:
+		return "Last evaluation unreadable: " + err.Error()
+	}
+	return "Last evaluated " + last.When.Local().Format(time.DateTime) + ": " + last.Result.Summary()
 }
 
 func (l *libraryPage) setDetail(rows ...fyne.CanvasObject) {

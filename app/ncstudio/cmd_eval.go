@@ -23,7 +23,7 @@ func init() {
 	register(&command{
 		name:    "eval",
 		usage:   "[--ckpt CKPT...] --data DIR... [--windows N] [--rollouts N] [--rollout-steps N] [--sampler-steps N] [--context-noise X] [--probe] [--plot PNG] [--markdown | --json]",
-		summary: "score checkpoints on held-out traces: PSNR, SSIM, changed-pixel PSNR, cursor accuracy, rollout drift, probes",
+		summary: "score checkpoints on held-out traces: PSNR, SSIM, changed-pixel PSNR, cursor accuracy, rollout drift, probes (kept beside each checkpoint as CKPT.eval.json)",
 		run:     runEval,
 	})
 }
@@ -90,6 +90,12 @@ func runEval(c *context) error {
 			}
 			rate := probe.SuccessRate(rs)
 			res.ProbeSuccess = &rate
+		}
+		if path != embedded.Name && path != "" {
+			// The Library shows a checkpoint's latest scores from this file.
+			if err := eval.SaveLast(path, res); err != nil {
+				fmt.Fprintf(c.Stderr, "eval: keeping the scores beside the checkpoint: %v\n", err)
+			}
 		}
 		results = append(results, res)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/trace"
+	"github.com/ncstudio/ncstudio/engine/eval"
 	"github.com/ncstudio/ncstudio/engine/train"
 )
 
@@ -237,7 +238,7 @@ func companions(path string) []string {
 	if filepath.Ext(path) != ".safetensors" {
 		return nil
 	}
-	return []string{train.ResumePath(""), ".losses.csv", ".losses.png"}
+	return []string{train.ResumePath(""), ".losses.csv", ".losses.png", eval.LastSuffix}
 }
 
 // ImportTrace copies a trace folder into the workspace's traces (under a

@@ -28,6 +28,7 @@ func testWorkspace(t *testing.T) Workspace {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(w.Checkpoints(), "mine.safetensors.losses.csv"), []byte("stage,step,loss\n"), 0o644)
+	os.WriteFile(filepath.Join(w.Checkpoints(), "mine.safetensors.eval.json"), []byte("{}"), 0o644)
 	os.WriteFile(filepath.Join(w.Checkpoints(), "broken.safetensors"), []byte("nope"), 0o644)
 	tw, err := trace.Create(filepath.Join(w.Traces(), "demo.nctrace"), trace.Meta{Kind: trace.GUI, Width: 32, Height: 24, FPS: 15, Source: "test"})
 	if err != nil {
@@ -92,6 +93,9 @@ func TestRenameAndTrash(t *testing.T) {
 	}
 	if _, err := os.Stat(to + ".losses.csv"); err != nil {
 		t.Error("the loss log did not move with the checkpoint")
+	}
+	if _, err := os.Stat(to + ".eval.json"); err != nil {
+		t.Error("the latest scores did not move with the checkpoint")
 	}
 
 	trashed, err := Trash(to)
