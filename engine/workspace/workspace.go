@@ -17,9 +17,9 @@ import (
 	"time"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
+	"github.com/ncstudio/ncstudio/engine/eval"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/trace"
-	"github.com/ncstudio/ncstudio/engine/eval"
 	"github.com/ncstudio/ncstudio/engine/train"
 )
 
