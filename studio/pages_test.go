@@ -159,3 +159,39 @@ func trainTiny(t *testing.T, ws workspace.Workspace, name string) {
 	test.Tap(tp.start)
 	waitTrainer(t, tr, trainFinished)
 }
+
+// Cancel stops a run for good: the checkpoint of the stop stays, the
+// resume file goes, and neither Pause nor Cancel is offered any more.
+func TestTrainPageCancel(t *testing.T) {
+	test.NewTempApp(t)
+	ws := pagesWorkspace(t)
+	tr := &trainer{}
+	p := newTrainPage(ws, tr)
+	p.base.SetSelected(newModel)
+	p.preset.SetSelected("tiny")
+	p.traces.SetSelected([]string{"tiny"})
+	p.aeSteps.SetText("2")
+	p.dynSteps.SetText("100000")
+	p.saveAs.SetText("stopped")
+	test.Tap(p.start)
+	for tr.snapshot().last.Stage != "dynamics" || tr.snapshot().last.Step < 2 {
+		if s := tr.snapshot(); s.state == trainFailed {
+			t.Fatal(s.err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	test.Tap(p.cancelBtn)
+	waitTrainer(t, tr, trainCancelled)
+	out := filepath.Join(ws.Checkpoints(), "stopped.safetensors")
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("no checkpoint after cancel: %v", err)
+	}
+	if _, err := os.Stat(out + ".resume"); !os.IsNotExist(err) {
+		t.Errorf("the resume file is still there: %v", err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); !p.cancelBtn.Disabled() || !p.pauseBtn.Disabled(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after cancel: Cancel disabled %v, Pause disabled %v", p.cancelBtn.Disabled(), p.pauseBtn.Disabled())
+		}
+	}
+}

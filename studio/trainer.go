@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"sync"
 
 	"github.com/ncstudio/ncstudio/engine/train"
@@ -36,10 +38,11 @@ const (
 	trainPaused
 	trainFinished
 	trainFailed
+	trainCancelled
 )
 
 func (s trainState) String() string {
-	return [...]string{"ready", "training", "paused", "finished", "failed"}[s]
+	return [...]string{"ready", "training", "paused", "finished", "failed", "cancelled"}[s]
 }
 
 // snapshot is a copy of the trainer's state for the page.
@@ -83,6 +86,23 @@ func (t *trainer) pause() {
 		cancel()
 		<-done
 	}
+}
+
+// cancelRun ends a running or paused run for good: the checkpoint written
+// at the stop stays, the resume file goes.
+func (t *trainer) cancelRun() error {
+	t.pause()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.state != trainPaused {
+		return fmt.Errorf("nothing to cancel (training is %s)", t.state)
+	}
+	if err := os.Remove(train.ResumePath(t.opts.Out)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	t.state = trainCancelled
+	t.events = append(t.events, "cancelled: "+t.opts.Out+" holds the state at the stop; it cannot be resumed")
+	return nil
 }
 
 // resume continues a paused run.

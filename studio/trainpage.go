@@ -44,6 +44,7 @@ type trainPage struct {
 	saveAs          *widget.Entry
 	device          *deviceChoice // CPU, or CUDA once the probe found a GPU (watchCUDA)
 	start, pauseBtn *widget.Button
+	cancelBtn       *widget.Button
 	stage           *widget.Label
 	bar             *widget.ProgressBar
 	plot            *canvas.Image
@@ -78,6 +79,7 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 	p.start = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), p.onStart)
 	p.start.Importance = widget.HighImportance
 	p.pauseBtn = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), p.onPause)
+	p.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), p.onCancel)
 	refresh := widget.NewButtonWithIcon("Refresh lists", theme.ViewRefreshIcon(), p.refresh)
 	refresh.Importance = widget.LowImportance
 
@@ -96,7 +98,7 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 	log := container.NewVSplit(container.NewBorder(nil, p.samples, nil, nil, p.plot), container.NewVScroll(p.events))
 	log.Offset = 0.7
 	right := container.NewBorder(container.NewVBox(p.stage, p.bar), nil, nil, nil, log)
-	left := container.NewBorder(nil, container.NewHBox(p.start, p.pauseBtn, refresh), nil, nil, container.NewVScroll(form))
+	left := container.NewBorder(nil, container.NewHBox(p.start, p.pauseBtn, p.cancelBtn, refresh), nil, nil, container.NewVScroll(form))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.5
 	p.content = split
@@ -255,6 +257,22 @@ func (p *trainPage) onPause() {
 	}
 }
 
+// onCancel stops the run for good (off Fyne's thread: stopping writes the
+// checkpoint).
+func (p *trainPage) onCancel() {
+	p.cancelBtn.Disable()
+	p.pauseBtn.Disable()
+	go func() {
+		err := p.tr.cancelRun()
+		fyne.Do(func() {
+			if err != nil {
+				p.showError(err)
+			}
+			p.show()
+		})
+	}()
+}
+
 func (p *trainPage) showError(err error) { reportError(p.win, p.events, err) }
 
 // show displays the trainer's state; it runs on Fyne's thread after every
@@ -268,6 +286,11 @@ func (p *trainPage) show() {
 		p.start.Enable()
 	}
 	p.pauseBtn.Enable()
+	if running || s.state == trainPaused {
+		p.cancelBtn.Enable()
+	} else {
+		p.cancelBtn.Disable()
+	}
 	switch s.state {
 	case trainRunning:
 		p.pauseBtn.SetText("Pause")
@@ -310,7 +333,7 @@ func (p *trainPage) show() {
 		}
 		p.sampledEvents = n
 	}
-	if s.state != p.lastState && (s.state == trainFinished || s.state == trainPaused) {
+	if s.state != p.lastState && (s.state == trainFinished || s.state == trainPaused || s.state == trainCancelled) {
 		notify("NC Studio: training "+s.state.String(), s.opts.Out)
 		if p.onSaved != nil {
 			p.onSaved(s.opts.Out)
