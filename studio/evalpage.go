@@ -49,6 +49,9 @@ type evalPage struct {
 	results   []eval.Result
 	usedTrace []string
 	onDone    func() // tests
+	// onEvaluated: a checkpoint's latest scores were written (the Library
+	// shows them).
+	onEvaluated func()
 }
 
 func newEvalPage(ws workspace.Workspace) *evalPage {
@@ -175,6 +178,9 @@ func (p *evalPage) toggleRun() {
 					}
 				}
 				p.show()
+				if p.onEvaluated != nil {
+					p.onEvaluated()
+				}
 			}
 			if p.onDone != nil {
 				p.onDone()

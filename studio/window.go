@@ -80,6 +80,7 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 	st.sandbox, sb.win = sb, w
 	st.eval = newEvalPage(ws)
 	st.eval.win = w
+	st.eval.onEvaluated = func() { st.library.refresh() }
 	st.debug = newDebugPage(ws)
 	st.debug.win = w
 	sb.onApplied = func() { // the Play page starts from the new desktop
