@@ -48,7 +48,7 @@ func TestEvalPage(t *testing.T) {
 		t.Fatalf("table:\n%s", p.table.Text)
 	}
 	// The Library shows the checkpoint's latest scores.
-	if line := lastEval(filepath.Join(ws.Checkpoints(), "t.safetensors")); !strings.HasPrefix(line, "Last evaluated ") || !strings.Contains(line, "on 1 traces") {
+	if line := lastEval(filepath.Join(ws.Checkpoints(), "t.safetensors")); !strings.HasPrefix(line, "Last evaluated ") || !strings.Contains(line, "(1 traces,") {
 		t.Errorf("Library line: %q", line)
 	}
 	if line := lastEval(filepath.Join(ws.Checkpoints(), "none.safetensors")); !strings.HasPrefix(line, "Not evaluated yet") {

@@ -59,5 +59,5 @@ func (r Result) Summary() string {
 	if r.ProbeSuccess != nil {
 		parts = append(parts, fmt.Sprintf("probes %.0f%%", 100**r.ProbeSuccess))
 	}
-	return fmt.Sprintf("%s on %d traces (%d frames)", strings.Join(parts, " · "), r.Traces, r.Frames)
+	return fmt.Sprintf("%s (%d traces, %d frames)", strings.Join(parts, " · "), r.Traces, r.Frames)
 }
