@@ -21,7 +21,8 @@ func x11Source() string {
 
 // x11Recording records the X display on its own goroutines until stopped:
 // the whole screen scaled to the default model's frame, a person's input
-// polled, the studio's own windows blacked out.
+// from the RECORD extension (polled where there is none), the studio's own
+// windows blacked out.
 type x11Recording struct {
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -39,7 +40,7 @@ func startX11Recording(dir string, onFrame func(x11.Stats)) (*x11Recording, erro
 	cfg := model.Presets["default"]
 	o := x11.Options{Width: cfg.Width, Height: cfg.Height, FPS: cfg.FPS, Source: "x11:" + d.Name + " (studio)",
 		OnFrame: onFrame, Exclude: func() []image.Rectangle { return d.WindowsNamed(Title) }}
-	poll, err := x11.NewPoller(d.Name, o)
+	input, _, err := x11.NewPersonInput(d.Name, o)
 	if err != nil {
 		d.Close()
 		return nil, err
@@ -49,8 +50,8 @@ func startX11Recording(dir string, onFrame func(x11.Stats)) (*x11Recording, erro
 	go func() {
 		defer close(r.done)
 		defer d.Close()
-		defer poll.Close()
-		r.stats, r.err = x11.Record(ctx, d, dir, o, poll)
+		defer input.Close()
+		r.stats, r.err = x11.Record(ctx, d, dir, o, input)
 	}()
 	return r, nil
 }

@@ -102,20 +102,20 @@ func runRecordX11(c *context) error {
 	if *seconds > 0 {
 		o.Frames = int(*seconds * o.FPS)
 	}
-	poll, err := x11.NewPoller(d.Name, o)
+	input, how, err := x11.NewPersonInput(d.Name, o)
 	if err != nil {
 		return err
 	}
-	defer poll.Close()
+	defer input.Close()
 	ctx, stop := signal.NotifyContext(stdcontext.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Fprintf(c.Stderr, "● REC %s → %s (Ctrl-C stops; the trace stays valid)\n", d.Name, *out)
+	fmt.Fprintf(c.Stderr, "● REC %s → %s, input by %s (Ctrl-C stops; the trace stays valid)\n", d.Name, *out, how)
 	o.OnFrame = func(s x11.Stats) {
 		if s.Frames%int(o.FPS) == 0 {
 			fmt.Fprintf(c.Stderr, "\r● REC %d frames (%s), %d dropped ", s.Frames, s.Elapsed.Round(time.Second), s.Dropped)
 		}
 	}
-	st, err := x11.Record(ctx, d, *out, o, poll)
+	st, err := x11.Record(ctx, d, *out, o, input)
 	fmt.Fprintln(c.Stderr)
 	if err != nil {
 		return err

@@ -6,12 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jezek/xgb/xproto"
 
+	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/metrics"
 	"github.com/ncstudio/ncstudio/engine/sandbox/agent"
 	"github.com/ncstudio/ncstudio/engine/trace"
@@ -187,5 +189,59 @@ func TestOpenErrors(t *testing.T) {
 	_, err := Open(":987")
 	if err == nil || !strings.Contains(err.Error(), ":987") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// The RECORD input sees what a person does, in order, the wheel included:
+// here xdotool's input through XTest, which the server records like a
+// device's.
+func TestEventInput(t *testing.T) {
+	display := xvfbtest.Start(t, "640x480x24")
+	in, err := NewEventInput(display, Options{Width: 320, Height: 240})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	xdo := func(args ...string) {
+		cmd := exec.Command("xdotool", args...)
+		cmd.Env = append(os.Environ(), "DISPLAY="+display)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("xdotool %v: %v %s", args, err, out)
+		}
+	}
+	var acts []action.Action
+	take := func() {
+		time.Sleep(150 * time.Millisecond)
+		a, err := in.Taken()
+		if err != nil {
+			t.Fatal(err)
+		}
+		acts = append(acts, a)
+	}
+	xdo("mousemove", "200", "100")
+	take()
+	xdo("click", "1")
+	take()
+	xdo("click", "4")
+	xdo("click", "4")
+	take()
+	xdo("click", "5")
+	take()
+	xdo("type", "aB")
+	take()
+	if a := acts[0]; a.X != 100 || a.Y != 50 {
+		t.Errorf("pointer at frame (%d, %d), want (100, 50)", a.X, a.Y)
+	}
+	if a := acts[1]; a.Buttons&action.Left == 0 {
+		t.Errorf("the click: %+v", a)
+	}
+	if acts[2].Scroll != 2 || acts[3].Scroll != -1 {
+		t.Errorf("wheel: %+v then %+v, want scroll 2 then -1", acts[2], acts[3])
+	}
+	if a := acts[4]; a.Text != "aB" || !slices.Contains(a.KeyDown, "a") || !slices.Contains(a.KeyDown, "Shift_L") {
+		t.Errorf("typing: %+v", a)
+	}
+	if in.Lost() != 0 {
+		t.Errorf("%d events lost", in.Lost())
 	}
 }
