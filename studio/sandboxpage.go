@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,17 +52,19 @@ type sandboxPage struct {
 	rec     *synth.Recorder
 	applied []byte // the spec the desktop runs
 
-	source   *widget.Select // what Record records: the sandbox, a terminal, or the X display
-	term     *terminalSource
-	active   bool          // the page is shown: its screen steps
-	xrec     *x11Recording // a recording of the X display under way
-	xstatus  string        // its last progress line (guarded by mu)
-	recBtn   *widget.Button
-	resetBtn *widget.Button // the desktop's; hidden on the terminal
-	status   *widget.Label
-	editor   *widget.Entry
-	specMsg  *widget.Label
-	load     *widget.Select // saved desktops to load into the editor
+	source *widget.Select // what Record records: the sandbox, a terminal, the X display or a window
+	term   *terminalSource
+	active bool          // the page is shown: its screen steps
+	xrec   *x11Recording // a recording of the X display under way
+	// windowRects are the X windows the source chooser offers.
+	windowRects map[string]image.Rectangle
+	xstatus     string // its last progress line (guarded by mu)
+	recBtn      *widget.Button
+	resetBtn    *widget.Button // the desktop's; hidden on the terminal
+	status      *widget.Label
+	editor      *widget.Entry
+	specMsg     *widget.Label
+	load        *widget.Select // saved desktops to load into the editor
 
 	agent     *widget.Select
 	frames    *widget.Entry
@@ -100,11 +103,8 @@ func newSandboxPage(ws workspace.Workspace) (*sandboxPage, error) {
 		fyne.Do(func() { p.status.SetText(line) })
 	}, func(err error) { fyne.Do(func() { p.showError(err) }) })
 	p.recBtn = widget.NewButtonWithIcon("Record", theme.MediaRecordIcon(), p.toggleRecord)
-	sources := []string{sandboxSource, terminalSourceName}
-	if x := x11Source(); x != "" {
-		sources = append(sources, x)
-	}
-	p.source = widget.NewSelect(sources, nil)
+	p.source = widget.NewSelect(nil, nil)
+	p.listSources()
 	p.source.SetSelected(sandboxSource)
 	p.source.OnChanged = func(string) { p.showSource() }
 	p.term.scr.Hide()
@@ -330,7 +330,7 @@ func (p *sandboxPage) toggleX11Record() {
 		p.showError(err)
 		return
 	}
-	r, err := startX11Recording(dir, func(st x11.Stats) {
+	r, err := startX11Recording(dir, p.windowRects[p.source.Selected], func(st x11.Stats) {
 		line := fmt.Sprintf("● REC X display: %d frames (%s), %d dropped → %s", st.Frames, st.Elapsed.Round(time.Second), st.Dropped, filepath.Base(dir))
 		p.mu.Lock()
 		p.xstatus = line
@@ -476,9 +476,28 @@ func (p *sandboxPage) toggleGenerate() {
 func (p *sandboxPage) showError(err error) { reportError(p.win, p.status, err) }
 
 // start and suspend run the desktop while the page is shown.
+// listSources offers the sandbox, the terminal, the X display and its
+// windows as they are now (the page lists them again when shown).
+func (p *sandboxPage) listSources() {
+	sources := []string{sandboxSource, terminalSourceName}
+	if x := x11Source(); x != "" {
+		sources = append(sources, x)
+	}
+	var windows []string
+	windows, p.windowRects = x11Windows()
+	p.source.Options = append(sources, windows...)
+	if !slices.Contains(p.source.Options, p.source.Selected) && p.xrec == nil {
+		p.source.SetSelected(sandboxSource)
+	}
+	p.source.Refresh()
+}
+
 // start steps the chosen screen (the page is shown); suspend stops both.
 func (p *sandboxPage) start() {
 	p.active = true
+	if p.xrec == nil {
+		p.listSources()
+	}
 	p.showSource()
 }
 

@@ -2,6 +2,7 @@ package studio
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/termrec"
 	"github.com/ncstudio/ncstudio/engine/trace"
 	"github.com/ncstudio/ncstudio/engine/workspace"
+	"github.com/ncstudio/ncstudio/engine/xvfbtest"
 )
 
 func TestSandboxPage(t *testing.T) {
@@ -123,8 +125,14 @@ func TestSandboxPageRecordsX11(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.close()
-	if !slices.Equal(p.source.Options, []string{sandboxSource, terminalSourceName, x11Source()}) {
+	if len(p.source.Options) < 3 || !slices.Equal(p.source.Options[:3], []string{sandboxSource, terminalSourceName, x11Source()}) {
 		t.Fatalf("sources %v", p.source.Options)
+	}
+	// Then the display's titled windows, each with its rectangle.
+	for _, o := range p.source.Options[3:] {
+		if !strings.HasPrefix(o, x11WindowPrefix) || p.windowRects[o].Empty() {
+			t.Errorf("window source %q, rectangle %v", o, p.windowRects[o])
+		}
 	}
 	p.source.SetSelected(x11Source())
 	test.Tap(p.recBtn)
@@ -219,5 +227,50 @@ func TestSandboxPageRecordsTerminal(t *testing.T) {
 	screen := strings.Join(term.NewReader(font).Read(last, o.Cols, o.Rows), "\n")
 	if !strings.Contains(screen, "echo hello-$((6*7))") || !strings.Contains(screen, "hello-42") {
 		t.Errorf("the last frame reads:\n%s", screen)
+	}
+}
+
+// A window of the display is a source of its own: here xclock on an X
+// server of the test's own.
+func TestSandboxPageRecordsAWindow(t *testing.T) {
+	display := xvfbtest.Start(t, "800x600x24")
+	t.Setenv("DISPLAY", display)
+	clock := exec.Command("xclock", "-geometry", "200x200+300+100")
+	if err := clock.Start(); err != nil {
+		t.Fatalf("xclock (make deps installs x11-apps): %v", err)
+	}
+	defer func() { clock.Process.Kill(); clock.Wait() }()
+	test.NewTempApp(t)
+	ws := workspace.Workspace{Root: filepath.Join(t.TempDir(), "NCStudio")}
+	p, err := newSandboxPage(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	var source string
+	for deadline := time.Now().Add(10 * time.Second); source == ""; time.Sleep(100 * time.Millisecond) {
+		p.listSources()
+		for _, o := range p.source.Options {
+			if strings.HasPrefix(o, x11WindowPrefix+"xclock") {
+				source = o
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no xclock among %v", p.source.Options)
+		}
+	}
+	if r := p.windowRects[source]; r.Dx() < 200 || r.Dy() < 200 || r.Min.X < 290 {
+		t.Errorf("xclock's rectangle %v", r)
+	}
+	p.source.SetSelected(source)
+	test.Tap(p.recBtn)
+	time.Sleep(time.Second)
+	test.Tap(p.recBtn)
+	traces, _ := filepath.Glob(filepath.Join(ws.Traces(), "x11-*.nctrace"))
+	if len(traces) != 1 {
+		t.Fatalf("traces %v", traces)
+	}
+	if err := trace.Validate(traces[0]); err != nil {
+		t.Error(err)
 	}
 }

@@ -19,6 +19,32 @@ func x11Source() string {
 	return ""
 }
 
+// x11WindowPrefix starts the source chooser's names of single windows.
+const x11WindowPrefix = "X11 window: "
+
+// x11Windows are the source chooser's names of the display's titled
+// windows (not the studio's own), with their rectangles.
+func x11Windows() (names []string, rects map[string]image.Rectangle) {
+	rects = map[string]image.Rectangle{}
+	if os.Getenv("DISPLAY") == "" {
+		return nil, rects
+	}
+	d, err := x11.Open("")
+	if err != nil {
+		return nil, rects
+	}
+	defer d.Close()
+	for _, w := range d.Windows() {
+		name := fmt.Sprintf("%s%s (%dx%d at %d,%d)", x11WindowPrefix, w.Title, w.Rect.Dx(), w.Rect.Dy(), w.Rect.Min.X, w.Rect.Min.Y)
+		if w.Title == Title || rects[name] != (image.Rectangle{}) {
+			continue
+		}
+		names = append(names, name)
+		rects[name] = w.Rect
+	}
+	return names, rects
+}
+
 // x11Recording records the X display on its own goroutines until stopped:
 // the whole screen scaled to the default model's frame, a person's input
 // from the RECORD extension (polled where there is none), the studio's own
@@ -30,15 +56,15 @@ type x11Recording struct {
 	err    error
 }
 
-// startX11Recording starts recording into dir; onFrame reports progress
-// (from the recording goroutine).
-func startX11Recording(dir string, onFrame func(x11.Stats)) (*x11Recording, error) {
+// startX11Recording starts recording region (empty: the whole screen)
+// into dir; onFrame reports progress (from the recording goroutine).
+func startX11Recording(dir string, region image.Rectangle, onFrame func(x11.Stats)) (*x11Recording, error) {
 	d, err := x11.Open("")
 	if err != nil {
 		return nil, err
 	}
 	cfg := model.Presets["default"]
-	o := x11.Options{Width: cfg.Width, Height: cfg.Height, FPS: cfg.FPS, Source: "x11:" + d.Name + " (studio)",
+	o := x11.Options{Region: region, Width: cfg.Width, Height: cfg.Height, FPS: cfg.FPS, Source: "x11:" + d.Name + " (studio)",
 		OnFrame: onFrame, Exclude: func() []image.Rectangle { return d.WindowsNamed(Title) }}
 	input, _, err := x11.NewPersonInput(d.Name, o)
 	if err != nil {

@@ -199,27 +199,44 @@ func (d *Display) topLevel() ([]topWindow, error) {
 	return out, nil
 }
 
-// WindowsNamed are the rectangles (root coordinates, decorations included)
-// of the top-level windows whose title (WM_NAME), or whose client's under a
-// window manager's frame, is name.
-func (d *Display) WindowsNamed(name string) []image.Rectangle {
+// Window is a top-level window that has a title.
+type Window struct {
+	Title string
+	Rect  image.Rectangle // root coordinates, the window manager's frame included
+}
+
+// Windows lists the viewable top-level windows that have a title: their
+// own, or under a window manager's frame, their client's.
+func (d *Display) Windows() []Window {
 	tops, err := d.topLevel()
 	if err != nil {
 		return nil
 	}
-	var rs []image.Rectangle
+	var out []Window
 	for _, t := range tops {
-		if d.titleOf(t.id) == name {
-			rs = append(rs, t.frame)
-			continue
-		}
-		if sub, err := xproto.QueryTree(d.conn, t.id).Reply(); err == nil {
-			for _, c := range sub.Children {
-				if d.titleOf(c) == name {
-					rs = append(rs, t.frame)
-					break
+		title := d.titleOf(t.id)
+		if title == "" {
+			if sub, err := xproto.QueryTree(d.conn, t.id).Reply(); err == nil {
+				for _, c := range sub.Children {
+					if title = d.titleOf(c); title != "" {
+						break
+					}
 				}
 			}
+		}
+		if title != "" {
+			out = append(out, Window{Title: title, Rect: t.frame})
+		}
+	}
+	return out
+}
+
+// WindowsNamed returns the frames of the top-level windows titled name.
+func (d *Display) WindowsNamed(name string) []image.Rectangle {
+	var rs []image.Rectangle
+	for _, w := range d.Windows() {
+		if w.Title == name {
+			rs = append(rs, w.Rect)
 		}
 	}
 	return rs

@@ -245,3 +245,24 @@ func TestEventInput(t *testing.T) {
 		t.Errorf("%d events lost", in.Lost())
 	}
 }
+
+// Windows lists the programs' windows by title, under twm's frames.
+func TestWindows(t *testing.T) {
+	d, err := Open(desktop(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var titles []string
+	for _, w := range d.Windows() {
+		titles = append(titles, w.Title)
+		if w.Rect.Empty() {
+			t.Errorf("%s: empty rectangle", w.Title)
+		}
+	}
+	for _, want := range []string{"Calculator", "xclock", "xeyes", "xterm"} {
+		if !slices.Contains(titles, want) {
+			t.Errorf("windows %q lack %s", titles, want)
+		}
+	}
+}
