@@ -59,10 +59,17 @@ func Serve(ctx context.Context, be tensor.Backend, dev Device, version string, i
 		case "open", "step":
 			if s.training() { // one backend, one user at a time
 				s.fail(fmt.Errorf("%s: the worker is training", req.Op))
-			} else if req.Op == "open" {
-				s.open(req, payload)
-			} else {
-				s.step(req)
+				break
+			}
+			if _, err := guarded(func() (any, error) {
+				if req.Op == "open" {
+					s.open(req, payload)
+				} else {
+					s.step(req)
+				}
+				return nil, nil
+			}); err != nil {
+				s.fail(err)
 			}
 		case "close":
 			s.sess = nil
@@ -73,6 +80,18 @@ func Serve(ctx context.Context, be tensor.Backend, dev Device, version string, i
 			s.fail(fmt.Errorf("unknown request %q", req.Op))
 		}
 	}
+}
+
+// guarded runs f, turning a panic into an error: the backend panics on
+// device errors (out of memory, a failed launch), which the parent should
+// hear as an answer, not as a dead worker.
+func guarded[T any](f func() (T, error)) (v T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return f()
 }
 
 func readLine(r *bufio.Reader) ([]byte, error) {
@@ -142,7 +161,7 @@ func (s *server) train(ctx context.Context, req Request) {
 	s.runMu.Unlock()
 	go func() {
 		defer close(done)
-		m, err := train.Run(ctx, s.be, o)
+		m, err := guarded(func() (*model.Model, error) { return train.Run(ctx, s.be, o) })
 		s.runMu.Lock()
 		if s.done == done {
 			s.cancel, s.done = nil, nil
