@@ -60,9 +60,9 @@ var overlayChecks = []struct {
 // outDir; the session starts from the first frame of the desktop spec
 // (nil: the built-in one), which Reset returns to.
 // sessions steps the model (nil: in this process), on the device named by
-// device (deviceCPU or deviceCUDA).
-func newPlayPage(m *model.Model, checkpoint, outDir string, spec *sandbox.Spec, sessions viewer.Sessions, device string) (*playPage, error) {
-	off, err := viewer.NewOffscreen(m, spec, viewer.PlayOptions{Checkpoint: checkpoint, Seed: 1, Sessions: sessions})
+// device (deviceCPU or deviceCUDA); where describes it for the HUD.
+func newPlayPage(m *model.Model, checkpoint, outDir string, spec *sandbox.Spec, sessions viewer.Sessions, device, where string) (*playPage, error) {
+	off, err := viewer.NewOffscreen(m, spec, viewer.PlayOptions{Checkpoint: checkpoint, Seed: 1, Sessions: sessions, Device: where})
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ func TestPlayPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	recDir := t.TempDir()
-	p, err := newPlayPage(m, "default", recDir, nil, nil, deviceCPU)
+	p, err := newPlayPage(m, "default", recDir, nil, nil, deviceCPU, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -167,14 +167,15 @@ func (st *studio) loadPlay(m *model.Model, name string) fyne.CanvasObject {
 		return wrapped("No checkpoint is loaded: choose one in the Library, or run `ncstudio studio --ckpt FILE`.")
 	}
 	var sessions viewer.Sessions
+	where := ""
 	if st.playDevice == deviceCUDA {
 		file, err := st.playCheckpointFile()
 		if err != nil {
 			return wrapped("The CUDA worker cannot load the checkpoint: " + err.Error())
 		}
-		sessions = viewer.WorkerSessions(st.playWorker, file)
+		sessions, where = viewer.WorkerSessions(st.playWorker, file), st.playWorker.Hello.Device.Backend
 	}
-	p, err := newPlayPage(m, name, st.ws.Recordings(), st.sandbox.appliedSpec(), sessions, st.playDevice)
+	p, err := newPlayPage(m, name, st.ws.Recordings(), st.sandbox.appliedSpec(), sessions, st.playDevice, where)
 	if err != nil {
 		return wrapped("The Play page cannot run on this machine: " + err.Error() +
 			"\n\nThe viewport needs OpenGL 3.3 core through EGL (a GPU driver, or Mesa's libegl-mesa0 and libgl1-mesa-dri).")

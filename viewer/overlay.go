@@ -28,6 +28,7 @@ type hud struct {
 	sampler                 int
 	injection, checkpoint   string
 	renderer                string
+	device                  string // where the model steps
 	step                    int
 	paused                  bool
 }
@@ -124,7 +125,7 @@ func drawOverlay(dst *image.RGBA, l layout, st *overlayState) {
 			fmt.Sprintf("display %4.0f fps   model %4.1f steps/s", h.displayFPS, h.stepsPerSec),
 			fmt.Sprintf("step %5.1f ms   shader decode %5.2f ms", h.stepMs, h.decodeMs),
 			fmt.Sprintf("sampler %d step(s)   injection %s", h.sampler, h.injection),
-			h.renderer,
+			"model on " + h.device + "   decode on " + h.renderer,
 		}, colText)
 	}
 	if st.on.Log && len(st.log) > 0 {

@@ -56,7 +56,11 @@ func newView(m *model.Model, info glctx.Info, o PlayOptions) (*view, error) {
 		v.st.on.Cursors, v.st.on.Trail = false, false
 	}
 	v.lay = newLayout(m.Cfg.Width, m.Cfg.Height, m.Cfg.Width, m.Cfg.Height, false) // until the first draw
-	v.st.hud = hud{injection: m.Cfg.Dyn.Injection, checkpoint: o.Checkpoint, renderer: info.Renderer}
+	device := o.Device
+	if device == "" {
+		device = m.Backend().Name()
+	}
+	v.st.hud = hud{injection: m.Cfg.Dyn.Injection, checkpoint: o.Checkpoint, renderer: info.Renderer, device: device}
 	var err error
 	if v.dec, err = decode.New(m); err != nil {
 		return nil, err

@@ -22,6 +22,7 @@ type PlayOptions struct {
 	FPS               float64 // model steps per second; 0: the model's frame rate
 	QuitAfter         time.Duration
 	Sessions          Sessions // steps the model; nil: in this process (LocalSessions)
+	Device            string   // where Sessions step, for the HUD ("": the model's backend)
 }
 
 // displayHz caps the window's redraw rate where swaps do not wait for the

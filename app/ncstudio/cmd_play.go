@@ -51,14 +51,14 @@ func runPlay(c *context) error {
 	if err != nil {
 		return err
 	}
-	sessions, done, err := playSessions(c, *device, *ckptPath)
+	sessions, where, done, err := playSessions(c, *device, *ckptPath)
 	if err != nil {
 		return err
 	}
 	defer done()
 	if !*headless {
 		return viewer.Play(m, spec, viewer.PlayOptions{Title: "NC Studio play: " + *ckptPath, Checkpoint: *ckptPath,
-			Seed: *seed, SampleSteps: *steps, FPS: *fps, QuitAfter: *quitAfter, Sessions: sessions})
+			Seed: *seed, SampleSteps: *steps, FPS: *fps, QuitAfter: *quitAfter, Sessions: sessions, Device: where})
 	}
 	acts, err := action.ReadFile(*actionsFile)
 	if err != nil {
@@ -84,32 +84,33 @@ func runPlay(c *context) error {
 
 // playSessions returns how the model steps on device: nil for the CPU (in
 // this process), or sessions in the CUDA worker, which reads the checkpoint
-// from a file (the built-in one is written to a temporary file). done ends
-// the worker.
-func playSessions(c *context, device, ckptPath string) (viewer.Sessions, func(), error) {
+// from a file (the built-in one is written to a temporary file); where
+// names the worker's device, and done ends the worker.
+func playSessions(c *context, device, ckptPath string) (s viewer.Sessions, where string, done func(), err error) {
 	switch device {
 	case "cpu":
-		return nil, func() {}, nil
+		return nil, "", func() {}, nil
 	case "cuda":
 	default:
-		return nil, nil, usagef("play: --device is cpu or cuda, not %q", device)
+		return nil, "", nil, usagef("play: --device is cpu or cuda, not %q", device)
 	}
 	path, err := worker.FindCUDA()
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	w, err := worker.Start(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	file, cleanup := ckptPath, func() {}
 	if ckptPath == "" || ckptPath == embedded.Name {
 		if file, err = embedded.Extract(""); err != nil {
 			w.Close()
-			return nil, nil, err
+			return nil, "", nil, err
 		}
 		cleanup = func() { os.Remove(file) }
 	}
-	fmt.Fprintf(c.Stderr, "stepping on %s\n", w.Hello.Device.Backend)
-	return viewer.WorkerSessions(w, file), func() { w.Close(); cleanup() }, nil
+	where = w.Hello.Device.Backend
+	fmt.Fprintf(c.Stderr, "stepping on %s\n", where)
+	return viewer.WorkerSessions(w, file), where, func() { w.Close(); cleanup() }, nil
 }
