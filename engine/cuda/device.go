@@ -17,6 +17,9 @@ type device interface {
 	// Blocks is the grid size for the kernels that loop over their work
 	// with a grid stride: enough blocks to fill the device.
 	Blocks() int
+	// Parallelism is about how many blocks run at once: a product with
+	// fewer output tiles than this is split further.
+	Parallelism() int
 	// Threads is the block size of the one-dimensional kernels (a multiple
 	// of 32; the kernels read blockDim).
 	Threads() int

@@ -153,6 +153,9 @@ func (g *gpu) Blocks() int { return 8 * g.sms }
 
 func (g *gpu) Threads() int { return 256 }
 
+// Parallelism: two GEMM blocks per multiprocessor.
+func (g *gpu) Parallelism() int { return 2 * g.sms }
+
 // Sync waits for the work issued so far and reports an asynchronous error.
 func (g *gpu) Sync() error {
 	defer g.current()()

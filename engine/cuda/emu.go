@@ -94,3 +94,6 @@ func ReverseEmulatedThreads(on bool) {
 	}
 	C.ncs_emu_reverse(C.int(v))
 }
+
+// Parallelism is small, so that the tests take the GEMM's split paths.
+func (emulator) Parallelism() int { return 4 }

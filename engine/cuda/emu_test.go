@@ -1,11 +1,13 @@
 package cuda_test
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/backendtest"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/cuda"
+	"github.com/ncstudio/ncstudio/engine/tensor"
 )
 
 // The kernels run in the CPU emulator here; the same checks, plus finite
@@ -52,4 +54,30 @@ func TestTF32EmulatedGPUBlocks(t *testing.T) {
 // within 1e-2 of the CPU backend.
 func TestBF16Emulated(t *testing.T) {
 	backendtest.CompareBackends(t, cuda.NewEmulated(cuda.Options{BF16: true}), cpu.New(), 1e-2)
+}
+
+// Batch-summed products (weight gradients) take two paths: few output
+// tiles split per item and reduce; many tiles loop over the items. Both
+// against the CPU, with alpha and beta.
+func TestBatchSumPaths(t *testing.T) {
+	be, ref := cuda.NewEmulated(cuda.Options{Precise: true}), cpu.New()
+	rng := rand.New(rand.NewPCG(5, 6))
+	normal := func(n int) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(rng.NormFloat64())
+		}
+		return v
+	}
+	for _, mn := range []int{20, 150} { // 1 tile (split), 9 tiles (loop)
+		a, b, c := normal(3*mn*40), normal(3*40*mn), normal(mn*mn)
+		run := func(be tensor.Backend) []float32 {
+			ct := be.FromHost(c, mn, mn)
+			be.MatMul(ct, be.FromHost(a, 3, mn, 40), be.FromHost(b, 3, 40, mn), false, false, 0.5, 2)
+			return be.ToHost(ct)
+		}
+		if rel, _ := backendtest.RelErr(run(be), run(ref)); rel > 1e-5 {
+			t.Errorf("%dx%d summed over 3 items: relative error %.3g", mn, mn, rel)
+		}
+	}
 }

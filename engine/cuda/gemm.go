@@ -45,25 +45,55 @@ func (be *Backend) matmul(c, a, b *tensor.Tensor, transA, transB bool, alpha, be
 		}
 		return size
 	}
-	sa, sb, sc := stride(g.BatchA, g.RowsA*g.ColsA), stride(g.BatchB, g.RowsB*g.ColsB), stride(g.BatchC, g.M*g.N)
+	k := gemmCall{be: be, g: g, p: p, transA: transA, transB: transB,
+		sa: stride(g.BatchA, g.RowsA*g.ColsA), sb: stride(g.BatchB, g.RowsB*g.ColsB),
+		tiles: [2]int{(g.N + gemmTileN - 1) / gemmTileN, (g.M + gemmTileM - 1) / gemmTileM}}
 	pa, pb, pc := be.ptr(a), be.ptr(b), be.ptr(c)
-	tiles := [2]int{(g.N + gemmTileN - 1) / gemmTileN, (g.M + gemmTileM - 1) / gemmTileM}
-	launch := func(pa, pb, pc uintptr, items, sum int) {
-		grid := [3]int{tiles[0], tiles[1], items}
-		args := []any{pc, pa, pb, g.M, g.N, g.K, g.ColsA, g.ColsB, g.N, sa, sb, sc, transA, transB, alpha, beta, sum}
-		if p == bf16 {
-			be.launchGrid("gemm_bf16", grid, gemmThreads, args...)
-		} else {
-			be.launchGrid("gemm_tf32", grid, gemmThreads, append(args, p == precise)...)
-		}
+	switch {
+	case g.BatchC > 1 || g.Batch == 1:
+		k.items(pa, pb, pc, stride(g.BatchC, g.M*g.N), alpha, beta)
+	case k.tiles[0]*k.tiles[1] >= be.dev.Parallelism():
+		// c is the sum over the batch; enough tiles: each loops over the items.
+		k.launch(pa, pb, pc, 1, 0, alpha, beta, g.Batch)
+	default:
+		// The sum over the batch into few tiles (a weight gradient): a block
+		// per tile and item into a temporary, then one reduction, rather
+		// than a few blocks looping over every item.
+		part := be.empty(g.Batch, g.M, g.N)
+		defer be.Free(part)
+		k.items(pa, pb, be.ptr(part), g.M*g.N, alpha, 0)
+		be.SumTo(c.Reshape(g.M, g.N), part, beta)
 	}
-	if g.BatchC == 1 && g.Batch > 1 {
-		launch(pa, pb, pc, 1, g.Batch) // c receives the sum over the batch
-		return
-	}
-	for z := 0; z < g.Batch; z += maxGridZ {
-		n := min(maxGridZ, g.Batch-z)
+}
+
+// gemmCall is one MatMul's launches.
+type gemmCall struct {
+	be             *Backend
+	g              tensor.GEMM
+	p              precision
+	transA, transB bool
+	sa, sb         int // item strides of a and b (0: shared)
+	tiles          [2]int
+}
+
+// items computes every item z into c + z·sc, in chunks of the grid's
+// z limit.
+func (k gemmCall) items(pa, pb, pc uintptr, sc int, alpha, beta float32) {
+	for z := 0; z < k.g.Batch; z += maxGridZ {
 		off := func(p uintptr, s int) uintptr { return p + uintptr(4*z*s) }
-		launch(off(pa, sa), off(pb, sb), off(pc, sc), n, 0)
+		k.launch(off(pa, k.sa), off(pb, k.sb), off(pc, sc), min(maxGridZ, k.g.Batch-z), sc, alpha, beta, 0)
+	}
+}
+
+// launch runs the kernel on items grid layers (sum > 0: one layer summing
+// that many items).
+func (k gemmCall) launch(pa, pb, pc uintptr, items, sc int, alpha, beta float32, sum int) {
+	g := k.g
+	grid := [3]int{k.tiles[0], k.tiles[1], items}
+	args := []any{pc, pa, pb, g.M, g.N, g.K, g.ColsA, g.ColsB, g.N, k.sa, k.sb, sc, k.transA, k.transB, alpha, beta, sum}
+	if k.p == bf16 {
+		k.be.launchGrid("gemm_bf16", grid, gemmThreads, args...)
+	} else {
+		k.be.launchGrid("gemm_tf32", grid, gemmThreads, append(args, k.p == precise)...)
 	}
 }
