@@ -81,3 +81,39 @@ func TestBatchSumPaths(t *testing.T) {
 		}
 	}
 }
+
+// Column sums over many rows (bias and norm-weight gradients) run in
+// chunks of rows and a second pass; against the CPU.
+func TestChunkedColumnSums(t *testing.T) {
+	be, ref := cuda.NewEmulated(cuda.Options{}), cpu.New()
+	rng := rand.New(rand.NewPCG(7, 8))
+	normal := func(n int) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(rng.NormFloat64())
+		}
+		return v
+	}
+	const rows, cols = 300, 10 // 5 chunks of 64 rows
+	src, dst := normal(rows*cols), normal(cols)
+	x, dy, w, b := normal(rows*cols), normal(rows*cols), normal(cols), normal(cols)
+	type out struct{ sum, dx, dw, db []float32 }
+	run := func(be tensor.Backend) out {
+		s := be.FromHost(dst, cols)
+		be.SumTo(s, be.FromHost(src, rows, cols), 0.5)
+		xt, mean, rstd := be.FromHost(x, rows, cols), be.Zeros(rows), be.Zeros(rows)
+		be.LayerNorm(be.Zeros(rows, cols), mean, rstd, xt, be.FromHost(w, cols), be.FromHost(b, cols), 1e-5)
+		dx, dw, db := be.Zeros(rows, cols), be.FromHost(dst, cols), be.FromHost(dst, cols) // gradients accumulate
+		be.LayerNormBackward(dx, dw, db, be.FromHost(dy, rows, cols), xt, mean, rstd, be.FromHost(w, cols))
+		return out{be.ToHost(s), be.ToHost(dx), be.ToHost(dw), be.ToHost(db)}
+	}
+	got, want := run(be), run(ref)
+	for _, c := range []struct {
+		name      string
+		got, want []float32
+	}{{"SumTo", got.sum, want.sum}, {"dx", got.dx, want.dx}, {"dw", got.dw, want.dw}, {"db", got.db, want.db}} {
+		if rel, _ := backendtest.RelErr(c.got, c.want); rel > 1e-5 {
+			t.Errorf("%s over %d rows: relative error %.3g", c.name, rows, rel)
+		}
+	}
+}

@@ -91,8 +91,31 @@ func (be *Backend) SumTo(dst, src *tensor.Tensor, beta float32) {
 		}
 		return
 	}
-	d, sd, _ := dims4(op, tensor.NewBroadcast(op, src.Shape, dst.Shape, nil))
+	p := tensor.NewBroadcast(op, src.Shape, dst.Shape, nil)
+	if len(p.Dims) == 2 && p.SA[0] == 0 && p.SA[1] == 1 { // [rows, cols] summed over rows: a bias gradient
+		be.colsum(be.ptr(dst), be.ptr(src), p.Dims[0], p.Dims[1], beta)
+		return
+	}
+	d, sd, _ := dims4(op, p)
 	be.launch("sum_to_f32", dst.Numel(), dst, src, beta, dst.Numel(), d[0], d[1], d[2], d[3], sd[0], sd[1], sd[2], sd[3])
+}
+
+// chunkRows is how many rows one thread of a column sum adds before a
+// second pass adds the chunks: long single loops leave a GPU idle.
+const chunkRows = 64
+
+// colsum writes dst [cols] = beta·dst + the sum of src [rows, cols] over
+// rows, in two passes when there are many rows.
+func (be *Backend) colsum(dst, src uintptr, rows, cols int, beta float32) {
+	if rows <= chunkRows {
+		be.launch("colsum_f32", cols, dst, src, rows, cols, rows, beta)
+		return
+	}
+	chunks := (rows + chunkRows - 1) / chunkRows
+	part := be.empty(chunks, cols)
+	defer be.Free(part)
+	be.launch("colsum_f32", chunks*cols, part, src, rows, cols, chunkRows, float32(0))
+	be.launch("colsum_f32", cols, dst, part, chunks, cols, chunks, beta)
 }
 
 func (be *Backend) MSELoss(grad, pred, target, weight *tensor.Tensor) float32 {
@@ -163,8 +186,19 @@ func (be *Backend) rownormBackward(op string, dx, dw, db, dy, x, mean, rstd, w *
 	tensor.MustSameShape(op, dx, dy, x)
 	rows, c := tensor.RowsCols(x)
 	be.launchRows("rownorm_backward_f32", rows, dx, dy, x, mean, rstd, w, rows, c)
-	if dw != nil || db != nil {
-		be.launch("rownorm_params_backward_f32", c, dw, db, dy, x, mean, rstd, rows, c)
+	if dw == nil && db == nil {
+		return
+	}
+	// Per chunk of rows, then the chunks added into the gradients.
+	chunks := (rows + chunkRows - 1) / chunkRows
+	pw, pb := be.empty(chunks, c), be.empty(chunks, c)
+	defer be.Free(pw)
+	defer be.Free(pb)
+	be.launch("rownorm_params_partial_f32", chunks*c, pw, pb, dy, x, mean, rstd, rows, c, chunkRows)
+	for _, g := range []struct{ grad, part *tensor.Tensor }{{dw, pw}, {db, pb}} {
+		if g.grad != nil {
+			be.colsum(be.ptr(g.grad), be.ptr(g.part), chunks, c, 1)
+		}
 	}
 }
 

@@ -94,6 +94,22 @@ KERNEL(sum_to_f32, (float* dst, const float* src, float beta, int ndst, int d0, 
 	}
 }
 
+// colsum_f32 sums src [rows, cols] over chunks of rows: dst[c][col] =
+// beta·dst[c][col] + Σ src[r][col] for r in chunk c. One chunk of all rows
+// is a plain column sum (a bias gradient); many short chunks, then a
+// second pass over them, keep every thread's loop short on a GPU.
+KERNEL(colsum_f32, (float* dst, const float* src, int rows, int cols, int chunk, float beta)) {
+	int chunks = (rows + chunk - 1) / chunk;
+	long long n = (long long)chunks * cols;
+	for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)blockDim.x * gridDim.x) {
+		int c = int(i / cols), col = int(i % cols);
+		int r1 = min(rows, (c + 1) * chunk);
+		double s = 0;
+		for (int r = c * chunk; r < r1; r++) s += src[(long long)r * cols + col];
+		dst[i] = (beta == 0.0f ? 0.0f : beta * dst[i]) + float(s);
+	}
+}
+
 // loss_f32: mean of w·f(pred-target), f = d² (l1 == 0) or |d|; grad = w·f'(d)/n.
 // The weight (may be null) broadcasts like binary_f32's b. One partial sum
 // per block, added on the host.

@@ -10,6 +10,7 @@
 // thing our kernels depend on (they never index fragments by lane).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <barrier>
 #include <cmath>
@@ -100,6 +101,8 @@ T __shfl_down_sync(unsigned, T v, int delta) {
 	return src < 32 ? got : v;
 }
 inline float rsqrtf(float x) { return 1.0f / std::sqrt(x); }
+using std::max;  // CUDA's integer min and max
+using std::min;
 inline float atomicAdd(float* p, float v) { return std::atomic_ref<float>(*p).fetch_add(v); }
 
 // bf16 (cuda_bf16.h): the top 16 bits of a float, rounded to nearest even.

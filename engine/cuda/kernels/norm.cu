@@ -61,20 +61,25 @@ KERNEL(rownorm_backward_f32, (float* dx, const float* dy, const float* x, const 
 	}
 }
 
-// rownorm_params_backward_f32 accumulates dw += Σ dy·xhat and db += Σ dy
-// over rows (either may be null), one thread per column.
-KERNEL(rownorm_params_backward_f32, (float* dw, float* db, const float* dy, const float* x, const float* mean,
-                                     const float* rstd, int rows, int cols)) {
-	GRID_LOOP(c, cols) {
+// rownorm_params_partial_f32 sums dy·xhat (into pw) and dy (into pb, which
+// may be null) over each chunk of rows, per column: pw[c][col] for rows
+// [c·chunk, (c+1)·chunk). Chunks keep every thread's loop short; colsum_f32
+// then adds the chunks up.
+KERNEL(rownorm_params_partial_f32, (float* pw, float* pb, const float* dy, const float* x, const float* mean,
+                                    const float* rstd, int rows, int cols, int chunk)) {
+	int chunks = (rows + chunk - 1) / chunk;
+	long long n = (long long)chunks * cols;
+	for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)blockDim.x * gridDim.x) {
+		int c = int(i / cols), col = int(i % cols);
+		int r1 = min(rows, (c + 1) * chunk);
 		double sw = 0, sb = 0;
-		for (int r = 0; r < rows; r++) {
-			long long o = (long long)r * cols + c;
-			float xhat = (x[o] - (mean ? mean[r] : 0.0f)) * rstd[r];
-			sw += dy[o] * xhat;
+		for (int r = c * chunk; r < r1; r++) {
+			long long o = (long long)r * cols + col;
+			sw += dy[o] * ((x[o] - (mean ? mean[r] : 0.0f)) * rstd[r]);
 			sb += dy[o];
 		}
-		if (dw) dw[c] += float(sw);
-		if (db) db[c] += float(sb);
+		pw[i] = float(sw);
+		if (pb) pb[i] = float(sb);
 	}
 }
 
