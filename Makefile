@@ -21,7 +21,7 @@ XVFB      := xvfb-run -a -s "-screen 0 1280x800x24"
 
 help: ## list the targets
 	@echo "NC Studio — make targets:"
-	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 20
 	@echo "Variables: FUZZTIME (fuzz, default $(FUZZTIME)), TESTFLAGS (test, default '$(TESTFLAGS)')."
 
 deps: ## install missing Debian packages and check Go (quiet when all is present)
