@@ -41,13 +41,7 @@ func TestTrainPageCUDA(t *testing.T) {
 		t.Fatalf("device options %v", p.device.sel.Options)
 	}
 	p.device.sel.SetSelected(deviceCUDA)
-	p.base.SetSelected(newModel)
-	p.preset.SetSelected("tiny")
-	p.traces.SetSelected([]string{"tiny"})
-	p.aeSteps.SetText("2")
-	p.dynSteps.SetText("2")
-	p.saveAs.SetText("on-cuda")
-	test.Tap(p.start)
+	startTiny(p, "2", "2", "on-cuda")
 	s := waitTrainer(t, tr, trainFinished)
 	if !slices.Contains(s.events, "training on cuda (cuda-emulator)") {
 		t.Errorf("events do not say where training ran: %q", s.events)

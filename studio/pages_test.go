@@ -149,15 +149,20 @@ func TestTrainPageToLibrary(t *testing.T) {
 func trainTiny(t *testing.T, ws workspace.Workspace, name string) {
 	t.Helper()
 	tr := &trainer{}
-	tp := newTrainPage(ws, tr)
-	tp.base.SetSelected(newModel)
-	tp.preset.SetSelected("tiny")
-	tp.traces.SetSelected([]string{"tiny"})
-	tp.aeSteps.SetText("2")
-	tp.dynSteps.SetText("2")
-	tp.saveAs.SetText(name)
-	test.Tap(tp.start)
+	startTiny(newTrainPage(ws, tr), "2", "2", name)
 	waitTrainer(t, tr, trainFinished)
+}
+
+// startTiny fills the Train page for a new tiny model on the workspace's
+// trace and presses Start.
+func startTiny(p *trainPage, aeSteps, dynSteps, name string) {
+	p.base.SetSelected(newModel)
+	p.preset.SetSelected("tiny")
+	p.traces.SetSelected([]string{"tiny"})
+	p.aeSteps.SetText(aeSteps)
+	p.dynSteps.SetText(dynSteps)
+	p.saveAs.SetText(name)
+	test.Tap(p.start)
 }
 
 // Cancel stops a run for good: the checkpoint of the stop stays, the
@@ -167,13 +172,7 @@ func TestTrainPageCancel(t *testing.T) {
 	ws := pagesWorkspace(t)
 	tr := &trainer{}
 	p := newTrainPage(ws, tr)
-	p.base.SetSelected(newModel)
-	p.preset.SetSelected("tiny")
-	p.traces.SetSelected([]string{"tiny"})
-	p.aeSteps.SetText("2")
-	p.dynSteps.SetText("100000")
-	p.saveAs.SetText("stopped")
-	test.Tap(p.start)
+	startTiny(p, "2", "100000", "stopped")
 	for tr.snapshot().last.Stage != "dynamics" || tr.snapshot().last.Step < 2 {
 		if s := tr.snapshot(); s.state == trainFailed {
 			t.Fatal(s.err)

@@ -144,15 +144,7 @@ func TestSandboxPageRecordsX11(t *testing.T) {
 	if p.xrec != nil || !strings.HasPrefix(p.status.Text, "recorded ") {
 		t.Fatalf("still recording, status %q", p.status.Text)
 	}
-	dirs, _ := filepath.Glob(filepath.Join(ws.Traces(), "x11-*.nctrace"))
-	if len(dirs) != 1 {
-		t.Fatalf("traces %v", dirs)
-	}
-	r, err := trace.Open(dirs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := onlyTrace(t, ws, "x11-")
 	if m := r.Meta(); r.Len() < 10 || m.Width != 128 || m.Height != 96 || !m.Complete {
 		t.Errorf("%d frames, meta %+v", r.Len(), m)
 	}
@@ -185,15 +177,7 @@ func TestSandboxPageRecordsTerminal(t *testing.T) {
 	time.Sleep(time.Second)
 	p.toggleRecord()
 	p.suspend()
-	traces, _ := filepath.Glob(filepath.Join(ws.Traces(), "terminal-*.nctrace"))
-	if len(traces) != 1 {
-		t.Fatalf("recorded traces %v", traces)
-	}
-	r, err := trace.Open(traces[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := onlyTrace(t, ws, "terminal-")
 	if err := r.Validate(); err != nil || r.Meta().Kind != trace.CLI || r.Len() < 10 {
 		t.Fatalf("recording: %v, kind %s, %d frames", err, r.Meta().Kind, r.Len())
 	}
@@ -266,11 +250,23 @@ func TestSandboxPageRecordsAWindow(t *testing.T) {
 	test.Tap(p.recBtn)
 	time.Sleep(time.Second)
 	test.Tap(p.recBtn)
-	traces, _ := filepath.Glob(filepath.Join(ws.Traces(), "x11-*.nctrace"))
-	if len(traces) != 1 {
-		t.Fatalf("traces %v", traces)
-	}
-	if err := trace.Validate(traces[0]); err != nil {
+	if err := onlyTrace(t, ws, "x11-").Validate(); err != nil {
 		t.Error(err)
 	}
+}
+
+// onlyTrace opens the one trace of the workspace whose name starts with
+// prefix, failing the test unless there is exactly one.
+func onlyTrace(t *testing.T, ws workspace.Workspace, prefix string) *trace.Reader {
+	t.Helper()
+	dirs, _ := filepath.Glob(filepath.Join(ws.Traces(), prefix+"*.nctrace"))
+	if len(dirs) != 1 {
+		t.Fatalf("%s traces: %v", prefix, dirs)
+	}
+	r, err := trace.Open(dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
 }

@@ -73,14 +73,11 @@ func RunGPU(be tensor.Backend, o GPUOptions) (GPUReport, error) {
 		}
 	}
 	if o.Torch {
-		dir, err := os.MkdirTemp("", "ncstudio-bench-gpu-*")
+		dir, err := pyrefDir()
 		if err != nil {
 			return rep, err
 		}
 		defer os.RemoveAll(dir)
-		if _, err := pyref.Extract(dir); err != nil {
-			return rep, err
-		}
 		t, err := pythonJSON(exec.Command(pyref.Python, filepath.Join(dir, "ncmodel.py"), "matmul", fmt.Sprint(o.GEMMSize), "20"))
 		if err != nil {
 			return rep, err

@@ -110,14 +110,11 @@ func RunTrain(be tensor.Backend, cfg model.Config, preset string, batch, steps i
 		rep.Stages = append(rep.Stages, StageCompare{Stage: s.name, Ours: float64(steps) / time.Since(start).Seconds(), Params: n})
 	}
 
-	dir, err := os.MkdirTemp("", "ncstudio-bench-train-*")
+	dir, err := pyrefDir()
 	if err != nil {
 		return rep, err
 	}
 	defer os.RemoveAll(dir)
-	if _, err := pyref.Extract(dir); err != nil {
-		return rep, err
-	}
 	ckptPath := filepath.Join(dir, "model.safetensors")
 	if err := m.Save(ckptPath, nil); err != nil {
 		return rep, err
@@ -148,6 +145,20 @@ func RunTrain(be tensor.Backend, cfg model.Config, preset string, batch, steps i
 	v, _ := exec.Command(pyref.Python, "-c", "import torch; print(torch.__version__, end='')").Output()
 	rep.Torch = string(v)
 	return rep, nil
+}
+
+// pyrefDir is a new temporary folder holding the PyTorch references; the
+// caller removes it.
+func pyrefDir() (string, error) {
+	dir, err := os.MkdirTemp("", "ncstudio-pyref-*")
+	if err != nil {
+		return "", err
+	}
+	if _, err := pyref.Extract(dir); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
 }
 
 // pythonJSON runs a PyTorch reference command and decodes the JSON it prints.

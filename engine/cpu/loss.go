@@ -61,16 +61,7 @@ func weightedLoss(op string, grad, pred, target, weight *tensor.Tensor, f func(d
 func (*Backend) AdamW(p, g, m, v *tensor.Tensor, h tensor.AdamWParams) {
 	tensor.MustSameShape("AdamW", p, g, m, v)
 	pd, gd, md, vd := p.Host(), g.Host(), m.Host(), v.Host()
-	gs := h.GradScale
-	if gs == 0 {
-		gs = 1
-	}
-	bc1 := 1 - math.Pow(float64(h.Beta1), float64(h.Step))
-	bc2 := 1 - math.Pow(float64(h.Beta2), float64(h.Step))
-	// PyTorch's form: p -= lr*wd*p; p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps).
-	stepSize := float32(float64(h.LR) / bc1)
-	invSqrtBc2 := float32(1 / math.Sqrt(bc2))
-	decay := 1 - h.LR*h.WeightDecay
+	stepSize, invSqrtBc2, decay, gs := h.Coefficients()
 	parallelFor(len(pd), 8, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			gi := gd[i] * gs

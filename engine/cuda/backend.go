@@ -66,13 +66,15 @@ func (be *Backend) Sync() error { return be.dev.Sync() }
 // buffer is device memory holding a tensor's elements. Memory goes back to
 // the backend's cache on Free, or when the buffer is garbage collected.
 type buffer struct {
-	ptr   uintptr
-	n     int
-	bytes int
-	be    *Backend
+	ptr uintptr
+	n   int
+	be  *Backend
 }
 
 func (b *buffer) Len() int { return b.n }
+
+// bytes is the size of the allocation (a 0-element tensor still has one).
+func (b *buffer) bytes() int { return 4 * max(b.n, 1) }
 
 // sizeClass rounds a request up to a multiple of an eighth of the next power
 // of two (four classes per doubling, at most 25% waste), so that freed
@@ -131,9 +133,9 @@ func (be *Backend) trim() {
 // empty allocates a tensor without initialising it.
 func (be *Backend) empty(shape ...int) *tensor.Tensor {
 	n := tensor.Shape(shape).Numel()
-	b := &buffer{n: n, bytes: 4 * max(n, 1), be: be}
-	b.ptr = be.alloc(b.bytes)
-	runtime.SetFinalizer(b, func(b *buffer) { b.be.release(b.ptr, b.bytes) })
+	b := &buffer{n: n, be: be}
+	b.ptr = be.alloc(b.bytes())
+	runtime.SetFinalizer(b, func(b *buffer) { b.be.release(b.ptr, b.bytes()) })
 	return &tensor.Tensor{Shape: tensor.Shape(shape).Clone(), Buf: b}
 }
 
@@ -176,7 +178,7 @@ func (be *Backend) Free(t *tensor.Tensor) {
 		return
 	}
 	runtime.SetFinalizer(b, nil)
-	be.release(b.ptr, b.bytes)
+	be.release(b.ptr, b.bytes())
 	b.ptr = 0
 }
 

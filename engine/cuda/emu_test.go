@@ -61,14 +61,7 @@ func TestBF16Emulated(t *testing.T) {
 // against the CPU, with alpha and beta.
 func TestBatchSumPaths(t *testing.T) {
 	be, ref := cuda.NewEmulated(cuda.Options{Precise: true}), cpu.New()
-	rng := rand.New(rand.NewPCG(5, 6))
-	normal := func(n int) []float32 {
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(rng.NormFloat64())
-		}
-		return v
-	}
+	normal := normals(5)
 	for _, mn := range []int{20, 150} { // 1 tile (split), 9 tiles (loop)
 		a, b, c := normal(3*mn*40), normal(3*40*mn), normal(mn*mn)
 		run := func(be tensor.Backend) []float32 {
@@ -86,14 +79,7 @@ func TestBatchSumPaths(t *testing.T) {
 // chunks of rows and a second pass; against the CPU.
 func TestChunkedColumnSums(t *testing.T) {
 	be, ref := cuda.NewEmulated(cuda.Options{}), cpu.New()
-	rng := rand.New(rand.NewPCG(7, 8))
-	normal := func(n int) []float32 {
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(rng.NormFloat64())
-		}
-		return v
-	}
+	normal := normals(7)
 	const rows, cols = 300, 10 // 5 chunks of 64 rows
 	src, dst := normal(rows*cols), normal(cols)
 	x, dy, w, b := normal(rows*cols), normal(rows*cols), normal(cols), normal(cols)
@@ -115,5 +101,17 @@ func TestChunkedColumnSums(t *testing.T) {
 		if rel, _ := backendtest.RelErr(c.got, c.want); rel > 1e-5 {
 			t.Errorf("%s over %d rows: relative error %.3g", c.name, rows, rel)
 		}
+	}
+}
+
+// normals returns a generator of standard normal vectors from seed.
+func normals(seed uint64) func(n int) []float32 {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	return func(n int) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(rng.NormFloat64())
+		}
+		return v
 	}
 }

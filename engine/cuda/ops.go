@@ -2,7 +2,6 @@ package cuda
 
 import (
 	"fmt"
-	"math"
 	"unsafe"
 
 	"github.com/ncstudio/ncstudio/engine/tensor"
@@ -143,17 +142,8 @@ func (be *Backend) loss(op string, l1 bool, grad, pred, target, weight *tensor.T
 
 func (be *Backend) AdamW(p, g, m, v *tensor.Tensor, h tensor.AdamWParams) {
 	tensor.MustSameShape("AdamW", p, g, m, v)
-	gs := h.GradScale
-	if gs == 0 {
-		gs = 1
-	}
-	// The bias corrections in float64 on the host, as the CPU backend does.
-	bc1 := 1 - math.Pow(float64(h.Beta1), float64(h.Step))
-	bc2 := 1 - math.Pow(float64(h.Beta2), float64(h.Step))
-	stepSize := float32(float64(h.LR) / bc1)
-	invSqrtBc2 := float32(1 / math.Sqrt(bc2))
-	be.launch("adamw_f32", p.Numel(), p, g, m, v, p.Numel(), h.Beta1, h.Beta2, h.Eps, 1-h.LR*h.WeightDecay,
-		stepSize, invSqrtBc2, gs)
+	stepSize, invSqrtBc2, decay, gs := h.Coefficients()
+	be.launch("adamw_f32", p.Numel(), p, g, m, v, p.Numel(), h.Beta1, h.Beta2, h.Eps, decay, stepSize, invSqrtBc2, gs)
 }
 
 func (be *Backend) LayerNorm(out, mean, rstd, x, w, b *tensor.Tensor, eps float32) {

@@ -1,5 +1,7 @@
 package tensor
 
+import "math"
+
 // Backend is the set of primitive operations the engine's layers are built
 // from. A backend allocates the tensors it works on; passing a tensor from one
 // backend to another is a programming error.
@@ -111,4 +113,17 @@ type AdamWParams struct {
 	LR, Beta1, Beta2, Eps, WeightDecay float32
 	Step                               int     // 1 for the first update (bias correction)
 	GradScale                          float32 // multiplies g first: gradient clipping; 0 means 1
+}
+
+// Coefficients are one step's constants, the bias corrections computed in
+// float64 as PyTorch does: every backend applies, per element,
+// g' = gradScale·g; m, v updated; p = p·decay - stepSize·m/(sqrt(v)·invSqrtBc2 + eps).
+func (h AdamWParams) Coefficients() (stepSize, invSqrtBc2, decay, gradScale float32) {
+	gradScale = h.GradScale
+	if gradScale == 0 {
+		gradScale = 1
+	}
+	bc1 := 1 - math.Pow(float64(h.Beta1), float64(h.Step))
+	bc2 := 1 - math.Pow(float64(h.Beta2), float64(h.Step))
+	return float32(float64(h.LR) / bc1), float32(1 / math.Sqrt(bc2)), 1 - h.LR*h.WeightDecay, gradScale
 }

@@ -160,19 +160,10 @@ func (c *Client) exited(printed string) error {
 
 // send writes a request and its raw bytes.
 func (c *Client) send(r Request, raw []byte) error {
-	line, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if _, err := c.stdin.Write(append(line, '\n')); err != nil {
+	if err := writeLine(c.stdin, r, raw); err != nil {
 		return fmt.Errorf("worker: %v", err)
-	}
-	if len(raw) > 0 {
-		if _, err := c.stdin.Write(raw); err != nil {
-			return fmt.Errorf("worker: %v", err)
-		}
 	}
 	return nil
 }

@@ -128,15 +128,26 @@ type server struct {
 
 // send writes one message and its raw bytes.
 func (s *server) send(m Message, raw []byte) error {
-	line, err := json.Marshal(m)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := writeLine(s.out, m, raw); err != nil {
+		return err
+	}
+	return s.out.Flush()
+}
+
+// writeLine writes v as one JSON line, then the raw bytes it announces:
+// the protocol's unit, both ways.
+func writeLine(w io.Writer, v any, raw []byte) error {
+	line, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.out.Write(append(line, '\n'))
-	s.out.Write(raw)
-	return s.out.Flush()
+	if _, err := w.Write(append(line, '\n')); err != nil {
+		return err
+	}
+	_, err = w.Write(raw)
+	return err
 }
 
 func (s *server) fail(err error) { s.send(Message{Type: "error", Error: err.Error()}, nil) }

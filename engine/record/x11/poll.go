@@ -31,18 +31,28 @@ type Poller struct {
 
 // NewPoller opens its own connection to the display and starts polling.
 func NewPoller(display string, o Options) (*Poller, error) {
-	d, err := Open(display)
+	d, g, err := openInput(display, o)
 	if err != nil {
-		return nil, err
-	}
-	g, err := o.resolve(d)
-	if err != nil {
-		d.Close()
 		return nil, err
 	}
 	p := &Poller{d: d, g: g, stop: make(chan struct{}), done: make(chan struct{})}
 	go p.run()
 	return p, nil
+}
+
+// openInput opens a connection of an input's own to display and maps its
+// root coordinates to o's frames.
+func openInput(display string, o Options) (*Display, geometry, error) {
+	d, err := Open(display)
+	if err != nil {
+		return nil, geometry{}, err
+	}
+	g, err := o.resolve(d)
+	if err != nil {
+		d.Close()
+		return nil, geometry{}, err
+	}
+	return d, g, nil
 }
 
 func (p *Poller) run() {

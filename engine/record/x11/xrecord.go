@@ -143,13 +143,8 @@ type EventInput struct {
 // NewEventInput starts recording the input of display (its own
 // connections); it fails where the server has no RECORD extension.
 func NewEventInput(display string, o Options) (*EventInput, error) {
-	d, err := Open(display)
+	d, g, err := openInput(display, o)
 	if err != nil {
-		return nil, err
-	}
-	g, err := o.resolve(d)
-	if err != nil {
-		d.Close()
 		return nil, err
 	}
 	cname := C.CString(d.Name)
