@@ -22,13 +22,7 @@ import (
 )
 
 func TestSandboxPage(t *testing.T) {
-	test.NewTempApp(t)
-	ws := workspace.Workspace{Root: filepath.Join(t.TempDir(), "NCStudio")}
-	p, err := newSandboxPage(ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.close()
+	p, ws := sandboxPageIn(t)
 	newTraces := 0
 	p.onChanged = func() { newTraces++ }
 
@@ -118,13 +112,7 @@ func TestSandboxPageRecordsX11(t *testing.T) {
 	if x11Source() == "" {
 		t.Skip("no DISPLAY: make test runs the tests under Xvfb")
 	}
-	test.NewTempApp(t)
-	ws := workspace.Workspace{Root: filepath.Join(t.TempDir(), "NCStudio")}
-	p, err := newSandboxPage(ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.close()
+	p, ws := sandboxPageIn(t)
 	if len(p.source.Options) < 3 || !slices.Equal(p.source.Options[:3], []string{sandboxSource, terminalSourceName, x11Source()}) {
 		t.Fatalf("sources %v", p.source.Options)
 	}
@@ -153,13 +141,7 @@ func TestSandboxPageRecordsX11(t *testing.T) {
 // With the terminal as the source, what is typed on its screen goes to a
 // real bash, and Record writes a cli trace whose frames show it.
 func TestSandboxPageRecordsTerminal(t *testing.T) {
-	test.NewTempApp(t)
-	ws := workspace.Workspace{Root: filepath.Join(t.TempDir(), "NCStudio")}
-	p, err := newSandboxPage(ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.close()
+	p, ws := sandboxPageIn(t)
 	p.source.SetSelected(terminalSourceName)
 	p.term.scr.Resize(fyne.NewSize(512, 384))
 	p.start()
@@ -224,13 +206,7 @@ func TestSandboxPageRecordsAWindow(t *testing.T) {
 		t.Fatalf("xclock (make deps installs x11-apps): %v", err)
 	}
 	defer func() { clock.Process.Kill(); clock.Wait() }()
-	test.NewTempApp(t)
-	ws := workspace.Workspace{Root: filepath.Join(t.TempDir(), "NCStudio")}
-	p, err := newSandboxPage(ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.close()
+	p, ws := sandboxPageIn(t)
 	var source string
 	for deadline := time.Now().Add(10 * time.Second); source == ""; time.Sleep(100 * time.Millisecond) {
 		p.listSources()
@@ -269,4 +245,18 @@ func onlyTrace(t *testing.T, ws workspace.Workspace, prefix string) *trace.Reade
 	}
 	t.Cleanup(func() { r.Close() })
 	return r
+}
+
+// sandboxPageIn makes the Sandbox & record page on a new workspace (closed
+// when the test ends).
+func sandboxPageIn(t *testing.T) (*sandboxPage, workspace.Workspace) {
+	t.Helper()
+	test.NewTempApp(t)
+	ws := workspace.Workspace{Root: filepath.Join(t.TempDir(), "NCStudio")}
+	p, err := newSandboxPage(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.close)
+	return p, ws
 }
