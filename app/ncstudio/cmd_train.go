@@ -60,6 +60,8 @@ func runTrain(c *context) error {
 	cursorWeight := c.Flags.Float64("cursor-weight", float64(d.CursorWeight), "extra loss weight on the cursor's pixels; 0 turns cursor supervision off (ablation)")
 	changeWeight := c.Flags.Float64("change-weight", float64(d.ChangeWeight), "extra dynamics loss weight on the latent cells that change from one frame to the next")
 	ctxNoise := c.Flags.Float64("context-noise", float64(d.ContextNoiseMax), "largest noise level added to context latents in training (against drift)")
+	unroll := c.Flags.Int("unroll", 0, "train a share of batches on contexts whose newest N latents the model predicted itself (against drift in rollouts)")
+	unrollShare := c.Flags.Float64("unroll-share", d.UnrollShare, "the share of batches --unroll applies to")
 	seed := c.Flags.Uint64("seed", d.Seed, "seed of initialisation, batches and noise")
 	every := c.Flags.Int("checkpoint-every", d.CheckpointEvery, "write the checkpoint every N steps (and at the end of each stage, and on Ctrl-C)")
 	progress := c.Flags.String("progress", "bar", "progress output on stderr: bar, or json (one object per line, for the studio)")
@@ -75,6 +77,8 @@ func runTrain(c *context) error {
 		return usagef("train: --out CKPT is required")
 	case *progress != "bar" && *progress != "json":
 		return usagef("train: --progress is bar or json, not %q", *progress)
+	case *unroll < 0 || *unrollShare < 0 || *unrollShare > 1:
+		return usagef("train: --unroll must not be negative and --unroll-share must lie in [0, 1]")
 	case !slices.Contains(worker.Devices, *device):
 		return usagef("train: --device is cpu or cuda, not %q", *device)
 	}
@@ -101,7 +105,7 @@ func runTrain(c *context) error {
 	}
 	o := train.Options{Data: data, Replay: replay, ReplayShare: *replayShare, Init: *initFrom, InitAutoencoder: *initAE, Config: cfg, Out: *out,
 		AESteps: *aeSteps, DynSteps: *dynSteps, Batch: *batch, LR: *lr, CursorWeight: float32(*cursorWeight), ChangeWeight: float32(*changeWeight),
-		ContextNoiseMax: float32(*ctxNoise), Seed: *seed, CheckpointEvery: *every,
+		ContextNoiseMax: float32(*ctxNoise), Unroll: *unroll, UnrollShare: *unrollShare, Seed: *seed, CheckpointEvery: *every,
 		Meta: map[string]string{
 			"ncstudio.preset":  *preset,
 			"ncstudio.trained": time.Now().UTC().Format(time.RFC3339),

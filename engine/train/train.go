@@ -57,6 +57,13 @@ type Options struct {
 	// per frame, and an unweighted loss is content to copy the last frame.
 	ChangeWeight    float32
 	ContextNoiseMax float32
+	// Unroll, when positive, trains a share (UnrollShare) of the dynamics
+	// batches on contexts whose newest Unroll latents the model predicted
+	// itself, one sampler step each from the true actions: a free rollout
+	// feeds the model its own slightly wrong frames, and this teaches it to
+	// pull them back to the truth instead of building on the error.
+	Unroll          int
+	UnrollShare     float64
 	Seed            uint64
 	CheckpointEvery int // steps; 0: only at the end of each stage
 	// Resume continues the run that wrote Out (see Run).
@@ -71,7 +78,7 @@ type Options struct {
 // Train page starts from them too).
 func Defaults() Options {
 	return Options{ReplayShare: 0.3, AESteps: 4000, DynSteps: 6000, Batch: 8, LR: 1e-3, CursorWeight: 10,
-		ContextNoiseMax: 0.1, Seed: 1, CheckpointEvery: 500}
+		ContextNoiseMax: 0.1, UnrollShare: 0.5, Seed: 1, CheckpointEvery: 500}
 }
 
 // Progress is one training step's report.
@@ -272,7 +279,7 @@ type trainer struct {
 
 // hostBuffers are reused batch buffers on the host.
 type hostBuffers struct {
-	x, w, ctx, target, acts, cmap, weight, mask, was []float32
+	x, w, window, ctx, target, acts, cmap, weight, mask, was []float32
 }
 
 // source picks the dataset a batch item comes from.
@@ -427,7 +434,8 @@ func (t *trainer) latent(dst []float32, tr *dataset.Trace, i int) {
 
 // dynStep trains the dynamics on one batch of windows: K context latents
 // (clamped at the trace's start, as a session starts), the action, and the
-// next latent.
+// next latent. In a share of batches (Options.Unroll) the newest context
+// latents are the model's own predictions.
 func (t *trainer) dynStep() float32 {
 	m := t.m
 	cfg := &m.Cfg
@@ -436,6 +444,12 @@ func (t *trainer) dynStep() float32 {
 	n := cfg.AE.Latent * cells
 	b, k := t.o.Batch, cfg.Dyn.Context
 	r := cfg.AE.Reduction()
+	unroll := 0
+	if t.o.Unroll > 0 && t.rng.Float64() < t.o.UnrollShare {
+		unroll = t.o.Unroll
+	}
+	span := k + unroll // latents per item: frames i, i-1, ..., newest first
+	t.host.window = grow(t.host.window, b*span*n)
 	t.host.ctx = grow(t.host.ctx, b*k*n)
 	t.host.target = grow(t.host.target, b*n)
 	t.host.acts = grow(t.host.acts, b*model.ActionFeatures)
@@ -443,26 +457,34 @@ func (t *trainer) dynStep() float32 {
 	t.host.weight = grow(t.host.weight, b*cells)
 	t.host.mask = grow(t.host.mask, cfg.Width*cfg.Height)
 	t.host.was = grow(t.host.was, cfg.Width*cfg.Height)
+	traces, steps := make([]*dataset.Trace, b), make([]int, b)
 	for j := range b {
-		d := t.source()
-		tr, i := d.Pick(t.rng, 0, 1)
-		for c := range k {
-			src := max(i-c, 0)
-			t.latent(t.host.ctx[(j*k+c)*n:(j*k+c+1)*n], tr, src)
+		tr, i := t.source().Pick(t.rng, unroll, 1)
+		traces[j], steps[j] = tr, i
+		for c := range span {
+			t.latent(t.host.window[(j*span+c)*n:(j*span+c+1)*n], tr, max(i-c, 0))
 		}
 		t.latent(t.host.target[j*n:(j+1)*n], tr, i+1)
-		a := tr.R.Action(i)
-		prev := a
-		if i > 0 {
-			prev = tr.R.Action(i - 1)
-		} else {
-			prev.X, prev.Y = tr.Cursor[0].X, tr.Cursor[0].Y
-			prev.Buttons, prev.KeyDown, prev.KeyUp, prev.Text, prev.Scroll = 0, nil, nil, "", 0
+	}
+	// Unrolling: the frame of slot u-1 (frame i-u+1) is predicted from the
+	// K slots before it and the action of step i-u, oldest first, so later
+	// predictions build on earlier ones as in a rollout.
+	for u := unroll; u >= 1; u-- {
+		for j := range b {
+			copy(t.host.ctx[j*k*n:(j+1)*k*n], t.host.window[(j*span+u)*n:(j*span+u+k)*n])
+			t.actionInputs(j, traces[j], steps[j]-u)
 		}
-		model.Featurize(t.host.acts[j*model.ActionFeatures:(j+1)*model.ActionFeatures], prev, a, cfg.Width, cfg.Height)
-		if cfg.Dyn.CursorMap {
-			model.CursorMap(t.host.cmap[j*cells:(j+1)*cells], a.X, a.Y, cfg.Width, cfg.Height, lw, lh, cfg.Dyn.CursorSigma)
+		z := m.Sample(t.upload("dyn.ctx", t.host.ctx[:b*k*n], b, k*cfg.AE.Latent, lh, lw), t.cursorInput(b),
+			t.upload("dyn.acts", t.host.acts, b, model.ActionFeatures), cfg.Sampler.Steps, cfg.Sampler.ContextNoise, t.rng)
+		pred := t.be.ToHost(z)
+		for j := range b {
+			copy(t.host.window[(j*span+u-1)*n:(j*span+u)*n], pred[j*n:(j+1)*n])
 		}
+	}
+	for j := range b {
+		tr, i := traces[j], steps[j]
+		copy(t.host.ctx[j*k*n:(j+1)*k*n], t.host.window[j*span*n:(j*span+k)*n])
+		t.actionInputs(j, tr, i)
 		// The cursor supervision: the cells the cursor touches in the next
 		// frame (where it must be drawn) and in the newest context frame
 		// (where it must be erased if it moved).
@@ -476,14 +498,42 @@ func (t *trainer) dynStep() float32 {
 	}
 	batch := model.FlowBatch{
 		Target:  t.upload("dyn.target", t.host.target, b, cfg.AE.Latent, lh, lw),
-		Context: t.upload("dyn.ctx", t.host.ctx, b, k*cfg.AE.Latent, lh, lw),
+		Context: t.upload("dyn.ctx", t.host.ctx[:b*k*n], b, k*cfg.AE.Latent, lh, lw),
 		Actions: t.upload("dyn.acts", t.host.acts, b, model.ActionFeatures),
+		Cursor:  t.cursorInput(b),
 		Weight:  t.upload("dyn.weight", t.host.weight, b, 1, lh, lw),
 	}
-	if cfg.Dyn.CursorMap {
-		batch.Cursor = t.upload("dyn.cmap", t.host.cmap, b, 1, lh, lw)
-	}
 	return m.FlowLoss(batch, model.FlowOptions{ContextNoiseMax: t.o.ContextNoiseMax}, t.rng)
+}
+
+// actionInputs writes the inputs of step i of tr (the action's features
+// and, if the model has one, its cursor map) for batch item j.
+func (t *trainer) actionInputs(j int, tr *dataset.Trace, i int) {
+	cfg := &t.m.Cfg
+	lw, lh := cfg.LatentSize()
+	a := tr.R.Action(i)
+	prev := a
+	if i > 0 {
+		prev = tr.R.Action(i - 1)
+	} else {
+		prev.X, prev.Y = tr.Cursor[0].X, tr.Cursor[0].Y
+		prev.Buttons, prev.KeyDown, prev.KeyUp, prev.Text, prev.Scroll = 0, nil, nil, "", 0
+	}
+	model.Featurize(t.host.acts[j*model.ActionFeatures:(j+1)*model.ActionFeatures], prev, a, cfg.Width, cfg.Height)
+	if cfg.Dyn.CursorMap {
+		model.CursorMap(t.host.cmap[j*lw*lh:(j+1)*lw*lh], a.X, a.Y, cfg.Width, cfg.Height, lw, lh, cfg.Dyn.CursorSigma)
+	}
+}
+
+// cursorInput uploads the batch's cursor maps, or returns nil for a model
+// without them.
+func (t *trainer) cursorInput(b int) *tensor.Tensor {
+	cfg := &t.m.Cfg
+	if !cfg.Dyn.CursorMap {
+		return nil
+	}
+	lw, lh := cfg.LatentSize()
+	return t.upload("dyn.cmap", t.host.cmap, b, 1, lh, lw)
 }
 
 // cellWeights sets each latent cell's loss weight (r x r pixels of a frame
