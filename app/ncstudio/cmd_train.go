@@ -62,6 +62,7 @@ func runTrain(c *context) error {
 	ctxNoise := c.Flags.Float64("context-noise", float64(d.ContextNoiseMax), "largest noise level added to context latents in training (against drift)")
 	unroll := c.Flags.Int("unroll", 0, "train a share of batches on contexts whose newest N latents the model predicted itself (against drift in rollouts)")
 	unrollShare := c.Flags.Float64("unroll-share", d.UnrollShare, "the share of batches --unroll applies to")
+	samplerSteps := c.Flags.Int("sampler-steps", 0, "sampler steps per frame the checkpoint plays with, also in --unroll (default: the preset's or --init's)")
 	seed := c.Flags.Uint64("seed", d.Seed, "seed of initialisation, batches and noise")
 	every := c.Flags.Int("checkpoint-every", d.CheckpointEvery, "write the checkpoint every N steps (and at the end of each stage, and on Ctrl-C)")
 	progress := c.Flags.String("progress", "bar", "progress output on stderr: bar, or json (one object per line, for the studio)")
@@ -77,6 +78,8 @@ func runTrain(c *context) error {
 		return usagef("train: --out CKPT is required")
 	case *progress != "bar" && *progress != "json":
 		return usagef("train: --progress is bar or json, not %q", *progress)
+	case *samplerSteps < 0:
+		return usagef("train: --sampler-steps must not be negative")
 	case *unroll < 0 || *unrollShare < 0 || *unrollShare > 1:
 		return usagef("train: --unroll must not be negative and --unroll-share must lie in [0, 1]")
 	case !slices.Contains(worker.Devices, *device):
@@ -105,7 +108,7 @@ func runTrain(c *context) error {
 	}
 	o := train.Options{Data: data, Replay: replay, ReplayShare: *replayShare, Init: *initFrom, InitAutoencoder: *initAE, Config: cfg, Out: *out,
 		AESteps: *aeSteps, DynSteps: *dynSteps, Batch: *batch, LR: *lr, CursorWeight: float32(*cursorWeight), ChangeWeight: float32(*changeWeight),
-		ContextNoiseMax: float32(*ctxNoise), Unroll: *unroll, UnrollShare: *unrollShare, Seed: *seed, CheckpointEvery: *every,
+		ContextNoiseMax: float32(*ctxNoise), Unroll: *unroll, UnrollShare: *unrollShare, SamplerSteps: *samplerSteps, Seed: *seed, CheckpointEvery: *every,
 		Meta: map[string]string{
 			"ncstudio.preset":  *preset,
 			"ncstudio.trained": time.Now().UTC().Format(time.RFC3339),

@@ -62,8 +62,11 @@ type Options struct {
 	// itself, one sampler step each from the true actions: a free rollout
 	// feeds the model its own slightly wrong frames, and this teaches it to
 	// pull them back to the truth instead of building on the error.
-	Unroll          int
-	UnrollShare     float64
+	Unroll      int
+	UnrollShare float64
+	// SamplerSteps, when positive, sets the sampler steps per frame the
+	// checkpoint plays with (its config's default), also for --init.
+	SamplerSteps    int
 	Seed            uint64
 	CheckpointEvery int // steps; 0: only at the end of each stage
 	// Resume continues the run that wrote Out (see Run).
@@ -148,6 +151,9 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 		if prior, err = loadAutoencoder(m, o.InitAutoencoder); err != nil {
 			return nil, err
 		}
+	}
+	if o.SamplerSteps > 0 {
+		m.Cfg.Sampler.Steps = o.SamplerSteps
 	}
 	// Steps trained per stage before this run, carried from checkpoint to
 	// checkpoint.

@@ -38,7 +38,7 @@ func TestTrainTinyEndToEnd(t *testing.T) {
 	be := cpu.New()
 	m, err := Run(context.Background(), be, Options{
 		Data: []string{data}, Config: cfg, Out: out, AESteps: 200, DynSteps: 40, Batch: 4, LR: 3e-3,
-		CursorWeight: 5, ContextNoiseMax: 0.1, Seed: 1, Progress: func(p Progress) { reports = append(reports, p) },
+		CursorWeight: 5, ContextNoiseMax: 0.1, SamplerSteps: 3, Seed: 1, Progress: func(p Progress) { reports = append(reports, p) },
 		Meta: map[string]string{"ncstudio.preset": "tiny"},
 	})
 	if err != nil {
@@ -68,7 +68,7 @@ func TestTrainTinyEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if meta["ncstudio.preset"] != "tiny" || meta[MetaAESteps] != "200" || meta[MetaDynSteps] != "40" || loaded.Cfg.AE.Scale != m.Cfg.AE.Scale {
+	if meta["ncstudio.preset"] != "tiny" || meta[MetaAESteps] != "200" || meta[MetaDynSteps] != "40" || loaded.Cfg.AE.Scale != m.Cfg.AE.Scale || loaded.Cfg.Sampler.Steps != 3 {
 		t.Errorf("checkpoint metadata %v, scale %v", meta, loaded.Cfg.AE.Scale)
 	}
 	s, err := loaded.NewSession(image.NewRGBA(image.Rect(0, 0, cfg.Width, cfg.Height)), 1)
