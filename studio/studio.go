@@ -61,6 +61,9 @@ type Options struct {
 	Workspace workspace.Workspace
 	// Dialogs are the native file choosers; nil: Fyne's.
 	Dialogs FileDialogs
+	// LatentCache is the folder where training keeps traces' latents between
+	// runs (train.DefaultLatentCache); "": none.
+	LatentCache string
 }
 
 // ErrNoDisplay is returned by [Run] when there is no display to open a window on.

@@ -53,6 +53,7 @@ type trainPage struct {
 	lastState       trainState
 	samples         *canvas.Image // a short rollout of the last checkpoint
 	sampledEvents   int           // events seen when samples were last drawn
+	latentCache     string        // Options.LatentCache
 }
 
 const newModel = "New model"
@@ -162,6 +163,7 @@ func (p *trainPage) syncForm() {
 // options turns the form into training options.
 func (p *trainPage) options() (train.Options, error) {
 	o := train.Defaults()
+	o.LatentCache = p.latentCache
 	var err error
 	if o.AESteps, err = strconv.Atoi(strings.TrimSpace(p.aeSteps.Text)); err != nil || o.AESteps < 0 {
 		return o, fmt.Errorf("autoencoder steps: %q is not a whole number ≥ 0", p.aeSteps.Text)

@@ -72,6 +72,7 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 	st.library = newLibraryPage(ws)
 	st.library.win = w
 	st.train = newTrainPage(ws, st.trainer)
+	st.train.latentCache = opts.LatentCache
 	st.train.win = w
 	sb, err := newSandboxPage(ws)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ncstudio/ncstudio/engine/train"
 	"github.com/ncstudio/ncstudio/engine/workspace"
 	"github.com/ncstudio/ncstudio/studio"
 )
@@ -37,13 +38,14 @@ func runStudio(c *context) error {
 		return err
 	}
 	return studio.Run(studio.Options{
-		Version:    buildVersionInfo().oneLine(),
-		Commands:   commandLines(),
-		QuitAfter:  *quitAfter,
-		Model:      m,
-		Checkpoint: *ckptPath,
-		Workspace:  workspace.Workspace{Root: *wsDir},
-		Dialogs:    findDialogs(),
+		Version:     buildVersionInfo().oneLine(),
+		Commands:    commandLines(),
+		QuitAfter:   *quitAfter,
+		Model:       m,
+		Checkpoint:  *ckptPath,
+		Workspace:   workspace.Workspace{Root: *wsDir},
+		LatentCache: train.DefaultLatentCache(),
+		Dialogs:     findDialogs(),
 		// Without --ckpt, the checkpoint played last time comes back.
 		RestoreLast: !flagSet(c.Flags, "ckpt"),
 	})

@@ -63,6 +63,7 @@ func runTrain(c *context) error {
 	unroll := c.Flags.Int("unroll", 0, "train a share of batches on contexts whose newest N latents the model predicted itself (against drift in rollouts)")
 	unrollShare := c.Flags.Float64("unroll-share", d.UnrollShare, "the share of batches --unroll applies to")
 	samplerSteps := c.Flags.Int("sampler-steps", 0, "sampler steps per frame the checkpoint plays with, also in --unroll (default: the preset's or --init's)")
+	latentCache := c.Flags.String("latent-cache", train.DefaultLatentCache(), "folder that keeps traces' latents between runs that share an autoencoder (\"\": none)")
 	seed := c.Flags.Uint64("seed", d.Seed, "seed of initialisation, batches and noise")
 	every := c.Flags.Int("checkpoint-every", d.CheckpointEvery, "write the checkpoint every N steps (and at the end of each stage, and on Ctrl-C)")
 	progress := c.Flags.String("progress", "bar", "progress output on stderr: bar, or json (one object per line, for the studio)")
@@ -108,7 +109,7 @@ func runTrain(c *context) error {
 	}
 	o := train.Options{Data: data, Replay: replay, ReplayShare: *replayShare, Init: *initFrom, InitAutoencoder: *initAE, Config: cfg, Out: *out,
 		AESteps: *aeSteps, DynSteps: *dynSteps, Batch: *batch, LR: *lr, CursorWeight: float32(*cursorWeight), ChangeWeight: float32(*changeWeight),
-		ContextNoiseMax: float32(*ctxNoise), Unroll: *unroll, UnrollShare: *unrollShare, SamplerSteps: *samplerSteps, Seed: *seed, CheckpointEvery: *every,
+		ContextNoiseMax: float32(*ctxNoise), Unroll: *unroll, UnrollShare: *unrollShare, SamplerSteps: *samplerSteps, LatentCache: *latentCache, Seed: *seed, CheckpointEvery: *every,
 		Meta: map[string]string{
 			"ncstudio.preset":  *preset,
 			"ncstudio.trained": time.Now().UTC().Format(time.RFC3339),

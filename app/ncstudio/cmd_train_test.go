@@ -22,6 +22,7 @@ import (
 // preset: train (JSON progress), eval and bench play on the checkpoint.
 func TestTrainEvalBenchPlay(t *testing.T) {
 	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache")) // where --latent-cache defaults to
 	data, held := filepath.Join(dir, "data"), filepath.Join(dir, "held")
 	var stdout, stderr bytes.Buffer
 	for _, args := range [][]string{
@@ -53,6 +54,9 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	}
 	if stages["autoencoder"] != 20 || stages["dynamics"] != 10 {
 		t.Errorf("progress lines per stage: %v", stages)
+	}
+	if cached, _ := filepath.Glob(filepath.Join(dir, "cache", "ncstudio", "latents", "*.latents")); len(cached) != 2 {
+		t.Errorf("latent cache holds %v, want the 2 traces' latents", cached)
 	}
 	// A finished run resumes to nothing more.
 	if err := dispatch([]string{"train", "--resume", "--out", ckptPath, "--progress", "json"}, &stdout, &stderr); err != nil {
@@ -140,6 +144,7 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 // the CUDA kernels). Without a GPU, the user hears so.
 func TestTrainOnCUDAWorker(t *testing.T) {
 	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
 	workertest.UseEmulator(t)
 	var stdout, stderr bytes.Buffer
 	data := filepath.Join(dir, "data")

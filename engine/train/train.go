@@ -64,6 +64,9 @@ type Options struct {
 	// pull them back to the truth instead of building on the error.
 	Unroll      int
 	UnrollShare float64
+	// LatentCache is a folder where the latents of traces are kept between
+	// runs (DefaultLatentCache); "" encodes every run.
+	LatentCache string
 	// SamplerSteps, when positive, sets the sampler steps per frame the
 	// checkpoint plays with (its config's default), also for --init.
 	SamplerSteps    int
@@ -367,8 +370,9 @@ func (t *trainer) aeStep() float32 {
 	return m.AELoss(t.upload("ae.x", t.host.x, b, 3, h, w), t.upload("ae.w", t.host.w, b, 1, h, w))
 }
 
-// encodeAll computes every frame's latent into the traces. With rescale,
-// the latent scale is set so that scaled latents have unit variance.
+// encodeAll computes every frame's latent into the traces, or reads it from
+// the latent cache when this encoder has seen the trace before. With
+// rescale, the latent scale is set so that scaled latents have unit variance.
 func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 	m, be := t.m, t.be
 	cfg := &m.Cfg
@@ -378,7 +382,16 @@ func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 	if t.replay != nil {
 		total += t.replay.Frames()
 	}
+	cache := newLatentCache(t.o.LatentCache, m, DefaultLatentCacheLimit)
 	done, start := 0, time.Now()
+	report := func() {
+		if t.o.Progress != nil {
+			el := time.Since(start)
+			rate := float64(done) / el.Seconds()
+			t.o.Progress(Progress{Stage: "latents", Step: done, Steps: total, StepsPerSec: rate, Elapsed: el,
+				ETA: time.Duration(float64(total-done) / rate * float64(time.Second))})
+		}
+	}
 	const chunk = 16
 	var sum, sumSq float64
 	var count int
@@ -387,37 +400,44 @@ func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 			continue
 		}
 		for _, tr := range d.Traces {
-			tr.Latents = make([]uint16, tr.R.Len()*n)
-			x := make([]float32, chunk*3*cfg.Width*cfg.Height)
-			for from := 0; from < tr.R.Len(); from += chunk {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				to := min(from+chunk, tr.R.Len())
-				for i := from; i < to; i++ {
-					f, err := tr.R.Frame(i)
-					if err != nil {
+			if cache != nil && cache.load(tr, n) {
+				done += tr.R.Len()
+				report()
+			} else {
+				tr.Latents = make([]uint16, tr.R.Len()*n)
+				x := make([]float32, chunk*3*cfg.Width*cfg.Height)
+				for from := 0; from < tr.R.Len(); from += chunk {
+					if err := ctx.Err(); err != nil {
 						return err
 					}
-					model.FrameToTensor(x[(i-from)*3*cfg.Width*cfg.Height:], f)
+					to := min(from+chunk, tr.R.Len())
+					for i := from; i < to; i++ {
+						f, err := tr.R.Frame(i)
+						if err != nil {
+							return err
+						}
+						model.FrameToTensor(x[(i-from)*3*cfg.Width*cfg.Height:], f)
+					}
+					in := t.upload("enc.x", x[:(to-from)*3*cfg.Width*cfg.Height], to-from, 3, cfg.Height, cfg.Width)
+					z := be.ToHost(m.Enc.Forward(in))
+					for j, v := range z {
+						tr.Latents[from*n+j] = ckpt.Float32ToF16(v)
+					}
+					done += to - from
+					report()
 				}
-				in := t.upload("enc.x", x[:(to-from)*3*cfg.Width*cfg.Height], to-from, 3, cfg.Height, cfg.Width)
-				z := be.ToHost(m.Enc.Forward(in))
-				for j, v := range z {
-					tr.Latents[from*n+j] = ckpt.Float32ToF16(v)
+				if cache != nil {
+					// A cache that cannot be written costs only time next run.
+					_ = cache.store(tr, n)
 				}
-				for _, v := range z {
-					sum += float64(v)
-					sumSq += float64(v) * float64(v)
+			}
+			if rescale {
+				for _, h := range tr.Latents {
+					v := float64(ckpt.F16ToFloat32(h))
+					sum += v
+					sumSq += v * v
 				}
-				count += len(z)
-				done += to - from
-				if t.o.Progress != nil {
-					el := time.Since(start)
-					rate := float64(done) / el.Seconds()
-					t.o.Progress(Progress{Stage: "latents", Step: done, Steps: total, StepsPerSec: rate, Elapsed: el,
-						ETA: time.Duration(float64(total-done) / rate * float64(time.Second))})
-				}
+				count += len(tr.Latents)
 			}
 		}
 	}
