@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ncstudio/ncstudio/engine/atomicfile"
+	"github.com/ncstudio/ncstudio/engine/metrics"
 	"github.com/ncstudio/ncstudio/engine/plot"
 )
 
@@ -42,19 +43,51 @@ func DriftChart(results []Result, w, h int) *image.RGBA {
 	return chart.Draw(w, h)
 }
 
-// MarkdownTable writes one row per result.
+// MarkdownTable writes one row per result: desktop models with PSNR and
+// cursor columns, terminal models (whose scores read frames as text) with
+// character, line and changed-cell accuracy, each kind in a table of its own.
 func MarkdownTable(w io.Writer, results []Result) {
-	fmt.Fprintln(w, "| checkpoint | injection | 1-step PSNR | SSIM | changed PSNR | cursor acc. | cursor Δr (px) | rollout PSNR (32) | probes |")
-	fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	var desktop, terminal []Result
 	for _, r := range results {
-		o := r.Report.OneStep
-		probes := "–"
-		if r.ProbeSuccess != nil {
-			probes = fmt.Sprintf("%.2f", *r.ProbeSuccess)
+		if r.Report.OneStep.Text != nil {
+			terminal = append(terminal, r)
+		} else {
+			desktop = append(desktop, r)
 		}
-		fmt.Fprintf(w, "| %s | %s | %.2f | %.4f | %.2f | %.3f | %.1f | %.2f | %s |\n", filepath.Base(r.Checkpoint), r.Injection,
-			o.PSNR, o.SSIM, o.ChangedPSNR, o.Cursor.Accuracy, o.Cursor.DR, r.Report.RolloutPSNR, probes)
 	}
+	if len(desktop) > 0 {
+		fmt.Fprintln(w, "| checkpoint | injection | 1-step PSNR | SSIM | changed PSNR | cursor acc. | cursor Δr (px) | rollout PSNR (32) | probes |")
+		fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+		for _, r := range desktop {
+			o := r.Report.OneStep
+			fmt.Fprintf(w, "| %s | %s | %.2f | %.4f | %.2f | %.3f | %.1f | %.2f | %s |\n", filepath.Base(r.Checkpoint), r.Injection,
+				o.PSNR, o.SSIM, o.ChangedPSNR, o.Cursor.Accuracy, o.Cursor.DR, r.Report.RolloutPSNR, probeCell(r))
+		}
+	}
+	if len(terminal) > 0 {
+		if len(desktop) > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintln(w, "| checkpoint | 1-step chars | lines | changed cells | 1-step PSNR | rollout chars | lines | changed cells | rollout PSNR (32) | probe |")
+		fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+		for _, r := range terminal {
+			o, roll := r.Report.OneStep.Text, r.Report.RolloutText
+			if roll == nil {
+				roll = &metrics.TextScores{}
+			}
+			fmt.Fprintf(w, "| %s | %.3f | %.3f | %.3f | %.2f | %.3f | %.3f | %.3f | %.2f | %s |\n", filepath.Base(r.Checkpoint),
+				o.CharAccuracy, o.LineAccuracy, o.ChangedAccuracy, r.Report.OneStep.PSNR,
+				roll.CharAccuracy, roll.LineAccuracy, roll.ChangedAccuracy, r.Report.RolloutPSNR, probeCell(r))
+		}
+	}
+}
+
+// probeCell is a result's probe success for a table, "–" when not run.
+func probeCell(r Result) string {
+	if r.ProbeSuccess == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", *r.ProbeSuccess)
 }
 
 // WriteReport writes dir/report.md (what was evaluated on which traces, the
@@ -81,9 +114,14 @@ func WriteReport(dir string, results []Result, traces []string) error {
 	b.WriteString("\nOne-step scores predict each frame from the true frames before it; the rollout runs free from one true frame, driven by the true actions.\n\n")
 	b.WriteString("![Rollout PSNR by step](drift.png)\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "\n## %s\n\n%d traces, %d frames; sampler %d step(s), context noise %g. Reconstruction %.2f dB; one step %.2f dB, SSIM %.4f; cursor within 4 px in %.1f%% of frames.\n",
+		fmt.Fprintf(&b, "\n## %s\n\n%d traces, %d frames; sampler %d step(s), context noise %g. Reconstruction %.2f dB; one step %.2f dB, SSIM %.4f; ",
 			filepath.Base(r.Checkpoint), r.Traces, r.Frames, r.SamplerSteps, r.ContextNoise, r.Report.Reconstruction.PSNR,
-			r.Report.OneStep.PSNR, r.Report.OneStep.SSIM, 100*r.Report.OneStep.Cursor.Accuracy)
+			r.Report.OneStep.PSNR, r.Report.OneStep.SSIM)
+		if t := r.Report.Reconstruction.Text; t != nil {
+			fmt.Fprintf(&b, "the autoencoder alone reads back %.3f of characters (the ceiling).\n", t.CharAccuracy)
+		} else {
+			fmt.Fprintf(&b, "cursor within 4 px in %.1f%% of frames.\n", 100*r.Report.OneStep.Cursor.Accuracy)
+		}
 	}
 	return atomicfile.Write(filepath.Join(dir, "report.md"), func(w io.Writer) error { _, err := io.WriteString(w, b.String()); return err })
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/metrics"
 )
 
 func TestWriteReport(t *testing.T) {
@@ -13,6 +15,8 @@ func TestWriteReport(t *testing.T) {
 		{Checkpoint: "/x/a.safetensors", Injection: "internal", Traces: 2, Frames: 300, SamplerSteps: 1,
 			Report: Report{OneStep: Scores{PSNR: 27.5, SSIM: 0.9}, RolloutPSNR: 19.5, Drift: []float64{27, 24, 21}}, ProbeSuccess: &rate},
 		{Checkpoint: "b.safetensors", Injection: "external", Report: Report{Drift: []float64{25, 20, 18}}},
+		{Checkpoint: "term.safetensors", Injection: "internal", Report: Report{Reconstruction: Scores{Text: &metrics.TextScores{CharAccuracy: 0.999}}, OneStep: Scores{PSNR: 33.1, Text: &metrics.TextScores{CharAccuracy: 0.908, LineAccuracy: 0.885, ChangedAccuracy: 0.266}},
+			RolloutText: &metrics.TextScores{CharAccuracy: 0.47, LineAccuracy: 0.336, ChangedAccuracy: 0.393}, RolloutPSNR: 24.2, Drift: []float64{30, 25}}},
 	}
 	dir := filepath.Join(t.TempDir(), "report")
 	if err := WriteReport(dir, results, []string{"held/a.nctrace"}); err != nil {
@@ -22,7 +26,9 @@ func TestWriteReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"| a.safetensors | internal | 27.50 |", "| b.safetensors | external |", "| 0.25 |", "![Rollout PSNR by step](drift.png)", "`held/a.nctrace`"} {
+	for _, want := range []string{"| a.safetensors | internal | 27.50 |", "| b.safetensors | external |", "| 0.25 |",
+		"| rollout chars |", "| term.safetensors | 0.908 | 0.885 | 0.266 | 33.10 | 0.470 | 0.336 | 0.393 | 24.20 | – |",
+		"reads back 0.999 of characters", "cursor within 4 px in 0.0% of frames", "![Rollout PSNR by step](drift.png)", "`held/a.nctrace`"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}
