@@ -2,6 +2,7 @@ package studio
 
 import (
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -15,13 +16,38 @@ import (
 
 // What the pages that pick checkpoints and traces share.
 
-// builtinName is how the built-in checkpoint is listed.
-const builtinName = embedded.Name + " (built-in)"
+// Built-in checkpoints are listed as "NAME (built-in)" and stand among
+// checkpoint paths as builtinPrefix + NAME (no file can be named so); ""
+// also means the default, the studio's fallback.
+const builtinPrefix = "\x00builtin:"
 
-// checkpointChoices lists the built-in checkpoint and the workspace's
-// usable ones, with each name's path ("" for the built-in one).
+func builtinLabel(b embedded.Builtin) string { return b.Name + " (built-in)" }
+
+func builtinPath(b embedded.Builtin) string { return builtinPrefix + b.Name }
+
+// builtinName is how the default checkpoint is listed.
+var builtinName = builtinLabel(embedded.Builtins[0])
+
+// builtinOf is the built-in checkpoint a path stands for, if any.
+func builtinOf(path string) (embedded.Builtin, bool) {
+	if path == "" {
+		return embedded.Builtins[0], true
+	}
+	if name, ok := strings.CutPrefix(path, builtinPrefix); ok {
+		return embedded.Lookup(name)
+	}
+	return embedded.Builtin{}, false
+}
+
+// checkpointChoices lists the built-in checkpoints and the workspace's
+// usable ones, with each name's path (builtinPath for the built-in ones).
 func checkpointChoices(ws workspace.Workspace) ([]string, map[string]string) {
-	names, paths := []string{builtinName}, map[string]string{builtinName: ""}
+	var names []string
+	paths := map[string]string{}
+	for _, b := range embedded.Builtins {
+		names = append(names, builtinLabel(b))
+		paths[builtinLabel(b)] = builtinPath(b)
+	}
 	if cks, err := ws.ListCheckpoints(); err == nil {
 		for _, c := range cks {
 			if c.Err == nil {
@@ -57,10 +83,10 @@ func setOptions(s *widget.Select, options []string, def string) {
 	s.SetSelected(sel)
 }
 
-// loadCheckpoint loads a checkpoint file, or the built-in one for "".
+// loadCheckpoint loads a checkpoint file or a built-in one (see builtinOf).
 func loadCheckpoint(path string) (*model.Model, error) {
-	if path == "" {
-		m, _, err := embedded.Load(cpu.New())
+	if b, ok := builtinOf(path); ok {
+		m, _, err := b.Load(cpu.New())
 		return m, err
 	}
 	m, _, err := model.Load(cpu.New(), path)

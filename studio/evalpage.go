@@ -215,7 +215,7 @@ func evaluate(ctx context.Context, path, name string, traces []string, o eval.Op
 		rate := probe.SuccessRate(rs)
 		res.ProbeSuccess = &rate
 	}
-	if path != "" { // the Library shows the latest scores
+	if _, builtin := builtinOf(path); !builtin { // the Library shows the latest scores
 		if err := eval.SaveLast(path, res); err != nil {
 			return res, err
 		}

@@ -49,7 +49,8 @@ func newLibraryPage(ws workspace.Workspace) *libraryPage {
 		})
 	l.ckptList.OnSelected = func(i widget.ListItemID) {
 		l.traceList.UnselectAll()
-		l.showCheckpoint(l.ckpts[i], i == 0)
+		_, builtin := builtinOf(l.ckpts[i].Path)
+		l.showCheckpoint(l.ckpts[i], builtin)
 	}
 	l.traceList.OnSelected = func(i widget.ListItemID) {
 		l.ckptList.UnselectAll()
@@ -89,7 +90,12 @@ func setTwoLines(o fyne.CanvasObject, name, about string) {
 
 // refresh lists the workspace again.
 func (l *libraryPage) refresh() {
-	l.ckpts = []workspace.Checkpoint{workspace.DescribeBytes(embedded.Name+" (built-in)", embedded.Bytes())}
+	l.ckpts = nil
+	for _, b := range embedded.Builtins {
+		c := workspace.DescribeBytes(builtinLabel(b), b.Bytes())
+		c.Path = builtinPath(b)
+		l.ckpts = append(l.ckpts, c)
+	}
 	cks, err := l.ws.ListCheckpoints()
 	l.ckpts = append(l.ckpts, cks...)
 	trs, terr := workspace.ListTraces(l.ws.Traces())
@@ -130,7 +136,8 @@ func (l *libraryPage) showCheckpoint(c workspace.Checkpoint, builtin bool) {
 		}
 		rows = append(rows, wrapped(lastEval(c.Path)))
 	} else {
-		rows = append(rows, wrapped("Built into ncstudio; README.md gives its scores."))
+		b, _ := builtinOf(c.Path)
+		rows = append(rows, wrapped("Built into ncstudio: "+b.About+". README.md gives its scores."))
 	}
 	path := c.Path
 	play := widget.NewButtonWithIcon("Play", theme.MediaPlayIcon(), func() {

@@ -19,7 +19,7 @@ import (
 
 // Preference keys (Fyne keeps them per app ID).
 const (
-	prefLastCheckpoint = "play.checkpoint" // path; "" for the built-in one
+	prefLastCheckpoint = "play.checkpoint" // path, or a built-in one's (builtinPath)
 	prefRecent         = "play.recent"     // recent checkpoint paths, newest first
 	prefPage           = "window.page"     // the page shown last
 	recentMax          = 8
@@ -86,7 +86,7 @@ func (st *studio) recent() []string {
 // remember records a checkpoint that was played.
 func (st *studio) remember(path string) {
 	st.prefs().SetString(prefLastCheckpoint, path)
-	if path == "" {
+	if _, builtin := builtinOf(path); builtin { // not a file for File > Open Recent
 		return
 	}
 	list := []string{path}

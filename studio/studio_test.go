@@ -163,6 +163,32 @@ func TestDropAndRecent(t *testing.T) {
 	if r := st.recent(); len(r) != 0 {
 		t.Errorf("recent after removal: %v", r)
 	}
+
+	// The Library lists both built-in checkpoints; Play on the terminal
+	// plays it, remembered as built-in (not a recent file), and the CUDA
+	// worker gets it as a file of the workspace.
+	terminal := -1
+	for i, c := range st.library.ckpts {
+		if c.Name == "terminal (built-in)" && c.Err == nil {
+			terminal = i
+		}
+	}
+	if terminal < 0 || st.library.ckpts[0].Name != builtinName {
+		t.Fatalf("the Library lists %+v", st.library.ckpts)
+	}
+	st.library.ckptList.Select(terminal)
+	for _, o := range test.LaidOutObjects(st.library.detail) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Play" {
+			test.Tap(b)
+		}
+	}
+	if st.play == nil || st.play.checkpoint != "terminal (built-in)" || st.prefs().String(prefLastCheckpoint) != builtinPath(embedded.Builtins[1]) || len(st.recent()) != 0 {
+		t.Errorf("after Play on the built-in terminal: page %v, last %q, recent %v", st.play != nil, st.prefs().String(prefLastCheckpoint), st.recent())
+	}
+	file, err := st.playCheckpointFile()
+	if data, rerr := os.ReadFile(file); err != nil || rerr != nil || !bytes.Equal(data, embedded.Builtins[1].Bytes()) {
+		t.Errorf("the played built-in terminal as a file: %q, %v %v", file, err, rerr)
+	}
 }
 
 // Applying a desktop on the Sandbox page restarts the Play page from it.

@@ -8,6 +8,7 @@ import (
 	"image/draw"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -120,23 +121,23 @@ func listBox(o fyne.CanvasObject) fyne.CanvasObject {
 func (p *trainPage) refresh() {
 	var names []string
 	names, p.basePaths = checkpointChoices(p.ws)
-	p.basePaths[builtinName] = builtinMarker
 	p.basePaths[newModel] = ""
-	setOptions(p.base, append([]string{builtinName, newModel}, names[1:]...), builtinName)
+	nb := len(embedded.Builtins) // the built-in ones, then a new model, then the workspace's
+	setOptions(p.base, slices.Concat(names[:nb], []string{newModel}, names[nb:]), builtinName)
 	names = traceNames(p.ws)
 	p.traces.Options, p.replay.Options = names, names
 	p.traces.Refresh()
 	p.replay.Refresh()
 }
 
-// builtinMarker stands for the built-in checkpoint among the paths.
-const builtinMarker = "\x00builtin"
-
 // fineTune selects a checkpoint as the base (from the Library).
 func (p *trainPage) fineTune(path, name string) {
 	p.refresh()
+	if b, ok := builtinOf(path); ok {
+		path = builtinPath(b)
+	}
 	for opt, pth := range p.basePaths {
-		if (path == "" && pth == builtinMarker) || (path != "" && pth == path) {
+		if pth == path {
 			p.base.SetSelected(opt)
 		}
 	}
@@ -191,17 +192,15 @@ func (p *trainPage) options() (train.Options, error) {
 	if _, err := os.Stat(o.Out); err == nil {
 		return o, fmt.Errorf("%s exists: choose another name", o.Out)
 	}
-	switch base := p.basePaths[p.base.Selected]; base {
-	case "":
-		if o.Config, err = model.Preset(p.preset.Selected); err != nil {
+	base := p.basePaths[p.base.Selected]
+	if b, ok := builtinOf(base); ok && base != "" {
+		if o.Init, err = builtinFile(p.ws, b); err != nil {
 			return o, err
 		}
-	case builtinMarker:
-		if o.Init, err = builtinFile(p.ws); err != nil {
-			return o, err
-		}
-	default:
+	} else if base != "" {
 		o.Init = base
+	} else if o.Config, err = model.Preset(p.preset.Selected); err != nil {
+		return o, err
 	}
 	o.Meta = map[string]string{"ncstudio.trained": time.Now().UTC().Format(time.RFC3339),
 		"ncstudio.command": "studio Train page, from " + p.base.Selected}
@@ -211,18 +210,18 @@ func (p *trainPage) options() (train.Options, error) {
 	return o, nil
 }
 
-// builtinFile writes the built-in checkpoint into the workspace once, so
+// builtinFile writes a built-in checkpoint into the workspace once, so
 // that a training run (and its resume) or the CUDA worker can name it as a
 // file.
-func builtinFile(ws workspace.Workspace) (string, error) {
-	path := filepath.Join(ws.Root, ".builtin", embedded.Name+".safetensors")
-	if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, embedded.Bytes()) {
+func builtinFile(ws workspace.Workspace, b embedded.Builtin) (string, error) {
+	path := filepath.Join(ws.Root, ".builtin", b.Name+".safetensors")
+	if data, err := os.ReadFile(path); err == nil && bytes.Equal(data, b.Bytes()) {
 		return path, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", err
 	}
-	tmp, err := embedded.Extract(filepath.Dir(path))
+	tmp, err := b.Extract(filepath.Dir(path))
 	if err != nil {
 		return "", err
 	}

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 
-	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/worker"
@@ -45,8 +44,8 @@ type studio struct {
 	cudaErr    error
 	playDevice string // deviceCPU or deviceCUDA
 	playWorker *worker.Client
-	// playFile is the played checkpoint's file ("" for the built-in one),
-	// which the CUDA worker loads.
+	// playFile is the played checkpoint's file, or a built-in one's
+	// builtinPath, which the CUDA worker loads (playCheckpointFile).
 	playFile string
 }
 
@@ -97,14 +96,17 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 	}
 	m, name := opts.Model, opts.Checkpoint
 	st.playDevice = deviceCPU
-	if name != embedded.Name {
-		st.playFile = name
+	st.playFile = name
+	if b, ok := embedded.Lookup(name); ok {
+		st.playFile = builtinPath(b)
 	}
 	if opts.RestoreLast { // the checkpoint played last time, if it is still there
 		if path := st.prefs().String(prefLastCheckpoint); path != "" {
-			if last, _, err := model.Load(cpu.New(), path); err == nil {
-				m, name = last, strings.TrimSuffix(filepath.Base(path), ".safetensors")
-				st.playFile = path
+			if last, err := loadCheckpoint(path); err == nil {
+				m, name, st.playFile = last, strings.TrimSuffix(filepath.Base(path), ".safetensors"), path
+				if b, ok := builtinOf(path); ok {
+					name = b.Name
+				}
 			}
 		}
 	}
@@ -200,8 +202,8 @@ func (st *studio) cudaFound(device string, err error) {
 
 // playCheckpointFile is the played checkpoint as a file.
 func (st *studio) playCheckpointFile() (string, error) {
-	if st.playFile == "" {
-		return builtinFile(st.ws)
+	if b, ok := builtinOf(st.playFile); ok {
+		return builtinFile(st.ws, b)
 	}
 	return st.playFile, nil
 }

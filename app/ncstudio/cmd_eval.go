@@ -91,7 +91,7 @@ func runEval(c *context) error {
 			rate := probe.SuccessRate(rs)
 			res.ProbeSuccess = &rate
 		}
-		if path != embedded.Name && path != "" {
+		if _, ok := builtin(path); !ok {
 			// The Library shows a checkpoint's latest scores from this file.
 			if err := eval.SaveLast(path, res); err != nil {
 				fmt.Fprintf(c.Stderr, "eval: keeping the scores beside the checkpoint: %v\n", err)

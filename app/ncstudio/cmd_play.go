@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"github.com/ncstudio/ncstudio/engine/action"
-	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/worker"
 	"github.com/ncstudio/ncstudio/viewer"
 )
@@ -103,8 +102,8 @@ func playSessions(c *context, device, ckptPath string) (s viewer.Sessions, where
 		return nil, "", nil, err
 	}
 	file, cleanup := ckptPath, func() {}
-	if ckptPath == "" || ckptPath == embedded.Name {
-		if file, err = embedded.Extract(""); err != nil {
+	if b, ok := builtin(ckptPath); ok {
+		if file, err = b.Extract(""); err != nil {
 			w.Close()
 			return nil, "", nil, err
 		}

@@ -49,7 +49,7 @@ func runTrain(c *context) error {
 	c.Flags.Var(&replay, "replay", "older traces mixed into every batch against forgetting (repeatable)")
 	replayShare := c.Flags.Float64("replay-share", d.ReplayShare, "fraction of each batch drawn from --replay")
 	out := c.Flags.String("out", "", "checkpoint to write (.safetensors)")
-	initFrom := c.Flags.String("init", "", "checkpoint to fine-tune instead of starting afresh (\"default\": the built-in one)")
+	initFrom := c.Flags.String("init", "", "checkpoint to fine-tune instead of starting afresh, or a built-in one (\"default\", \"terminal\")")
 	initAE := c.Flags.String("init-autoencoder", "", "start a new model with the autoencoder of this checkpoint (e.g. to compare injection modes on one autoencoder)")
 	preset := c.Flags.String("preset", "default", "architecture for a new model: "+presetNames())
 	injection := c.Flags.String("injection", "", "override the preset's action injection: "+strings.Join(model.InjectionModes, ", "))
@@ -99,8 +99,8 @@ func runTrain(c *context) error {
 	if *initFrom != "" && *initAE != "" {
 		return usagef("train: --init and --init-autoencoder exclude each other")
 	}
-	if *initFrom == embedded.Name {
-		path, err := embedded.Extract("")
+	if b, ok := embedded.Lookup(*initFrom); ok {
+		path, err := b.Extract("")
 		if err != nil {
 			return err
 		}
@@ -111,10 +111,12 @@ func runTrain(c *context) error {
 		AESteps: *aeSteps, DynSteps: *dynSteps, Batch: *batch, LR: *lr, CursorWeight: float32(*cursorWeight), ChangeWeight: float32(*changeWeight),
 		ContextNoiseMax: float32(*ctxNoise), Unroll: *unroll, UnrollShare: *unrollShare, SamplerSteps: *samplerSteps, LatentCache: *latentCache, Seed: *seed, CheckpointEvery: *every,
 		Meta: map[string]string{
-			"ncstudio.preset":  *preset,
 			"ncstudio.trained": time.Now().UTC().Format(time.RFC3339),
 			"ncstudio.command": "ncstudio train " + strings.Join(c.args, " "),
 		}}
+	if *initFrom == "" { // a fine-tuned model keeps its checkpoint's preset
+		o.Meta["ncstudio.preset"] = *preset
+	}
 	if *resume {
 		o = train.Options{Out: *out, Resume: true}
 	}

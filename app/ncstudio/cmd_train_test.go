@@ -132,6 +132,18 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	if err := dispatch([]string{"train", "--init", "default", "--data", big, "--out", tuned, "--ae-steps", "1", "--dyn-steps", "1", "--batch", "1", "--progress", "json"}, &stdout, &stderr); err != nil {
 		t.Fatalf("fine-tuning the default: %v", err)
 	}
+	_, defMeta, _ := embedded.Load(cpu.New())
+	if _, meta, err := model.Load(cpu.New(), tuned); err != nil || meta["ncstudio.preset"] != defMeta["ncstudio.preset"] {
+		t.Errorf("the fine-tuned default's preset is %q, the default's %q (%v)", meta["ncstudio.preset"], defMeta["ncstudio.preset"], err)
+	}
+	// Built-in checkpoints by name: the terminal.
+	stdout.Reset()
+	if err := dispatch([]string{"bench", "play", "--ckpt", "terminal", "--min-time", "20ms", "--json"}, &stdout, &stderr); err != nil {
+		t.Fatalf("bench play of the built-in terminal: %v", err)
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &play); err != nil || play.Size != "256x192" {
+		t.Errorf("bench play of the built-in terminal: %v %+v", err, play)
+	}
 	if err := dispatch([]string{"train", "--data", data, "--out", ckptPath, "--preset", "huge"}, &stdout, &stderr); err == nil || exitCode(err) != 2 {
 		t.Errorf("unknown preset: %v", err)
 	}

@@ -8,13 +8,22 @@ import (
 )
 
 // ckptHelp describes the --ckpt flag of commands that run a model.
-const ckptHelp = "checkpoint (.safetensors), or \"default\" for the one built into ncstudio"
+const ckptHelp = "checkpoint (.safetensors), or one built into ncstudio: \"default\" (a desktop) or \"terminal\""
 
-// loadModel loads a checkpoint file, or the embedded default for "default"
-// (and for an empty name), on the CPU backend.
+// builtin is the built-in checkpoint a --ckpt value names ("" names the
+// default), if it names one.
+func builtin(path string) (embedded.Builtin, bool) {
+	if path == "" {
+		path = embedded.Name
+	}
+	return embedded.Lookup(path)
+}
+
+// loadModel loads a checkpoint file, or a built-in one by name (the default
+// for an empty name), on the CPU backend.
 func loadModel(path string) (*model.Model, map[string]string, error) {
-	if path == "" || path == embedded.Name {
-		return embedded.Load(cpu.New())
+	if b, ok := builtin(path); ok {
+		return b.Load(cpu.New())
 	}
 	return model.Load(cpu.New(), path)
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
+	"github.com/ncstudio/ncstudio/engine/term"
+	"github.com/ncstudio/ncstudio/engine/termrec"
 )
 
 // The default checkpoint must fit the binary budget, load, and play from
@@ -35,4 +37,53 @@ func TestDefaultLoadsAndPlays(t *testing.T) {
 	}
 	s.Step(action.Action{X: 10, Y: 10})
 	s.Frame(frame)
+}
+
+// The built-in terminal is a terminal model that fits its budget and types:
+// on a screen with some history, the keys of a command appear after the
+// prompt. (It is a small CPU-trained model: README.md gives its scores and
+// how far its typing goes.)
+func TestTerminalTypes(t *testing.T) {
+	b, ok := Lookup(TerminalName)
+	if !ok {
+		t.Fatal("no built-in terminal")
+	}
+	if len(b.Bytes()) > 8<<20 {
+		t.Errorf("built-in terminal is %d bytes, over its 8 MiB budget", len(b.Bytes()))
+	}
+	m, _, err := b.Load(cpu.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := m.Cfg.Terminal
+	if tc == nil {
+		t.Fatal("the built-in terminal is not a terminal model")
+	}
+	render, err := termrec.ForModel(tc).Renderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	screen, err := term.NewScreen(tc.Cols, tc.Rows, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screen.Write([]byte("$ ls\r\nhello.txt  notes\r\n$ echo world\r\nworld\r\n$ "))
+	s, err := m.NewSessionHistory([]*image.RGBA{render.Frame(screen.Grid())}, action.Action{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const typed = "echo"
+	keys, _ := term.ParseInput([]byte(typed))
+	for _, k := range keys {
+		s.Step(term.KeysAction([]term.Key{k}))
+	}
+	frame := image.NewRGBA(image.Rect(0, 0, m.Cfg.Width, m.Cfg.Height))
+	s.Frame(frame)
+	rows := term.NewReader(render.Font).Read(frame, tc.Cols, tc.Rows)
+	if want := "$ " + typed; rows[4] != want || rows[2] != "$ echo world" {
+		t.Errorf("after typing %q the screen reads %q, want %q on its fifth row", typed, rows, want)
+	}
+	if _, ok := Lookup("nonesuch"); ok {
+		t.Error("Lookup found a checkpoint that is not built in")
+	}
 }
