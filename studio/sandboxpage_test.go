@@ -208,7 +208,7 @@ func TestSandboxPageRecordsAWindow(t *testing.T) {
 	defer func() { clock.Process.Kill(); clock.Wait() }()
 	p, ws := sandboxPageIn(t)
 	var source string
-	for deadline := time.Now().Add(10 * time.Second); source == ""; time.Sleep(100 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); source == ""; time.Sleep(100 * time.Millisecond) {
 		p.listSources()
 		for _, o := range p.source.Options {
 			if strings.HasPrefix(o, x11WindowPrefix+"xclock") {

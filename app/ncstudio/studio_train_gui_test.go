@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
 	"github.com/ncstudio/ncstudio/engine/train"
 )
@@ -49,7 +50,9 @@ func TestStudioFineTuneGUI(t *testing.T) {
 	g.xdo("mousemove", "--window", g.win, "700", "400") // keyboard focus follows the pointer
 	g.xdo("key", "ctrl+2")
 	time.Sleep(time.Second)
-	rowArea := image.Rect(262, 192, 670, 257) // the Library's second checkpoint row
+	// The Library's first row after the built-in checkpoints (rows 65 px apart).
+	row := 65 * len(embedded.Builtins)
+	rowArea := image.Rect(262, 127+row, 670, 192+row)
 	before := distinctIn(shot("library-before"), rowArea)
 
 	g.xdo("key", "ctrl+4")
@@ -99,7 +102,7 @@ func TestStudioFineTuneGUI(t *testing.T) {
 	g.xdo("key", "ctrl+2")
 	time.Sleep(1500 * time.Millisecond)
 	after := distinctIn(shot("library-after"), rowArea)
-	t.Logf("checkpoint %s; the Library's second row has %d colours, %d before", filepath.Base(ckpts[0]), after, before)
+	t.Logf("checkpoint %s; the Library's first workspace row has %d colours, %d before", filepath.Base(ckpts[0]), after, before)
 	if after <= before+4 {
 		t.Errorf("the Library shows no new checkpoint row (screenshots in %s)", shots)
 	}
