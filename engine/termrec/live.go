@@ -31,6 +31,9 @@ type Live struct {
 	readEnd chan struct{}
 }
 
+// startWait is how long StartLive waits for the program's first screen.
+const startWait = 10 * time.Second
+
 // StartLive runs argv in a PTY of o's size (the typist's bash in a fresh
 // home when argv is empty) and waits for its first output to settle.
 func StartLive(o Options, argv []string) (*Live, error) {
@@ -64,7 +67,10 @@ func StartLive(o Options, argv []string) (*Live, error) {
 	}
 	l.screen, _ = term.NewScreen(o.Cols, o.Rows, replyWriter(l.write))
 	go l.read()
-	l.Settle(time.Second)
+	// The first screen is what a model playing beside it starts from: wait
+	// for the prompt even when a busy machine (training, say) starts bash
+	// slowly; a second was not always enough.
+	l.Settle(startWait)
 	return l, nil
 }
 
