@@ -122,11 +122,12 @@ func runEval(c *context) error {
 
 func printEval(w io.Writer, res *eval.Result) {
 	r := &res.Report
-	fmt.Fprintf(w, "%s (%s injection) on %d traces (%d frames)\n\n", res.Checkpoint, res.Injection, res.Traces, res.Frames)
+	fmt.Fprintf(w, "%s (%s injection) on %d traces (%d frames)\n", res.Checkpoint, res.Injection, res.Traces, res.Frames)
+	fmt.Fprintf(w, "hold: the baseline that predicts no change (the last true frame through the autoencoder)\n\n")
 	rows := []struct {
 		name string
 		s    eval.Scores
-	}{{"reconstruction", r.Reconstruction}, {"one step", r.OneStep}}
+	}{{"reconstruction", r.Reconstruction}, {"one step", r.OneStep}, {"hold (baseline)", r.Hold.OneStep}}
 	if r.OneStep.Text != nil { // a terminal: no mouse cursor to score
 		fmt.Fprintf(w, "%-16s %7s %7s %13s\n", "", "PSNR", "SSIM", "changed PSNR")
 		for _, row := range rows {
@@ -144,7 +145,8 @@ func printEval(w io.Writer, res *eval.Result) {
 		for _, row := range []struct {
 			name string
 			s    *metrics.TextScores
-		}{{"reconstruction", r.Reconstruction.Text}, {"one step", r.OneStep.Text}, {"rollout", r.RolloutText}} {
+		}{{"reconstruction", r.Reconstruction.Text}, {"one step", r.OneStep.Text}, {"hold (baseline)", r.Hold.OneStep.Text},
+			{"rollout", r.RolloutText}, {"rollout hold", r.Hold.RolloutText}} {
 			if row.s != nil {
 				fmt.Fprintf(w, "%-16s %9.3f %9.3f %13s\n", row.name, row.s.CharAccuracy, row.s.LineAccuracy,
 					fmt.Sprintf("%.3f of %d", row.s.ChangedAccuracy, row.s.ChangedCells))
@@ -155,6 +157,7 @@ func printEval(w io.Writer, res *eval.Result) {
 		fmt.Fprintf(w, "\nrollout: mean PSNR over the first %d steps %.2f dB; drift (PSNR by step):\n", min(32, len(r.Drift)), r.RolloutPSNR)
 		fmt.Fprintln(w, sparkline(r.Drift))
 		fmt.Fprintf(w, "step 1: %.1f dB   step %d: %.1f dB\n", r.Drift[0], len(r.Drift), r.Drift[len(r.Drift)-1])
+		fmt.Fprintf(w, "holding the first frame instead: %.2f dB\n", r.Hold.RolloutPSNR)
 	}
 	if res.ProbeSuccess != nil {
 		fmt.Fprintf(w, "probes: %.2f passed (ncstudio probe for the details)\n", *res.ProbeSuccess)

@@ -2,8 +2,9 @@
 // predictions from true history (PSNR, SSIM, changed-pixel PSNR, cursor
 // accuracy and error; for terminal models also character, line and
 // changed-cell accuracy of the text read back from the frames), the
-// autoencoder's reconstruction as the ceiling, and the drift of
-// free-running rollouts driven by the true actions.
+// autoencoder's reconstruction as the ceiling, the drift of free-running
+// rollouts driven by the true actions, and all of it again for the baseline
+// that holds the last frame (Baseline).
 package eval
 
 import (
@@ -57,6 +58,22 @@ type Report struct {
 	RolloutPSNR float64   `json:"rollout_psnr_32"`
 	// RolloutText is the text read from every frame of the rollouts
 	// (terminal models only).
+	RolloutText *metrics.TextScores `json:"rollout_text,omitempty"`
+	// Hold scores the same windows and rollouts as if nothing changed.
+	Hold Baseline `json:"hold"`
+}
+
+// Baseline scores predicting that nothing changes, as a dynamics that
+// copies its newest latent would: each one-step target gets the frame
+// before it, each rollout keeps its first frame, both through the model's
+// own autoencoder (so the baseline has the same ceiling as the model, and
+// an unchanged frame does not score an infinite PSNR). It is the bar a
+// model must clear to be worth playing; on a terminal it is far from zero,
+// because most of a screen stays put.
+type Baseline struct {
+	OneStep     Scores              `json:"one_step"`
+	Drift       []float64           `json:"drift_psnr"`
+	RolloutPSNR float64             `json:"rollout_psnr_32"`
 	RolloutText *metrics.TextScores `json:"rollout_text,omitempty"`
 }
 
@@ -157,8 +174,9 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 	if err != nil {
 		return Report{}, err
 	}
-	recon, one := newScorer(text), newScorer(text)
+	recon, one, hold := newScorer(text), newScorer(text), newScorer(text)
 	pred := image.NewRGBA(image.Rect(0, 0, m.Cfg.Width, m.Cfg.Height))
+	held := image.NewRGBA(pred.Rect)
 	for range o.Windows {
 		if err := ctx.Err(); err != nil {
 			return Report{}, err
@@ -181,13 +199,15 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 		one.add(pred, truth, hist[0], tr.Cursor[i+1])
 		m.DecodeLatent(pred, m.EncodeFrame(truth))
 		recon.add(pred, truth, hist[0], tr.Cursor[i+1])
+		m.DecodeLatent(held, m.EncodeFrame(hist[0]))
+		hold.add(held, truth, hist[0], tr.Cursor[i+1])
 		tick()
 	}
-	rep := Report{Reconstruction: recon.s, OneStep: one.s}
+	rep := Report{Reconstruction: recon.s, OneStep: one.s, Hold: Baseline{OneStep: hold.s}}
 	if o.Rollouts > 0 {
-		rep.Drift = make([]float64, o.RolloutSteps)
+		rep.Drift, rep.Hold.Drift = make([]float64, o.RolloutSteps), make([]float64, o.RolloutSteps)
 		if text != nil {
-			rep.RolloutText = &metrics.TextScores{}
+			rep.RolloutText, rep.Hold.RolloutText = &metrics.TextScores{}, &metrics.TextScores{}
 		}
 	}
 	for range o.Rollouts {
@@ -196,6 +216,7 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 		if err != nil {
 			return Report{}, err
 		}
+		m.DecodeLatent(held, m.EncodeFrame(hist[0])) // before the session: it may keep the encoder's buffers
 		s, err := m.NewSessionHistory(hist, prev, rng.Uint64())
 		if err != nil {
 			return Report{}, err
@@ -211,22 +232,31 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 				return Report{}, err
 			}
 			rep.Drift[j] += metrics.PSNR(pred, truth) / float64(o.Rollouts)
+			rep.Hold.Drift[j] += metrics.PSNR(held, truth) / float64(o.Rollouts)
 			if text != nil {
 				before, err := tr.R.Frame(i + j)
 				if err != nil {
 					return Report{}, err
 				}
 				text.addText(rep.RolloutText, pred, truth, before)
+				text.addText(rep.Hold.RolloutText, held, truth, before)
 			}
 			tick()
 		}
 	}
-	if n := min(32, len(rep.Drift)); n > 0 {
-		for _, v := range rep.Drift[:n] {
-			rep.RolloutPSNR += v / float64(n)
-		}
-	}
+	rep.RolloutPSNR, rep.Hold.RolloutPSNR = mean32(rep.Drift), mean32(rep.Hold.Drift)
 	return rep, nil
+}
+
+// mean32 is the mean of the first 32 values of a drift curve (all, when
+// shorter; 0 for none).
+func mean32(drift []float64) float64 {
+	n := min(32, len(drift))
+	sum := 0.0
+	for _, v := range drift[:n] {
+		sum += v / float64(n)
+	}
+	return sum
 }
 
 // history returns frames i, i-1, ... (k of them, clamped at the start) and

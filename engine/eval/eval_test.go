@@ -35,7 +35,10 @@ func TestEvaluateRuns(t *testing.T) {
 	if rep.OneStep.Frames != 10 || rep.Reconstruction.Frames != 10 || len(rep.Drift) != 8 || calls != 26 {
 		t.Fatalf("report %+v after %d progress calls", rep, calls)
 	}
-	for _, v := range append(rep.Drift, rep.OneStep.PSNR, rep.OneStep.SSIM, rep.RolloutPSNR) {
+	if rep.Hold.OneStep.Frames != 10 || len(rep.Hold.Drift) != 8 {
+		t.Fatalf("hold baseline %+v", rep.Hold)
+	}
+	for _, v := range append(append(rep.Drift, rep.Hold.Drift...), rep.OneStep.PSNR, rep.OneStep.SSIM, rep.RolloutPSNR, rep.Hold.RolloutPSNR) {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			t.Fatalf("non-finite score in %+v", rep)
 		}

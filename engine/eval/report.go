@@ -3,10 +3,12 @@ package eval
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,22 +32,61 @@ type Result struct {
 	ProbeSuccess *float64 `json:"probe_success,omitempty"`
 }
 
-// DriftChart draws each result's rollout PSNR by step, one line each.
+// holdGrey draws the hold baseline in charts.
+var holdGrey = color.RGBA{150, 150, 150, 255}
+
+// DriftChart draws each result's rollout PSNR by step, one line each, and
+// the hold baseline in grey (once per distinct baseline).
 func DriftChart(results []Result, w, h int) *image.RGBA {
 	chart := plot.Chart{Title: "rollout PSNR (dB) by step, true actions", XLabel: "step"}
-	for i, r := range results {
-		s := plot.Series{Name: filepath.Base(r.Checkpoint), Color: plot.Palette[i%len(plot.Palette)]}
-		for j, v := range r.Report.Drift {
+	curve := func(name string, c color.RGBA, drift []float64) {
+		s := plot.Series{Name: name, Color: c}
+		for j, v := range drift {
 			s.X, s.Y = append(s.X, float64(j+1)), append(s.Y, v)
 		}
 		chart.Series = append(chart.Series, s)
 	}
+	for i, r := range results {
+		curve(filepath.Base(r.Checkpoint), plot.Palette[i%len(plot.Palette)], r.Report.Drift)
+	}
+	for _, i := range distinctHolds(results) {
+		if drift := results[i].Report.Hold.Drift; len(drift) > 0 {
+			curve(holdName(results, i), holdGrey, drift)
+		}
+	}
 	return chart.Draw(w, h)
+}
+
+// distinctHolds are the indexes of the results whose hold baseline differs
+// from every earlier one's (results on the same traces with the same
+// autoencoder share one); results saved before baselines existed have none.
+func distinctHolds(results []Result) []int {
+	var idx []int
+	for i, r := range results {
+		if r.Report.Hold.OneStep.Frames > 0 && !slices.ContainsFunc(idx, func(j int) bool { return sameHold(results[j].Report.Hold, r.Report.Hold) }) {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+func sameHold(a, b Baseline) bool {
+	return a.OneStep.PSNR == b.OneStep.PSNR && a.RolloutPSNR == b.RolloutPSNR && slices.Equal(a.Drift, b.Drift)
+}
+
+// holdName labels result i's baseline: plain when there is one, else after
+// the checkpoint it came with.
+func holdName(results []Result, i int) string {
+	if len(distinctHolds(results)) == 1 {
+		return "hold last frame (baseline)"
+	}
+	return "hold last frame, " + filepath.Base(results[i].Checkpoint)
 }
 
 // MarkdownTable writes one row per result: desktop models with PSNR and
 // cursor columns, terminal models (whose scores read frames as text) with
-// character, line and changed-cell accuracy, each kind in a table of its own.
+// character, line and changed-cell accuracy, each kind in a table of its own,
+// each followed by its hold baseline's row in italics.
 func MarkdownTable(w io.Writer, results []Result) {
 	var desktop, terminal []Result
 	for _, r := range results {
@@ -58,10 +99,16 @@ func MarkdownTable(w io.Writer, results []Result) {
 	if len(desktop) > 0 {
 		fmt.Fprintln(w, "| checkpoint | injection | 1-step PSNR | SSIM | changed PSNR | cursor acc. | cursor Δr (px) | rollout PSNR (32) | probes |")
 		fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+		row := func(name, injection string, o Scores, rollout float64, probes string) {
+			fmt.Fprintf(w, "| %s | %s | %.2f | %.4f | %.2f | %.3f | %.1f | %.2f | %s |\n", name, injection,
+				o.PSNR, o.SSIM, o.ChangedPSNR, o.Cursor.Accuracy, o.Cursor.DR, rollout, probes)
+		}
 		for _, r := range desktop {
-			o := r.Report.OneStep
-			fmt.Fprintf(w, "| %s | %s | %.2f | %.4f | %.2f | %.3f | %.1f | %.2f | %s |\n", filepath.Base(r.Checkpoint), r.Injection,
-				o.PSNR, o.SSIM, o.ChangedPSNR, o.Cursor.Accuracy, o.Cursor.DR, r.Report.RolloutPSNR, probeCell(r))
+			row(filepath.Base(r.Checkpoint), r.Injection, r.Report.OneStep, r.Report.RolloutPSNR, probeCell(r))
+		}
+		for _, i := range distinctHolds(desktop) {
+			hold := desktop[i].Report.Hold
+			row("*"+holdName(desktop, i)+"*", "", hold.OneStep, hold.RolloutPSNR, "–")
 		}
 	}
 	if len(terminal) > 0 {
@@ -70,14 +117,23 @@ func MarkdownTable(w io.Writer, results []Result) {
 		}
 		fmt.Fprintln(w, "| checkpoint | 1-step chars | lines | changed cells | 1-step PSNR | rollout chars | lines | changed cells | rollout PSNR (32) | probe |")
 		fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-		for _, r := range terminal {
-			o, roll := r.Report.OneStep.Text, r.Report.RolloutText
+		row := func(name string, one Scores, roll *metrics.TextScores, rollout float64, probe string) {
+			o := one.Text
 			if roll == nil {
 				roll = &metrics.TextScores{}
 			}
-			fmt.Fprintf(w, "| %s | %.3f | %.3f | %.3f | %.2f | %.3f | %.3f | %.3f | %.2f | %s |\n", filepath.Base(r.Checkpoint),
-				o.CharAccuracy, o.LineAccuracy, o.ChangedAccuracy, r.Report.OneStep.PSNR,
-				roll.CharAccuracy, roll.LineAccuracy, roll.ChangedAccuracy, r.Report.RolloutPSNR, probeCell(r))
+			fmt.Fprintf(w, "| %s | %.3f | %.3f | %.3f | %.2f | %.3f | %.3f | %.3f | %.2f | %s |\n", name,
+				o.CharAccuracy, o.LineAccuracy, o.ChangedAccuracy, one.PSNR,
+				roll.CharAccuracy, roll.LineAccuracy, roll.ChangedAccuracy, rollout, probe)
+		}
+		for _, r := range terminal {
+			row(filepath.Base(r.Checkpoint), r.Report.OneStep, r.Report.RolloutText, r.Report.RolloutPSNR, probeCell(r))
+		}
+		for _, i := range distinctHolds(terminal) {
+			hold := terminal[i].Report.Hold
+			if hold.OneStep.Text != nil {
+				row("*"+holdName(terminal, i)+"*", hold.OneStep, hold.RolloutText, hold.RolloutPSNR, "–")
+			}
 		}
 	}
 }
@@ -111,7 +167,7 @@ func WriteReport(dir string, results []Result, traces []string) error {
 	}
 	b.WriteString("\n")
 	MarkdownTable(&b, results)
-	b.WriteString("\nOne-step scores predict each frame from the true frames before it; the rollout runs free from one true frame, driven by the true actions.\n\n")
+	b.WriteString("\nOne-step scores predict each frame from the true frames before it; the rollout runs free from one true frame, driven by the true actions. The rows in italics (grey in the plot) are the baseline that holds the last true frame through the model's autoencoder: a model that does not beat it has learnt nothing to play.\n\n")
 	b.WriteString("![Rollout PSNR by step](drift.png)\n")
 	for _, r := range results {
 		fmt.Fprintf(&b, "\n## %s\n\n%d traces, %d frames; sampler %d step(s), context noise %g. Reconstruction %.2f dB; one step %.2f dB, SSIM %.4f; ",

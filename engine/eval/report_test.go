@@ -40,3 +40,33 @@ func TestWriteReport(t *testing.T) {
 		t.Error("a second report into the same folder was written")
 	}
 }
+
+// TestHoldRows: each distinct hold baseline gets one italic row, named
+// after its checkpoint only when there are several; results without one
+// (saved before baselines existed) get none.
+func TestHoldRows(t *testing.T) {
+	hold := func(psnr float64) Baseline {
+		return Baseline{OneStep: Scores{Frames: 10, PSNR: psnr}, Drift: []float64{psnr, psnr - 1}, RolloutPSNR: psnr - 0.5}
+	}
+	same := []Result{
+		{Checkpoint: "a.safetensors", Report: Report{Hold: hold(20)}},
+		{Checkpoint: "b.safetensors", Report: Report{Hold: hold(20)}},
+		{Checkpoint: "old.safetensors"},
+	}
+	var b strings.Builder
+	MarkdownTable(&b, same)
+	if got := strings.Count(b.String(), "hold last frame"); got != 1 || !strings.Contains(b.String(), "| *hold last frame (baseline)* |  | 20.00 |") {
+		t.Errorf("one shared baseline gives %d rows:\n%s", got, b.String())
+	}
+	b.Reset()
+	same[1].Report.Hold = hold(22)
+	MarkdownTable(&b, same)
+	for _, want := range []string{"| *hold last frame, a.safetensors* |  | 20.00 |", "| *hold last frame, b.safetensors* |  | 22.00 |"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("two baselines: no %q in\n%s", want, b.String())
+		}
+	}
+	if strings.Contains(b.String(), "old.safetensors*") {
+		t.Errorf("a result without a baseline got a row:\n%s", b.String())
+	}
+}

@@ -50,4 +50,8 @@ func TestEvaluateTerminal(t *testing.T) {
 	if s := rep.OneStep.Text; s.ChangedCells == 0 || s.CharAccuracy > 0.2 || s.ChangedAccuracy > 0.6 {
 		t.Errorf("untrained one-step text scores %+v", *s)
 	}
+	// The hold baseline is scored on the same cells.
+	if h := rep.Hold.OneStep.Text; h == nil || rep.Hold.RolloutText == nil || h.ChangedCells != rep.OneStep.Text.ChangedCells {
+		t.Errorf("hold baseline text scores %+v", h)
+	}
 }
