@@ -86,7 +86,7 @@ func holdName(results []Result, i int) string {
 // MarkdownTable writes one row per result: desktop models with PSNR and
 // cursor columns, terminal models (whose scores read frames as text) with
 // character, line and changed-cell accuracy, each kind in a table of its own,
-// each followed by its hold baseline's row in italics.
+// with the hold baselines' rows in italics after the checkpoints'.
 func MarkdownTable(w io.Writer, results []Result) {
 	var desktop, terminal []Result
 	for _, r := range results {
@@ -167,7 +167,7 @@ func WriteReport(dir string, results []Result, traces []string) error {
 	}
 	b.WriteString("\n")
 	MarkdownTable(&b, results)
-	b.WriteString("\nOne-step scores predict each frame from the true frames before it; the rollout runs free from one true frame, driven by the true actions. The rows in italics (grey in the plot) are the baseline that holds the last true frame through the model's autoencoder: a model that does not beat it has learnt nothing to play.\n\n")
+	b.WriteString("\nOne-step scores predict each frame from the true frames before it; the rollout runs free from one true frame, driven by the true actions. The rows in italics (grey in the plot) are the baseline that holds the last true frame through the model's autoencoder: a model has to beat it to be worth playing.\n\n")
 	b.WriteString("![Rollout PSNR by step](drift.png)\n")
 	for _, r := range results {
 		fmt.Fprintf(&b, "\n## %s\n\n%d traces, %d frames; sampler %d step(s), context noise %g. Reconstruction %.2f dB; one step %.2f dB, SSIM %.4f; ",
