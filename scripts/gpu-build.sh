@@ -9,6 +9,7 @@
 #   mkdir -p /tmp/nclib && tar -xJf gpu/lib.tar.xz -C /tmp/nclib && export LD_LIBRARY_PATH=/tmp/nclib
 #   gpu/cuda.test -test.v                 # finite differences, CPU comparisons, 20 training steps
 #   gpu/ncworker-cuda bench               # the table of docs/PERFORMANCE.md (needs CUDA PyTorch)
+#   gpu/ncworker-cuda train --data T --init C --out O ...   # a training run (ncstudio train's flags)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="/usr/local/go/bin:$PATH"

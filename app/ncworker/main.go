@@ -1,6 +1,8 @@
 // Command ncworker is the CUDA worker: it trains and steps neural computers
 // on an NVIDIA GPU for the studio and for `ncstudio train/play --device
-// cuda`, speaking engine/worker's protocol on stdin and stdout.
+// cuda`, speaking engine/worker's protocol on stdin and stdout. `ncworker
+// train` runs one training run by itself, with ncstudio train's flags, on a
+// GPU machine where ncstudio (which links OpenGL) may not start.
 //
 // Built with -tags cuda (`make build-cuda`, bin/ncworker-cuda) it computes
 // on the GPU. The same program without the tag offers only the CPU backend
@@ -25,6 +27,15 @@ import (
 var version = "dev"
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "train" {
+		if err := runTrain(os.Args[2:], os.Stderr); err != nil {
+			if err != flag.ErrHelp {
+				fmt.Fprintln(os.Stderr, "ncworker train:", err)
+			}
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "bench" {
 		if err := runBench(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "ncworker bench:", err)
@@ -39,7 +50,8 @@ func main() {
 	bf16 := fs.Bool("bf16", false, "bf16 matrix products (twice tf32's rate, about 3 significant digits)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: ncworker [--device cuda|emulator|cpu] [--gpu N] [--precise | --bf16]\n"+
-			"       ncworker bench [--presets default,xl] [--gemm 4096] [--json] (ncworker bench -h)\n\n"+
+			"       ncworker bench [--presets default,xl] [--gemm 4096] [--json] (ncworker bench -h)\n"+
+			"       ncworker train --data DIR... --out CKPT [ncstudio train's flags] (ncworker train -h)\n\n"+
 			"Started by ncstudio; speaks JSON lines on stdin/stdout (docs/CUDA.md).\n\n")
 		fs.PrintDefaults()
 	}
