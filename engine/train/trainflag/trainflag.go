@@ -35,14 +35,14 @@ type Set struct {
 	replayShare  *float64
 	// Out is the checkpoint to write; Init the one to fine-tune (a caller
 	// may resolve names of built-in checkpoints before Options).
-	Out, Init                          *string
-	initAE, preset, injection          *string
-	aeSteps, dynSteps, batch           *int
-	lr, cursorWeight, changeWeight     *float64
-	ctxNoise, unrollShare              *float64
-	unroll, samplerSteps, every        *int
-	latentCache                        *string
-	seed                               *uint64
+	Out, Init                      *string
+	initAE, preset, injection      *string
+	aeSteps, dynSteps, batch       *int
+	lr, cursorWeight, changeWeight *float64
+	ctxNoise, unrollShare          *float64
+	unroll, samplerSteps, every    *int
+	latentCache                    *string
+	seed                           *uint64
 	// Resume continues the interrupted run that writes Out.
 	Resume *bool
 }
