@@ -3,7 +3,7 @@
 # (seeds 1000-1007 goal-directed, 2000-2007 mixed, 4500 frames each at the
 # default's 128x96), the default preset and budget, then scores it on
 # held-out seeds and writes the half-float copy that `ncstudio` embeds.
-# About 1.7 hours on 2 cores; rerunning resumes where it stopped and skips
+# About 2.2 hours on 2 cores; rerunning resumes where it stopped and skips
 # what is done.
 #
 #   scripts/train-default.sh [RUN_DIR]      (default runs/default)
@@ -32,6 +32,11 @@ final=$run/default-final.safetensors
 half=()
 for s in 1000 1001 1002 1003 2000 2001 2002 2003; do half+=(--data "$(ls -d "$run"/data/*-seed$s.nctrace)"); done
 train "$final" dynamics 17500 --init "$ckpt" "${half[@]}" --ae-steps 0 --dyn-steps 2500 --lr 3e-4
-"$bin" eval --ckpt "$ckpt" --ckpt "$final" --data "$run/heldout" --probe
-"$bin" ckpt convert "$final" "$run/default-f16.safetensors" --dtype f16
+# Third stage, on all traces: half of the batches on contexts the model
+# predicted itself (--unroll 2); one-step PSNR +0.3 dB, cursor accuracy
+# 0.965 -> 0.970 on the held-out seeds. 30 minutes.
+unrolled=$run/default-unroll.safetensors
+train "$unrolled" dynamics 23500 --init "$final" --data "$run/data" --ae-steps 0 --dyn-steps 6000 --unroll 2 --lr 3e-4
+"$bin" eval --ckpt "$ckpt" --ckpt "$final" --ckpt "$unrolled" --data "$run/heldout" --probe
+"$bin" ckpt convert "$unrolled" "$run/default-f16.safetensors" --dtype f16
 echo "to embed: cp $run/default-f16.safetensors engine/model/embedded/default.safetensors"

@@ -59,6 +59,12 @@ func TestHoldRows(t *testing.T) {
 		t.Errorf("one shared baseline gives %d rows:\n%s", got, b.String())
 	}
 	b.Reset()
+	same[1].Report.Hold = hold(20.001) // the same autoencoder in half floats
+	MarkdownTable(&b, same)
+	if got := strings.Count(b.String(), "hold last frame"); got != 1 {
+		t.Errorf("baselines equal to the printed precision give %d rows:\n%s", got, b.String())
+	}
+	b.Reset()
 	same[1].Report.Hold = hold(22)
 	MarkdownTable(&b, same)
 	for _, want := range []string{"| *hold last frame, a.safetensors* |  | 20.00 |", "| *hold last frame, b.safetensors* |  | 22.00 |"} {
