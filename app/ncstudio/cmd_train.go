@@ -34,6 +34,7 @@ type listFlag = trainflag.List
 
 func runTrain(c *context) error {
 	flags := trainflag.Register(c.Flags)
+	c.Flags.Lookup("init").Usage += ", or a built-in one (\"default\", \"terminal\")" // ncworker has none
 	progress := c.Flags.String("progress", "bar", "progress output on stderr: bar, or json (one object per line, for the studio)")
 	device := c.Flags.String("device", "cpu", "where to train: cpu, or cuda (in the CUDA worker bin/ncworker-cuda, built by 'make build-cuda')")
 	if _, err := c.Parse(); err != nil {

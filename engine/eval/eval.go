@@ -194,12 +194,12 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 		if err != nil {
 			return Report{}, err
 		}
+		s.Frame(held) // before stepping: the last true frame through the autoencoder
 		s.Step(tr.R.Action(i))
 		s.Frame(pred)
 		one.add(pred, truth, hist[0], tr.Cursor[i+1])
 		m.DecodeLatent(pred, m.EncodeFrame(truth))
 		recon.add(pred, truth, hist[0], tr.Cursor[i+1])
-		m.DecodeLatent(held, m.EncodeFrame(hist[0]))
 		hold.add(held, truth, hist[0], tr.Cursor[i+1])
 		tick()
 	}
@@ -216,11 +216,11 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 		if err != nil {
 			return Report{}, err
 		}
-		m.DecodeLatent(held, m.EncodeFrame(hist[0])) // before the session: it may keep the encoder's buffers
 		s, err := m.NewSessionHistory(hist, prev, rng.Uint64())
 		if err != nil {
 			return Report{}, err
 		}
+		s.Frame(held)
 		for j := range o.RolloutSteps {
 			if err := ctx.Err(); err != nil {
 				return Report{}, err

@@ -50,9 +50,10 @@ func DriftChart(results []Result, w, h int) *image.RGBA {
 	for i, r := range results {
 		curve(filepath.Base(r.Checkpoint), plot.Palette[i%len(plot.Palette)], r.Report.Drift)
 	}
-	for _, i := range distinctHolds(results) {
+	holds := distinctHolds(results)
+	for _, i := range holds {
 		if drift := results[i].Report.Hold.Drift; len(drift) > 0 {
-			curve(holdName(results, i), holdGrey, drift)
+			curve(holdName(results[i], len(holds)), holdGrey, drift)
 		}
 	}
 	return chart.Draw(w, h)
@@ -78,13 +79,13 @@ func sameHold(a, b Baseline) bool {
 	return near(a.OneStep.PSNR, b.OneStep.PSNR) && near(a.RolloutPSNR, b.RolloutPSNR) && slices.EqualFunc(a.Drift, b.Drift, near)
 }
 
-// holdName labels result i's baseline: plain when there is one, else after
-// the checkpoint it came with.
-func holdName(results []Result, i int) string {
-	if len(distinctHolds(results)) == 1 {
+// holdName labels r's baseline, one of n distinct ones: plain when it is
+// the only one, else after the checkpoint it came with.
+func holdName(r Result, n int) string {
+	if n == 1 {
 		return "hold last frame (baseline)"
 	}
-	return "hold last frame, " + filepath.Base(results[i].Checkpoint)
+	return "hold last frame, " + filepath.Base(r.Checkpoint)
 }
 
 // MarkdownTable writes one row per result: desktop models with PSNR and
@@ -110,9 +111,10 @@ func MarkdownTable(w io.Writer, results []Result) {
 		for _, r := range desktop {
 			row(filepath.Base(r.Checkpoint), r.Injection, r.Report.OneStep, r.Report.RolloutPSNR, probeCell(r))
 		}
-		for _, i := range distinctHolds(desktop) {
+		holds := distinctHolds(desktop)
+		for _, i := range holds {
 			hold := desktop[i].Report.Hold
-			row("*"+holdName(desktop, i)+"*", "", hold.OneStep, hold.RolloutPSNR, "–")
+			row("*"+holdName(desktop[i], len(holds))+"*", "", hold.OneStep, hold.RolloutPSNR, "–")
 		}
 	}
 	if len(terminal) > 0 {
@@ -133,10 +135,11 @@ func MarkdownTable(w io.Writer, results []Result) {
 		for _, r := range terminal {
 			row(filepath.Base(r.Checkpoint), r.Report.OneStep, r.Report.RolloutText, r.Report.RolloutPSNR, probeCell(r))
 		}
-		for _, i := range distinctHolds(terminal) {
+		holds := distinctHolds(terminal)
+		for _, i := range holds {
 			hold := terminal[i].Report.Hold
 			if hold.OneStep.Text != nil {
-				row("*"+holdName(terminal, i)+"*", hold.OneStep, hold.RolloutText, hold.RolloutPSNR, "–")
+				row("*"+holdName(terminal[i], len(holds))+"*", hold.OneStep, hold.RolloutText, hold.RolloutPSNR, "–")
 			}
 		}
 	}

@@ -55,7 +55,7 @@ func Register(fs *flag.FlagSet) *Set {
 	fs.Var(&s.replay, "replay", "older traces mixed into every batch against forgetting (repeatable)")
 	s.replayShare = fs.Float64("replay-share", d.ReplayShare, "fraction of each batch drawn from --replay")
 	s.Out = fs.String("out", "", "checkpoint to write (.safetensors)")
-	s.Init = fs.String("init", "", "checkpoint to fine-tune instead of starting afresh, or a built-in one (\"default\", \"terminal\")")
+	s.Init = fs.String("init", "", "checkpoint to fine-tune instead of starting afresh")
 	s.initAE = fs.String("init-autoencoder", "", "start a new model with the autoencoder of this checkpoint (e.g. to compare injection modes on one autoencoder)")
 	s.preset = fs.String("preset", "default", "architecture for a new model: "+strings.Join(model.PresetNames(), ", "))
 	s.injection = fs.String("injection", "", "override the preset's action injection: "+strings.Join(model.InjectionModes, ", "))
