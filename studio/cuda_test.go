@@ -35,7 +35,7 @@ func TestTrainPageCUDA(t *testing.T) {
 	ws := pagesWorkspace(t)
 	tr := &trainer{}
 	p := newTrainPage(ws, tr)
-	watchCUDA(p.device.found)
+	<-watchCUDA(p.device.found)
 	waitCUDALine(t, p, "CUDA: cuda (cuda-emulator)")
 	if !slices.Equal(p.device.sel.Options, []string{deviceCPU, deviceCUDA}) {
 		t.Fatalf("device options %v", p.device.sel.Options)
@@ -53,7 +53,7 @@ func TestTrainPageNoGPU(t *testing.T) {
 	test.NewTempApp(t)
 	workertest.UseNoGPU(t)
 	p := newTrainPage(pagesWorkspace(t), &trainer{})
-	watchCUDA(p.device.found)
+	<-watchCUDA(p.device.found)
 	waitCUDALine(t, p, "CUDA unavailable: worker ncworker-cuda cannot run: the worker exited (exit status 1): no NVIDIA GPU was found (cuInit: NoDevice)")
 	if !slices.Equal(p.device.sel.Options, []string{deviceCPU}) {
 		t.Errorf("device options %v", p.device.sel.Options)
@@ -76,7 +76,7 @@ func TestPlayPageOnCUDA(t *testing.T) {
 	if err := m.Save(ck, nil); err != nil {
 		t.Fatal(err)
 	}
-	st, err := newStudio(Options{Workspace: ws, Model: m, Checkpoint: ck}, test.NewTempWindow(t, widget.NewLabel("")))
+	st, err := newTestStudio(t, Options{Workspace: ws, Model: m, Checkpoint: ck}, test.NewTempWindow(t, widget.NewLabel("")))
 	if err != nil {
 		t.Fatal(err)
 	}

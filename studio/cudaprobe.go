@@ -34,16 +34,21 @@ func probeCUDA() (device string, err error) {
 }
 
 // watchCUDA probes in the background and tells each listener, on Fyne's
-// thread, what it found.
-func watchCUDA(listeners ...func(device string, err error)) {
+// thread, what it found. The channel closes once they have heard: Fyne's
+// test driver runs fyne.Do on the calling goroutine, so a test must wait
+// for it before touching the widgets the listeners change.
+func watchCUDA(listeners ...func(device string, err error)) <-chan struct{} {
+	done := make(chan struct{})
 	go func() {
 		device, err := probeCUDA()
 		fyne.Do(func() {
 			for _, l := range listeners {
 				l(device, err)
 			}
+			close(done)
 		})
 	}()
+	return done
 }
 
 // Devices as the pages show them.

@@ -37,7 +37,7 @@ func TestChoosers(t *testing.T) {
 		{"broken", fakeDialogs{err: errors.New("no X server")}, 1, true},
 		{"chosen", fakeDialogs{path: cast}, 2, true}, // and an information dialog
 	} {
-		st, err := newStudio(Options{Workspace: ws, Dialogs: tc.dialogs}, w)
+		st, err := newTestStudio(t, Options{Workspace: ws, Dialogs: tc.dialogs}, w)
 		if err != nil {
 			t.Fatal(err)
 		}

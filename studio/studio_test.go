@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -99,7 +100,7 @@ func TestWindowFitsTheScreen(t *testing.T) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	ws := pagesWorkspace(t)
-	st, err := newStudio(Options{Workspace: ws, Commands: []string{"ncstudio play [--ckpt CKPT] [--spec FILE] [--steps N] [--fps F] [--seed S] [--headless --actions FILE --out DIR [--json]]\tplay"}}, w)
+	st, err := newTestStudio(t, Options{Workspace: ws, Commands: []string{"ncstudio play [--ckpt CKPT] [--spec FILE] [--steps N] [--fps F] [--seed S] [--headless --actions FILE --out DIR [--json]]\tplay"}}, w)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +118,7 @@ func TestDropAndRecent(t *testing.T) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	ws := pagesWorkspace(t)
-	st, err := newStudio(Options{Workspace: ws}, w)
+	st, err := newTestStudio(t, Options{Workspace: ws}, w)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +200,7 @@ func TestPlayFollowsTheAppliedDesktop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := newStudio(Options{Workspace: pagesWorkspace(t), Model: m, Checkpoint: "default"}, w)
+	st, err := newTestStudio(t, Options{Workspace: pagesWorkspace(t), Model: m, Checkpoint: "default"}, w)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,4 +220,21 @@ func TestPlayFollowsTheAppliedDesktop(t *testing.T) {
 	if st.play.checkpoint != "default" || st.play.off.Runner().Model() != m {
 		t.Errorf("the restarted Play page runs %q", st.play.checkpoint)
 	}
+}
+
+// newTestStudio is newStudio for tests: it also waits until the pages have
+// heard the CUDA probe, which Fyne's test driver delivers on the probe's own
+// goroutine (see watchCUDA).
+func newTestStudio(t *testing.T, opts Options, w fyne.Window) (*studio, error) {
+	t.Helper()
+	st, err := newStudio(opts, w)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case <-st.cudaProbed:
+	case <-time.After(time.Minute):
+		t.Fatal("the CUDA probe did not answer within a minute")
+	}
+	return st, nil
 }

@@ -22,18 +22,19 @@ import (
 // and the window. Pages talk through it: the Library's Play and Fine-tune
 // buttons open the other pages, a finished training refreshes the Library.
 type studio struct {
-	opts    Options
-	ws      workspace.Workspace
-	win     fyne.Window
-	tabs    *container.AppTabs
-	playTab *container.TabItem
-	play    *playPage // nil when the Play page cannot run
-	library *libraryPage
-	sandbox *sandboxPage
-	train   *trainPage
-	eval    *evalPage
-	debug   *debugPage
-	trainer *trainer
+	opts       Options
+	cudaProbed <-chan struct{} // closed once the pages heard the CUDA probe
+	ws         workspace.Workspace
+	win        fyne.Window
+	tabs       *container.AppTabs
+	playTab    *container.TabItem
+	play       *playPage // nil when the Play page cannot run
+	library    *libraryPage
+	sandbox    *sandboxPage
+	train      *trainPage
+	eval       *evalPage
+	debug      *debugPage
+	trainer    *trainer
 	// recentMenu is File > Play recent.
 	recentMenu *fyne.MenuItem
 
@@ -120,7 +121,7 @@ func newStudio(opts Options, w fyne.Window) (*studio, error) {
 		container.NewTabItemWithIcon("Evaluate", theme.ConfirmIcon(), st.eval.content),
 	)
 	st.tabs.SetTabLocation(container.TabLocationLeading)
-	watchCUDA(st.train.device.found, st.cudaFound)
+	st.cudaProbed = watchCUDA(st.train.device.found, st.cudaFound)
 	// Only the page shown runs its computer: the model's or the sandbox's
 	// steps would take the cores from training.
 	st.tabs.OnSelected = func(t *container.TabItem) {
