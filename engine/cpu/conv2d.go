@@ -37,6 +37,8 @@ func (be *Backend) Conv2D(out, x, w, b *tensor.Tensor, stride, pad int) {
 	g, n, c, o := tensor.ConvShapes("Conv2D", out, x, w, stride, pad)
 	if g.Direct() {
 		be.MatMul(out.Reshape(n, o, -1), w.Reshape(o, c), x.Reshape(n, c, -1), false, false, 1, 0)
+	} else if useWinograd(g, c, o) {
+		winoConv(out.Host(), x.Host(), n, c, o, g.H, g.W, winoWeights(w.Host(), o, c, false))
 	} else {
 		xd, wd, od := x.Host(), w.Host(), out.Host()
 		ckk, plane, rows := c*g.K*g.K, g.Ho*g.Wo, tileRows(g, c)
@@ -79,6 +81,13 @@ func (be *Backend) Conv2DBackward(dx, dw, db, dy, x, w *tensor.Tensor, stride, p
 	if dx != nil {
 		tensor.MustSameShape("Conv2DBackward", dx, x)
 		dxd = dx.Host()
+	}
+	if useWinograd(g, c, o) {
+		winoConvWeightGrad(dwd, xd, dyd, n, c, o, g.H, g.W)
+		if dxd != nil {
+			winoConv(dxd, dyd, n, o, c, g.H, g.W, winoWeights(wd, o, c, true))
+		}
+		return
 	}
 	ckk, plane, rows := c*g.K*g.K, g.Ho*g.Wo, tileRows(g, c)
 	var mu sync.Mutex
