@@ -42,6 +42,7 @@ type trainPage struct {
 	traces, replay  *widget.CheckGroup
 	aeSteps         *widget.Entry
 	dynSteps        *widget.Entry
+	decSteps        *widget.Entry
 	saveAs          *widget.Entry
 	device          *deviceChoice // CPU, or CUDA once the probe found a GPU (watchCUDA)
 	start, pauseBtn *widget.Button
@@ -66,7 +67,7 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 	p.preset.SetSelected("default")
 	p.traces = widget.NewCheckGroup(nil, nil)
 	p.replay = widget.NewCheckGroup(nil, nil)
-	p.aeSteps, p.dynSteps, p.saveAs = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	p.aeSteps, p.dynSteps, p.decSteps, p.saveAs = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	p.device = newDeviceChoice(nil)
 	form := widget.NewForm(
 		widget.NewFormItem("Start from", p.base),
@@ -75,6 +76,7 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 		widget.NewFormItem("Replay (against forgetting)", listBox(p.replay)),
 		widget.NewFormItem("Autoencoder steps", p.aeSteps),
 		widget.NewFormItem("Dynamics steps", p.dynSteps),
+		widget.NewFormItem("Decoder steps (sharpen)", p.decSteps),
 		widget.NewFormItem("Save as", p.saveAs),
 		widget.NewFormItem("Device", container.NewVBox(p.device.sel, p.device.line)),
 	)
@@ -156,6 +158,7 @@ func (p *trainPage) syncForm() {
 		p.aeSteps.SetText("0")
 		p.dynSteps.SetText("1000")
 	}
+	p.decSteps.SetText(strconv.Itoa(d.DecSteps))
 	if p.saveAs.Text == "" || strings.HasPrefix(p.saveAs.Text, "model-") {
 		p.saveAs.SetText("model-" + time.Now().Format("20060102-1504"))
 	}
@@ -166,14 +169,17 @@ func (p *trainPage) options() (train.Options, error) {
 	o := train.Defaults()
 	o.LatentCache = p.latentCache
 	var err error
-	if o.AESteps, err = strconv.Atoi(strings.TrimSpace(p.aeSteps.Text)); err != nil || o.AESteps < 0 {
-		return o, fmt.Errorf("autoencoder steps: %q is not a whole number ≥ 0", p.aeSteps.Text)
+	for _, f := range []struct {
+		name  string
+		entry *widget.Entry
+		dst   *int
+	}{{"autoencoder", p.aeSteps, &o.AESteps}, {"dynamics", p.dynSteps, &o.DynSteps}, {"decoder", p.decSteps, &o.DecSteps}} {
+		if *f.dst, err = strconv.Atoi(strings.TrimSpace(f.entry.Text)); err != nil || *f.dst < 0 {
+			return o, fmt.Errorf("%s steps: %q is not a whole number ≥ 0", f.name, f.entry.Text)
+		}
 	}
-	if o.DynSteps, err = strconv.Atoi(strings.TrimSpace(p.dynSteps.Text)); err != nil || o.DynSteps < 0 {
-		return o, fmt.Errorf("dynamics steps: %q is not a whole number ≥ 0", p.dynSteps.Text)
-	}
-	if o.AESteps+o.DynSteps == 0 {
-		return o, fmt.Errorf("nothing to train: both stages have 0 steps")
+	if o.AESteps+o.DynSteps+o.DecSteps == 0 {
+		return o, fmt.Errorf("nothing to train: every stage has 0 steps")
 	}
 	if len(p.traces.Selected) == 0 {
 		return o, fmt.Errorf("choose at least one trace to learn (put traces in %s)", p.ws.Traces())

@@ -85,13 +85,26 @@ func (m *Model) FlowLoss(batch FlowBatch, o FlowOptions, rng *rand.Rand) float32
 // ([B, 1, H, W], the cursor supervision) may be nil. Parameter gradients
 // accumulate.
 func (m *Model) AELoss(x, weight *tensor.Tensor) float32 {
-	be := m.be
-	recon := m.Dec.Forward(m.Enc.Forward(x))
-	g1, g2 := m.buf("ae.g1", recon.Shape...), m.buf("ae.g2", recon.Shape...)
-	loss := be.MSELoss(g1, recon, x, weight) + be.L1Loss(g2, recon, x, weight)
-	be.Axpy(g1, 1, g2)
-	m.Enc.Backward(m.Dec.Backward(g1))
+	loss, grad := m.reconLoss(m.Dec.Forward(m.Enc.Forward(x)), x, weight)
+	m.Enc.Backward(m.Dec.Backward(grad))
 	return loss
+}
+
+// DecoderLoss is AELoss for the decoder alone, from given unscaled latents
+// z [B, Cz, h, w] of the frames x: only the decoder's gradients accumulate.
+func (m *Model) DecoderLoss(z, x, weight *tensor.Tensor) float32 {
+	loss, grad := m.reconLoss(m.Dec.Forward(z), x, weight)
+	m.Dec.Backward(grad)
+	return loss
+}
+
+// reconLoss returns the weighted MSE + L1 of a reconstruction of x and its
+// gradient (valid until the next call).
+func (m *Model) reconLoss(recon, x, weight *tensor.Tensor) (float32, *tensor.Tensor) {
+	g1, g2 := m.buf("ae.g1", recon.Shape...), m.buf("ae.g2", recon.Shape...)
+	loss := m.be.MSELoss(g1, recon, x, weight) + m.be.L1Loss(g2, recon, x, weight)
+	m.be.Axpy(g1, 1, g2)
+	return loss, g1
 }
 
 // Sample generates next latents [B, Cz, h, w] (scaled) for the inputs, with

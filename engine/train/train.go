@@ -1,7 +1,9 @@
 // Package train trains neural computers on traces: the autoencoder stage
 // (frames to latents and back), then the dynamics stage (next latent from
-// the context latents and the action, by flow matching), from scratch or
-// fine-tuning a checkpoint, with replay of older traces against forgetting.
+// the context latents and the action, by flow matching), then optionally
+// the decoder stage (the decoder alone, on the frozen encoder's latents),
+// from scratch or fine-tuning a checkpoint, with replay of older traces
+// against forgetting.
 package train
 
 import (
@@ -28,6 +30,7 @@ import (
 const (
 	MetaAESteps  = "ncstudio.autoencoder_steps"
 	MetaDynSteps = "ncstudio.dynamics_steps"
+	MetaDecSteps = "ncstudio.decoder_steps"
 	// MetaRunStep is "STAGE/STEP" of the run that wrote the checkpoint.
 	MetaRunStep = "ncstudio.run_step"
 )
@@ -47,8 +50,13 @@ type Options struct {
 	Out             string // checkpoint path
 	AESteps         int
 	DynSteps        int
-	Batch           int
-	LR              float64
+	// DecSteps trains the decoder alone after the dynamics, with the
+	// encoder frozen: the latents the dynamics learnt keep their meaning,
+	// so a trained checkpoint's frames can be sharpened without retraining
+	// its dynamics.
+	DecSteps int
+	Batch    int
+	LR       float64
 	// CursorWeight up-weights the loss on the cursor's pixels (its cells in
 	// latent space): the paper's explicit cursor supervision. 0 turns it off.
 	CursorWeight float32
@@ -89,7 +97,7 @@ func Defaults() Options {
 
 // Progress is one training step's report.
 type Progress struct {
-	Stage       string        `json:"stage"` // "autoencoder", "latents", "dynamics"
+	Stage       string        `json:"stage"` // "autoencoder", "latents", "dynamics", "decoder"
 	Step        int           `json:"step"`
 	Steps       int           `json:"steps"`
 	Loss        float64       `json:"loss"`
@@ -115,7 +123,11 @@ type runState struct {
 	// Steps each stage had before this run, from the --init checkpoint.
 	BaseAE  int `json:"base_autoencoder_steps"`
 	BaseDyn int `json:"base_dynamics_steps"`
+	BaseDec int `json:"base_decoder_steps"`
 }
+
+// stages are the training stages in the order they run.
+var stages = []string{"autoencoder", "dynamics", "decoder"}
 
 // Run trains and writes the checkpoint to o.Out. When ctx is cancelled it
 // writes a checkpoint of the current state and returns ctx's error. With
@@ -138,7 +150,7 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 		o.Progress, o.Resume, o.Init = progress, true, o.Out
 		optState = f
 	}
-	if o.Batch < 1 || o.LR <= 0 || o.AESteps < 0 || o.DynSteps < 0 {
+	if o.Batch < 1 || o.LR <= 0 || o.AESteps < 0 || o.DynSteps < 0 || o.DecSteps < 0 {
 		return nil, fmt.Errorf("train: batch %d, learning rate %g and steps must be positive", o.Batch, o.LR)
 	}
 	var m *model.Model
@@ -162,9 +174,10 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 	// checkpoint.
 	aeDone, _ := strconv.Atoi(prior[MetaAESteps])
 	dynDone, _ := strconv.Atoi(prior[MetaDynSteps])
+	decDone, _ := strconv.Atoi(prior[MetaDecSteps])
 	pcg := rand.NewPCG(o.Seed, 0x6e637472_61696e31)
 	if resume != nil {
-		aeDone, dynDone = resume.BaseAE, resume.BaseDyn
+		aeDone, dynDone, decDone = resume.BaseAE, resume.BaseDyn, resume.BaseDec
 		if err := pcg.UnmarshalBinary(resume.RNG); err != nil {
 			return nil, fmt.Errorf("train: %s: bad generator state: %v", ResumePath(o.Out), err)
 		}
@@ -186,7 +199,7 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 		defer replay.Close()
 	}
 	t := &trainer{m: m, be: be, o: o, data: data, replay: replay, bufs: nn.NewArena(be), pcg: pcg, rng: rand.New(pcg)}
-	var stageSteps struct{ ae, dyn int }
+	var stageSteps struct{ ae, dyn, dec int }
 	save := func(stage string, step int, opt *optim.AdamW) error {
 		meta := map[string]string{}
 		for k, v := range prior {
@@ -197,12 +210,15 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 		}
 		meta[MetaAESteps] = strconv.Itoa(aeDone + stageSteps.ae)
 		meta[MetaDynSteps] = strconv.Itoa(dynDone + stageSteps.dyn)
+		if decDone+stageSteps.dec > 0 {
+			meta[MetaDecSteps] = strconv.Itoa(decDone + stageSteps.dec)
+		}
 		meta[MetaRunStep] = fmt.Sprintf("%s/%d", stage, step)
 		if err := m.Save(o.Out, meta); err != nil {
 			return err
 		}
 		rng, _ := pcg.MarshalBinary()
-		js, err := json.Marshal(runState{Options: o, Stage: stage, Step: step, RNG: rng, BaseAE: aeDone, BaseDyn: dynDone})
+		js, err := json.Marshal(runState{Options: o, Stage: stage, Step: step, RNG: rng, BaseAE: aeDone, BaseDyn: dynDone, BaseDec: decDone})
 		if err != nil {
 			return err
 		}
@@ -214,12 +230,13 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 	// of the stage in progress.
 	from := map[string]int{}
 	if resume != nil {
-		from[resume.Stage] = resume.Step
-		if resume.Stage == "dynamics" {
-			from["autoencoder"] = o.AESteps
+		// The stages before the one in progress are complete.
+		total := map[string]int{"autoencoder": o.AESteps, "dynamics": o.DynSteps}
+		for _, st := range stages[:slices.Index(stages, resume.Stage)] {
+			from[st] = total[st]
 		}
-		stageSteps.ae = from["autoencoder"]
-		stageSteps.dyn = from["dynamics"]
+		from[resume.Stage] = resume.Step
+		stageSteps.ae, stageSteps.dyn, stageSteps.dec = from["autoencoder"], from["dynamics"], from["decoder"]
 	}
 	stateFor := func(stage string) *ckpt.File {
 		if resume == nil || resume.Stage != stage {
@@ -241,6 +258,16 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 			return m, err
 		}
 		if err := t.stage(ctx, "dynamics", o.DynSteps, from["dynamics"], stateFor("dynamics"), m.Dyn.Params(), t.dynStep, &stageSteps.dyn, save); err != nil {
+			return m, err
+		}
+	}
+	if o.DecSteps > 0 && from["decoder"] < o.DecSteps {
+		if !t.encoded {
+			if err := t.encodeAll(ctx, false); err != nil {
+				return m, err
+			}
+		}
+		if err := t.stage(ctx, "decoder", o.DecSteps, from["decoder"], stateFor("decoder"), m.Dec.Params(), t.decStep, &stageSteps.dec, save); err != nil {
 			return m, err
 		}
 	}
@@ -284,11 +311,12 @@ type trainer struct {
 	rng          *rand.Rand
 	host         hostBuffers
 	bufs         nn.Arena
+	encoded      bool // every trace has its latents (encodeAll ran)
 }
 
 // hostBuffers are reused batch buffers on the host.
 type hostBuffers struct {
-	x, w, window, ctx, target, acts, cmap, weight, mask, was []float32
+	x, w, z, window, ctx, target, acts, cmap, weight, mask, was []float32
 }
 
 // source picks the dataset a batch item comes from.
@@ -347,13 +375,31 @@ func (t *trainer) stage(ctx context.Context, name string, steps, from int, state
 // aeStep trains the autoencoder on one batch of frames: L1 + MSE of the
 // reconstruction, weighted up on the cursor.
 func (t *trainer) aeStep() float32 {
-	m := t.m
-	cfg := &m.Cfg
+	x, w, _ := t.frameBatch(false)
+	return t.m.AELoss(x, w)
+}
+
+// decStep trains the decoder on one batch of frames and their latents from
+// the frozen encoder.
+func (t *trainer) decStep() float32 {
+	x, w, z := t.frameBatch(true)
+	return t.m.DecoderLoss(z, x, w)
+}
+
+// frameBatch picks a batch of frames: the frames [B, 3, H, W], their loss
+// weights (the cursor supervision) [B, 1, H, W] and, with latents, their
+// unscaled latents [B, Cz, h, w].
+func (t *trainer) frameBatch(latents bool) (x, weight, z *tensor.Tensor) {
+	cfg := &t.m.Cfg
 	b, w, h := t.o.Batch, cfg.Width, cfg.Height
-	px := w * h
+	lw, lh := cfg.LatentSize()
+	px, n := w*h, cfg.AE.Latent*lw*lh
 	t.host.x = grow(t.host.x, b*3*px)
 	t.host.w = grow(t.host.w, b*px)
 	t.host.mask = grow(t.host.mask, px)
+	if latents {
+		t.host.z = grow(t.host.z, b*n)
+	}
 	for j := range b {
 		d := t.source()
 		tr, i := d.Pick(t.rng, 0, 0)
@@ -366,8 +412,15 @@ func (t *trainer) aeStep() float32 {
 		for k, v := range t.host.mask {
 			t.host.w[j*px+k] = 1 + t.o.CursorWeight*v
 		}
+		if latents {
+			t.latent(t.host.z[j*n:(j+1)*n], tr, i, 1)
+		}
 	}
-	return m.AELoss(t.upload("ae.x", t.host.x, b, 3, h, w), t.upload("ae.w", t.host.w, b, 1, h, w))
+	x, weight = t.upload("ae.x", t.host.x, b, 3, h, w), t.upload("ae.w", t.host.w, b, 1, h, w)
+	if latents {
+		z = t.upload("dec.z", t.host.z, b, cfg.AE.Latent, lh, lw)
+	}
+	return x, weight, z
 }
 
 // encodeAll computes every frame's latent into the traces, or reads it from
@@ -441,6 +494,7 @@ func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 			}
 		}
 	}
+	t.encoded = true
 	if rescale {
 		mean := sum / float64(count)
 		std := math.Sqrt(max(sumSq/float64(count)-mean*mean, 1e-12))
@@ -449,10 +503,9 @@ func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 	return nil
 }
 
-// latent copies frame i's scaled latent into dst.
-func (t *trainer) latent(dst []float32, tr *dataset.Trace, i int) {
+// latent copies frame i's latent, times scale, into dst.
+func (t *trainer) latent(dst []float32, tr *dataset.Trace, i int, scale float32) {
 	n := len(dst)
-	scale := t.m.Cfg.AE.Scale
 	for j, h := range tr.Latents[i*n : (i+1)*n] {
 		dst[j] = scale * ckpt.F16ToFloat32(h)
 	}
@@ -488,9 +541,9 @@ func (t *trainer) dynStep() float32 {
 		tr, i := t.source().Pick(t.rng, unroll, 1)
 		traces[j], steps[j] = tr, i
 		for c := range span {
-			t.latent(t.host.window[(j*span+c)*n:(j*span+c+1)*n], tr, max(i-c, 0))
+			t.latent(t.host.window[(j*span+c)*n:(j*span+c+1)*n], tr, max(i-c, 0), cfg.AE.Scale)
 		}
-		t.latent(t.host.target[j*n:(j+1)*n], tr, i+1)
+		t.latent(t.host.target[j*n:(j+1)*n], tr, i+1, cfg.AE.Scale)
 	}
 	// Unrolling: the frame of slot u-1 (frame i-u+1) is predicted from the
 	// K slots before it and the action of step i-u, oldest first, so later

@@ -12,6 +12,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/nn"
 	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
 )
 
@@ -93,7 +94,7 @@ func mean(v []float64) float64 {
 func TestResumeIsExact(t *testing.T) {
 	cfg, _ := model.Preset("tiny")
 	data := writeTraces(t, 2, 80, cfg.Width, cfg.Height)
-	base := Options{Data: []string{data}, Config: cfg, AESteps: 30, DynSteps: 20, Batch: 2, LR: 3e-3,
+	base := Options{Data: []string{data}, Config: cfg, AESteps: 30, DynSteps: 20, DecSteps: 15, Batch: 2, LR: 3e-3,
 		CursorWeight: 5, ContextNoiseMax: 0.1, Unroll: 2, UnrollShare: 0.5, Seed: 3, CheckpointEvery: 7}
 	type key struct {
 		stage string
@@ -124,7 +125,7 @@ func TestResumeIsExact(t *testing.T) {
 	split := base
 	split.Out = filepath.Join(t.TempDir(), "split.safetensors")
 	got := map[key]float64{}
-	for _, stop := range []key{{"autoencoder", 12}, {"dynamics", 9}, {}} {
+	for _, stop := range []key{{"autoencoder", 12}, {"dynamics", 9}, {"decoder", 6}, {}} {
 		o := split
 		o.Resume = stop != (key{"autoencoder", 12})
 		losses, err := run(o, stop)
@@ -156,6 +157,62 @@ func TestResumeIsExact(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), cpu.New(), Options{Out: filepath.Join(t.TempDir(), "none.safetensors"), Resume: true}); err == nil {
 		t.Error("resuming without a resume file succeeded")
+	}
+}
+
+// TestDecoderStage fine-tunes the decoder of a trained model: the encoder
+// and dynamics stay bit for bit, the decoder learns (its loss falls), and
+// the checkpoint counts the steps of each stage.
+func TestDecoderStage(t *testing.T) {
+	cfg, _ := model.Preset("tiny")
+	data := writeTraces(t, 1, 60, cfg.Width, cfg.Height)
+	dir := t.TempDir()
+	first := Options{Data: []string{data}, Config: cfg, Out: filepath.Join(dir, "first.safetensors"), AESteps: 40, DynSteps: 5, Batch: 2, LR: 3e-3, Seed: 1}
+	before, err := Run(context.Background(), cpu.New(), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var losses []float64
+	o := Options{Data: []string{data}, Init: first.Out, Out: filepath.Join(dir, "dec.safetensors"), DecSteps: 120, Batch: 2, LR: 3e-3, Seed: 2,
+		Progress: func(p Progress) {
+			if p.Stage != "latents" {
+				if p.Stage != "decoder" {
+					t.Errorf("stage %q ran", p.Stage)
+				}
+				losses = append(losses, p.Loss)
+			}
+		}}
+	after, err := Run(context.Background(), cpu.New(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(losses) != 120 {
+		t.Fatalf("%d decoder steps reported", len(losses))
+	}
+	if first, last := mean(losses[:20]), mean(losses[100:]); last > 0.8*first {
+		t.Errorf("decoder loss %.4f over the first 20 steps, %.4f over the last 20", first, last)
+	}
+	same := func(what string, a, b []*nn.Param, want bool) {
+		t.Helper()
+		changed := 0
+		for i := range a {
+			if !slices.Equal(a[i].Value.Host(), b[i].Value.Host()) {
+				changed++
+			}
+		}
+		if want && changed > 0 || !want && changed == 0 {
+			t.Errorf("%s: %d of %d parameters changed", what, changed, len(a))
+		}
+	}
+	same("encoder", before.Enc.Params(), after.Enc.Params(), true)
+	same("dynamics", before.Dyn.Params(), after.Dyn.Params(), true)
+	same("decoder", before.Dec.Params(), after.Dec.Params(), false)
+	if after.Cfg.AE.Scale != before.Cfg.AE.Scale {
+		t.Errorf("latent scale %v became %v", before.Cfg.AE.Scale, after.Cfg.AE.Scale)
+	}
+	_, meta, _ := model.Load(cpu.New(), o.Out)
+	if meta[MetaAESteps] != "40" || meta[MetaDynSteps] != "5" || meta[MetaDecSteps] != "120" {
+		t.Errorf("steps in metadata: %v", meta)
 	}
 }
 

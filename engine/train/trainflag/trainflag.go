@@ -35,14 +35,14 @@ type Set struct {
 	replayShare  *float64
 	// Out is the checkpoint to write; Init the one to fine-tune (a caller
 	// may resolve names of built-in checkpoints before Options).
-	Out, Init                      *string
-	initAE, preset, injection      *string
-	aeSteps, dynSteps, batch       *int
-	lr, cursorWeight, changeWeight *float64
-	ctxNoise, unrollShare          *float64
-	unroll, samplerSteps, every    *int
-	latentCache                    *string
-	seed                           *uint64
+	Out, Init                          *string
+	initAE, preset, injection          *string
+	aeSteps, dynSteps, decSteps, batch *int
+	lr, cursorWeight, changeWeight     *float64
+	ctxNoise, unrollShare              *float64
+	unroll, samplerSteps, every        *int
+	latentCache                        *string
+	seed                               *uint64
 	// Resume continues the interrupted run that writes Out.
 	Resume *bool
 }
@@ -61,6 +61,7 @@ func Register(fs *flag.FlagSet) *Set {
 	s.injection = fs.String("injection", "", "override the preset's action injection: "+strings.Join(model.InjectionModes, ", "))
 	s.aeSteps = fs.Int("ae-steps", d.AESteps, "autoencoder training steps (0 skips the stage)")
 	s.dynSteps = fs.Int("dyn-steps", d.DynSteps, "dynamics training steps (0 skips the stage)")
+	s.decSteps = fs.Int("decoder-steps", d.DecSteps, "then decoder steps with the encoder frozen: sharper frames, the dynamics untouched (0 skips the stage)")
 	s.batch = fs.Int("batch", d.Batch, "batch size")
 	s.lr = fs.Float64("lr", d.LR, "peak learning rate (warm-up, then cosine decay to a tenth)")
 	s.cursorWeight = fs.Float64("cursor-weight", float64(d.CursorWeight), "extra loss weight on the cursor's pixels; 0 turns cursor supervision off (ablation)")
@@ -106,7 +107,7 @@ func (s *Set) Options(command string) (train.Options, error) {
 		return train.Options{}, fmt.Errorf("train: %w", err)
 	}
 	o := train.Options{Data: s.data, Replay: s.replay, ReplayShare: *s.replayShare, Init: *s.Init, InitAutoencoder: *s.initAE, Config: cfg, Out: *s.Out,
-		AESteps: *s.aeSteps, DynSteps: *s.dynSteps, Batch: *s.batch, LR: *s.lr, CursorWeight: float32(*s.cursorWeight), ChangeWeight: float32(*s.changeWeight),
+		AESteps: *s.aeSteps, DynSteps: *s.dynSteps, DecSteps: *s.decSteps, Batch: *s.batch, LR: *s.lr, CursorWeight: float32(*s.cursorWeight), ChangeWeight: float32(*s.changeWeight),
 		ContextNoiseMax: float32(*s.ctxNoise), Unroll: *s.unroll, UnrollShare: *s.unrollShare, SamplerSteps: *s.samplerSteps, LatentCache: *s.latentCache,
 		Seed: *s.seed, CheckpointEvery: *s.every,
 		Meta: map[string]string{
