@@ -24,23 +24,29 @@
 // split_row fills even[m] = row[2m-1], odd[m] = row[2m] for m in [0, n] (the
 // padded columns 2m and 2m+1), zero outside [0, w) or when row is NULL.
 static inline void split_row(float *even, float *odd, const float *row, int w, int n) {
-	memset(even, 0, sizeof(float) * (n + 1));
-	memset(odd, 0, sizeof(float) * (n + 1));
-	if (!row) {
-		return;
+	int ne = 0, no = 0; // even[1, ne) and odd[0, no) lie inside the row
+	if (row) {
+		ne = n + 1 < w / 2 + 1 ? n + 1 : w / 2 + 1; // 2m-1 < w
+		no = n + 1 < (w + 1) / 2 ? n + 1 : (w + 1) / 2; // 2m < w
+		for (int m = 1; m < ne; m++) {
+			even[m] = row[2 * m - 1];
+		}
+		for (int m = 0; m < no; m++) {
+			odd[m] = row[2 * m];
+		}
 	}
-	int ne = n + 1 < w / 2 + 1 ? n + 1 : w / 2 + 1; // 2m-1 < w
-	int no = n + 1 < (w + 1) / 2 ? n + 1 : (w + 1) / 2; // 2m < w
-	for (int m = 1; m < ne; m++) {
-		even[m] = row[2 * m - 1];
+	even[0] = 0.0f;
+	for (int m = ne > 1 ? ne : 1; m <= n; m++) {
+		even[m] = 0.0f;
 	}
-	for (int m = 0; m < no; m++) {
-		odd[m] = row[2 * m];
+	for (int m = no; m <= n; m++) {
+		odd[m] = 0.0f;
 	}
 }
 
-// input_cols: the column transform of one transformed row split into even
-// and odd columns.
+// input_cols: the column transform of one input row split into even and odd
+// columns: of columns 2tx .. 2tx+3, the combinations d0 - d2, d1 + d2,
+// d2 - d1 and d1 - d3.
 static inline void input_cols(float *restrict u0, float *restrict u1, float *restrict u2, float *restrict u3,
 			      const float *restrict e, const float *restrict o, int n) {
 	for (int tx = 0; tx < n; tx++) {
@@ -51,39 +57,47 @@ static inline void input_cols(float *restrict u0, float *restrict u1, float *res
 	}
 }
 
+// input_rows: the same combinations of four column-transformed rows.
+static inline void input_rows(float *restrict u0, float *restrict u1, float *restrict u2, float *restrict u3,
+			      const float *restrict r0, const float *restrict r1, const float *restrict r2,
+			      const float *restrict r3, int n) {
+	for (int tx = 0; tx < n; tx++) {
+		u0[tx] = r0[tx] - r2[tx];
+		u1[tx] = r1[tx] + r2[tx];
+		u2[tx] = r2[tx] - r1[tx];
+		u3[tx] = r1[tx] - r3[tx];
+	}
+}
+
 // ncs_wino_input writes B^T d B of every 4x4 input tile of tile rows
-// [ty0, ty1) of c planes (h x w, consecutive) into v.
+// [ty0, ty1) of c planes (h x w, consecutive) into v. Each input row of the
+// band is column-transformed once (tile rows overlap by two input rows),
+// then four of them at a time are combined into the tile rows.
 MULTIVERSION
 void ncs_wino_input(float *v, const float *x, int c, int h, int w, int ty0, int ty1, int tiles_x) {
-	const int n = tiles_x, stride = n + 1;
+	const int n = tiles_x, rows = 2 * (ty1 - ty0) + 2;
 	const size_t tiles = (size_t)(ty1 - ty0) * n, plane = (size_t)c * tiles;
-	// r: 4 rows x (even, odd); t: the same after the row transform.
-	float *r = malloc(sizeof(float) * 16 * stride);
-	float *t = r + 8 * stride;
+	float *even = malloc(sizeof(float) * (2 * (n + 1) + (size_t)rows * 4 * n));
+	float *odd = even + (n + 1), *cols = odd + (n + 1);
 	for (int ch = 0; ch < c; ch++) {
 		const float *xp = x + (size_t)ch * h * w;
+		for (int r = 0; r < rows; r++) {
+			int iy = 2 * ty0 - 1 + r;
+			split_row(even, odd, (iy >= 0 && iy < h) ? xp + (size_t)iy * w : NULL, w, n);
+			float *cr = cols + (size_t)r * 4 * n;
+			input_cols(cr, cr + n, cr + 2 * n, cr + 3 * n, even, odd, n);
+		}
 		for (int ty = ty0; ty < ty1; ty++) {
-			for (int i = 0; i < 4; i++) {
-				int iy = 2 * ty - 1 + i;
-				split_row(r + 2 * i * stride, r + (2 * i + 1) * stride, (iy >= 0 && iy < h) ? xp + (size_t)iy * w : NULL, w, n);
-			}
-			// Rows: t0 = r0 - r2, t1 = r1 + r2, t2 = r2 - r1, t3 = r1 - r3.
-			for (int m = 0; m < 2 * stride; m++) {
-				float r0 = r[m], r1 = r[2 * stride + m], r2 = r[4 * stride + m], r3 = r[6 * stride + m];
-				t[m] = r0 - r2;
-				t[2 * stride + m] = r1 + r2;
-				t[4 * stride + m] = r2 - r1;
-				t[6 * stride + m] = r1 - r3;
-			}
-			// Columns, the same combinations of columns 2tx .. 2tx+3.
+			const float *r0 = cols + (size_t)(2 * (ty - ty0)) * 4 * n;
 			float *out = v + (size_t)ch * tiles + (size_t)(ty - ty0) * n;
-			for (int a = 0; a < 4; a++) {
-				float *u = out + (size_t)(4 * a) * plane;
-				input_cols(u, u + plane, u + 2 * plane, u + 3 * plane, t + 2 * a * stride, t + (2 * a + 1) * stride, n);
+			for (int b = 0; b < 4; b++) {
+				float *u = out + (size_t)b * plane;
+				const float *rb = r0 + (size_t)b * n;
+				input_rows(u, u + 4 * plane, u + 8 * plane, u + 12 * plane, rb, rb + 4 * n, rb + 8 * n, rb + 12 * n, n);
 			}
 		}
 	}
-	free(r);
+	free(even);
 }
 
 // ncs_wino_output writes A^T m A of every transformed tile (m laid out as
