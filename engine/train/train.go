@@ -55,8 +55,13 @@ type Options struct {
 	// so a trained checkpoint's frames can be sharpened without retraining
 	// its dynamics.
 	DecSteps int
-	Batch    int
-	LR       float64
+	// DecPredictedShare is the share of decoder batches whose latents are
+	// the dynamics' one-step predictions of the frames rather than the
+	// encoder's latents: the decoder then also learns to draw the
+	// dynamics' slightly blurred latents sharply.
+	DecPredictedShare float64
+	Batch             int
+	LR                float64
 	// CursorWeight up-weights the loss on the cursor's pixels (its cells in
 	// latent space): the paper's explicit cursor supervision. 0 turns it off.
 	CursorWeight float32
@@ -380,8 +385,12 @@ func (t *trainer) aeStep() float32 {
 }
 
 // decStep trains the decoder on one batch of frames and their latents from
-// the frozen encoder.
+// the frozen encoder or, in a share of batches (DecPredictedShare), the
+// dynamics' one-step predictions of them.
 func (t *trainer) decStep() float32 {
+	if t.o.DecPredictedShare > 0 && t.rng.Float64() < t.o.DecPredictedShare {
+		return t.decPredictedStep()
+	}
 	x, w, z := t.frameBatch(true)
 	return t.m.DecoderLoss(z, x, w)
 }
@@ -391,36 +400,79 @@ func (t *trainer) decStep() float32 {
 // unscaled latents [B, Cz, h, w].
 func (t *trainer) frameBatch(latents bool) (x, weight, z *tensor.Tensor) {
 	cfg := &t.m.Cfg
-	b, w, h := t.o.Batch, cfg.Width, cfg.Height
+	b := t.o.Batch
 	lw, lh := cfg.LatentSize()
-	px, n := w*h, cfg.AE.Latent*lw*lh
-	t.host.x = grow(t.host.x, b*3*px)
-	t.host.w = grow(t.host.w, b*px)
-	t.host.mask = grow(t.host.mask, px)
+	n := cfg.AE.Latent * lw * lh
 	if latents {
 		t.host.z = grow(t.host.z, b*n)
 	}
 	for j := range b {
-		d := t.source()
-		tr, i := d.Pick(t.rng, 0, 0)
-		frame, err := tr.R.Frame(i)
-		if err != nil {
-			panic(err) // validated at open; a disk error mid-run
-		}
-		model.FrameToTensor(t.host.x[j*3*px:], frame)
-		tr.Mask(t.host.mask, i, w, h)
-		for k, v := range t.host.mask {
-			t.host.w[j*px+k] = 1 + t.o.CursorWeight*v
-		}
+		tr, i := t.source().Pick(t.rng, 0, 0)
+		t.frameItem(j, tr, i)
 		if latents {
 			t.latent(t.host.z[j*n:(j+1)*n], tr, i, 1)
 		}
 	}
-	x, weight = t.upload("ae.x", t.host.x, b, 3, h, w), t.upload("ae.w", t.host.w, b, 1, h, w)
+	x, weight = t.uploadFrames()
 	if latents {
 		z = t.upload("dec.z", t.host.z, b, cfg.AE.Latent, lh, lw)
 	}
 	return x, weight, z
+}
+
+// decPredictedStep trains the decoder to draw frame i+1 from the dynamics'
+// one-step prediction of its latent (from the true context and action), so
+// that it learns to render what the dynamics produces in play.
+func (t *trainer) decPredictedStep() float32 {
+	cfg := &t.m.Cfg
+	b, k := t.o.Batch, cfg.Dyn.Context
+	lw, lh := cfg.LatentSize()
+	n := cfg.AE.Latent * lw * lh
+	t.host.ctx = grow(t.host.ctx, b*k*n)
+	t.host.acts = grow(t.host.acts, b*model.ActionFeatures)
+	t.host.cmap = grow(t.host.cmap, b*lw*lh)
+	traces, steps := make([]*dataset.Trace, b), make([]int, b)
+	for j := range b {
+		tr, i := t.source().Pick(t.rng, 0, 1)
+		traces[j], steps[j] = tr, i
+		for c := range k {
+			t.latent(t.host.ctx[(j*k+c)*n:(j*k+c+1)*n], tr, max(i-c, 0), cfg.AE.Scale)
+		}
+		t.frameItem(j, tr, i+1)
+	}
+	pred := t.sampleNext(traces, steps, 0)
+	t.host.z = grow(t.host.z, b*n)
+	for j, v := range pred {
+		t.host.z[j] = v / cfg.AE.Scale
+	}
+	x, w := t.uploadFrames()
+	return t.m.DecoderLoss(t.upload("dec.z", t.host.z, b, cfg.AE.Latent, lh, lw), x, w)
+}
+
+// frameItem writes frame i of tr and its loss weights (1, more on the
+// cursor) as batch item j of t.host.x and t.host.w.
+func (t *trainer) frameItem(j int, tr *dataset.Trace, i int) {
+	cfg := &t.m.Cfg
+	b, px := t.o.Batch, cfg.Width*cfg.Height
+	t.host.x = grow(t.host.x, b*3*px)
+	t.host.w = grow(t.host.w, b*px)
+	t.host.mask = grow(t.host.mask, px)
+	frame, err := tr.R.Frame(i)
+	if err != nil {
+		panic(err) // validated at open; a disk error mid-run
+	}
+	model.FrameToTensor(t.host.x[j*3*px:], frame)
+	tr.Mask(t.host.mask, i, cfg.Width, cfg.Height)
+	for k, v := range t.host.mask {
+		t.host.w[j*px+k] = 1 + t.o.CursorWeight*v
+	}
+}
+
+// uploadFrames uploads the batch of frames and weights frameItem wrote.
+func (t *trainer) uploadFrames() (x, weight *tensor.Tensor) {
+	cfg := &t.m.Cfg
+	b, w, h := t.o.Batch, cfg.Width, cfg.Height
+	return t.upload("ae.x", t.host.x[:b*3*w*h], b, 3, h, w), t.upload("ae.w", t.host.w[:b*w*h], b, 1, h, w)
 }
 
 // encodeAll computes every frame's latent into the traces, or reads it from
@@ -551,11 +603,8 @@ func (t *trainer) dynStep() float32 {
 	for u := unroll; u >= 1; u-- {
 		for j := range b {
 			copy(t.host.ctx[j*k*n:(j+1)*k*n], t.host.window[(j*span+u)*n:(j*span+u+k)*n])
-			t.actionInputs(j, traces[j], steps[j]-u)
 		}
-		z := m.Sample(t.upload("dyn.ctx", t.host.ctx[:b*k*n], b, k*cfg.AE.Latent, lh, lw), t.cursorInput(b),
-			t.upload("dyn.acts", t.host.acts, b, model.ActionFeatures), cfg.Sampler.Steps, cfg.Sampler.ContextNoise, t.rng)
-		pred := t.be.ToHost(z)
+		pred := t.sampleNext(traces, steps, -u)
 		for j := range b {
 			copy(t.host.window[(j*span+u-1)*n:(j*span+u)*n], pred[j*n:(j+1)*n])
 		}
@@ -583,6 +632,21 @@ func (t *trainer) dynStep() float32 {
 		Weight:  t.upload("dyn.weight", t.host.weight, b, 1, lh, lw),
 	}
 	return m.FlowLoss(batch, model.FlowOptions{ContextNoiseMax: t.o.ContextNoiseMax}, t.rng)
+}
+
+// sampleNext samples the next latents (scaled, on the host, valid until the
+// next call) from the contexts in t.host.ctx and the actions of steps
+// steps[j]+shift of traces[j], as a session steps.
+func (t *trainer) sampleNext(traces []*dataset.Trace, steps []int, shift int) []float32 {
+	cfg := &t.m.Cfg
+	lw, lh := cfg.LatentSize()
+	b := len(traces)
+	for j := range b {
+		t.actionInputs(j, traces[j], steps[j]+shift)
+	}
+	ctx := t.upload("dyn.ctx", t.host.ctx[:b*cfg.Dyn.Context*cfg.AE.Latent*lw*lh], b, cfg.Dyn.Context*cfg.AE.Latent, lh, lw)
+	z := t.m.Sample(ctx, t.cursorInput(b), t.upload("dyn.acts", t.host.acts, b, model.ActionFeatures), cfg.Sampler.Steps, cfg.Sampler.ContextNoise, t.rng)
+	return t.be.ToHost(z)
 }
 
 // actionInputs writes the inputs of step i of tr (the action's features

@@ -94,7 +94,7 @@ func mean(v []float64) float64 {
 func TestResumeIsExact(t *testing.T) {
 	cfg, _ := model.Preset("tiny")
 	data := writeTraces(t, 2, 80, cfg.Width, cfg.Height)
-	base := Options{Data: []string{data}, Config: cfg, AESteps: 30, DynSteps: 20, DecSteps: 15, Batch: 2, LR: 3e-3,
+	base := Options{Data: []string{data}, Config: cfg, AESteps: 30, DynSteps: 20, DecSteps: 15, DecPredictedShare: 0.5, Batch: 2, LR: 3e-3,
 		CursorWeight: 5, ContextNoiseMax: 0.1, Unroll: 2, UnrollShare: 0.5, Seed: 3, CheckpointEvery: 7}
 	type key struct {
 		stage string
@@ -173,7 +173,7 @@ func TestDecoderStage(t *testing.T) {
 		t.Fatal(err)
 	}
 	var losses []float64
-	o := Options{Data: []string{data}, Init: first.Out, Out: filepath.Join(dir, "dec.safetensors"), DecSteps: 120, Batch: 2, LR: 3e-3, Seed: 2,
+	o := Options{Data: []string{data}, Init: first.Out, Out: filepath.Join(dir, "dec.safetensors"), DecSteps: 120, DecPredictedShare: 0.3, Batch: 2, LR: 3e-3, Seed: 2,
 		Progress: func(p Progress) {
 			if p.Stage != "latents" {
 				if p.Stage != "decoder" {

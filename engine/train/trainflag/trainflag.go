@@ -38,6 +38,7 @@ type Set struct {
 	Out, Init                          *string
 	initAE, preset, injection          *string
 	aeSteps, dynSteps, decSteps, batch *int
+	decPredicted                       *float64
 	lr, cursorWeight, changeWeight     *float64
 	ctxNoise, unrollShare              *float64
 	unroll, samplerSteps, every        *int
@@ -61,6 +62,7 @@ func Register(fs *flag.FlagSet) *Set {
 	s.injection = fs.String("injection", "", "override the preset's action injection: "+strings.Join(model.InjectionModes, ", "))
 	s.aeSteps = fs.Int("ae-steps", d.AESteps, "autoencoder training steps (0 skips the stage)")
 	s.dynSteps = fs.Int("dyn-steps", d.DynSteps, "dynamics training steps (0 skips the stage)")
+	s.decPredicted = fs.Float64("decoder-predicted-share", d.DecPredictedShare, "share of decoder batches drawn from the dynamics' one-step predictions instead of the encoder's latents (the decoder learns to render what the model predicts)")
 	s.decSteps = fs.Int("decoder-steps", d.DecSteps, "then decoder steps with the encoder frozen: sharper frames, the dynamics untouched (0 skips the stage)")
 	s.batch = fs.Int("batch", d.Batch, "batch size")
 	s.lr = fs.Float64("lr", d.LR, "peak learning rate (warm-up, then cosine decay to a tenth)")
@@ -107,7 +109,7 @@ func (s *Set) Options(command string) (train.Options, error) {
 		return train.Options{}, fmt.Errorf("train: %w", err)
 	}
 	o := train.Options{Data: s.data, Replay: s.replay, ReplayShare: *s.replayShare, Init: *s.Init, InitAutoencoder: *s.initAE, Config: cfg, Out: *s.Out,
-		AESteps: *s.aeSteps, DynSteps: *s.dynSteps, DecSteps: *s.decSteps, Batch: *s.batch, LR: *s.lr, CursorWeight: float32(*s.cursorWeight), ChangeWeight: float32(*s.changeWeight),
+		AESteps: *s.aeSteps, DynSteps: *s.dynSteps, DecSteps: *s.decSteps, DecPredictedShare: *s.decPredicted, Batch: *s.batch, LR: *s.lr, CursorWeight: float32(*s.cursorWeight), ChangeWeight: float32(*s.changeWeight),
 		ContextNoiseMax: float32(*s.ctxNoise), Unroll: *s.unroll, UnrollShare: *s.unrollShare, SamplerSteps: *s.samplerSteps, LatentCache: *s.latentCache,
 		Seed: *s.seed, CheckpointEvery: *s.every,
 		Meta: map[string]string{
