@@ -74,7 +74,9 @@ type Options struct {
 	// batches on contexts whose newest Unroll latents the model predicted
 	// itself, one sampler step each from the true actions: a free rollout
 	// feeds the model its own slightly wrong frames, and this teaches it to
-	// pull them back to the truth instead of building on the error.
+	// pull them back to the truth instead of building on the error. In the
+	// decoder stage it applies to the batches of DecPredictedShare: the
+	// decoder learns to draw the frames of short rollouts.
 	Unroll      int
 	UnrollShare float64
 	// LatentCache is a folder where the latents of traces are kept between
@@ -421,24 +423,17 @@ func (t *trainer) frameBatch(latents bool) (x, weight, z *tensor.Tensor) {
 }
 
 // decPredictedStep trains the decoder to draw frame i+1 from the dynamics'
-// one-step prediction of its latent (from the true context and action), so
-// that it learns to render what the dynamics produces in play.
+// prediction of its latent (from the true context and action; with
+// Options.Unroll, in a share of batches from a context the model rolled out
+// itself), so that it learns to render what the dynamics produces in play.
 func (t *trainer) decPredictedStep() float32 {
 	cfg := &t.m.Cfg
-	b, k := t.o.Batch, cfg.Dyn.Context
+	b := t.o.Batch
 	lw, lh := cfg.LatentSize()
 	n := cfg.AE.Latent * lw * lh
-	t.host.ctx = grow(t.host.ctx, b*k*n)
-	t.host.acts = grow(t.host.acts, b*model.ActionFeatures)
-	t.host.cmap = grow(t.host.cmap, b*lw*lh)
-	traces, steps := make([]*dataset.Trace, b), make([]int, b)
+	traces, steps := t.contextBatch(t.pickUnroll())
 	for j := range b {
-		tr, i := t.source().Pick(t.rng, 0, 1)
-		traces[j], steps[j] = tr, i
-		for c := range k {
-			t.latent(t.host.ctx[(j*k+c)*n:(j*k+c+1)*n], tr, max(i-c, 0), cfg.AE.Scale)
-		}
-		t.frameItem(j, tr, i+1)
+		t.frameItem(j, traces[j], steps[j]+1)
 	}
 	pred := t.sampleNext(traces, steps, 0)
 	t.host.z = grow(t.host.z, b*n)
@@ -575,43 +570,14 @@ func (t *trainer) dynStep() float32 {
 	n := cfg.AE.Latent * cells
 	b, k := t.o.Batch, cfg.Dyn.Context
 	r := cfg.AE.Reduction()
-	unroll := 0
-	if t.o.Unroll > 0 && t.rng.Float64() < t.o.UnrollShare {
-		unroll = t.o.Unroll
-	}
-	span := k + unroll // latents per item: frames i, i-1, ..., newest first
-	t.host.window = grow(t.host.window, b*span*n)
-	t.host.ctx = grow(t.host.ctx, b*k*n)
+	traces, steps := t.contextBatch(t.pickUnroll())
 	t.host.target = grow(t.host.target, b*n)
-	t.host.acts = grow(t.host.acts, b*model.ActionFeatures)
-	t.host.cmap = grow(t.host.cmap, b*cells)
 	t.host.weight = grow(t.host.weight, b*cells)
 	t.host.mask = grow(t.host.mask, cfg.Width*cfg.Height)
 	t.host.was = grow(t.host.was, cfg.Width*cfg.Height)
-	traces, steps := make([]*dataset.Trace, b), make([]int, b)
-	for j := range b {
-		tr, i := t.source().Pick(t.rng, unroll, 1)
-		traces[j], steps[j] = tr, i
-		for c := range span {
-			t.latent(t.host.window[(j*span+c)*n:(j*span+c+1)*n], tr, max(i-c, 0), cfg.AE.Scale)
-		}
-		t.latent(t.host.target[j*n:(j+1)*n], tr, i+1, cfg.AE.Scale)
-	}
-	// Unrolling: the frame of slot u-1 (frame i-u+1) is predicted from the
-	// K slots before it and the action of step i-u, oldest first, so later
-	// predictions build on earlier ones as in a rollout.
-	for u := unroll; u >= 1; u-- {
-		for j := range b {
-			copy(t.host.ctx[j*k*n:(j+1)*k*n], t.host.window[(j*span+u)*n:(j*span+u+k)*n])
-		}
-		pred := t.sampleNext(traces, steps, -u)
-		for j := range b {
-			copy(t.host.window[(j*span+u-1)*n:(j*span+u)*n], pred[j*n:(j+1)*n])
-		}
-	}
 	for j := range b {
 		tr, i := traces[j], steps[j]
-		copy(t.host.ctx[j*k*n:(j+1)*k*n], t.host.window[j*span*n:(j*span+k)*n])
+		t.latent(t.host.target[j*n:(j+1)*n], tr, i+1, cfg.AE.Scale)
 		t.actionInputs(j, tr, i)
 		// The cursor supervision: the cells the cursor touches in the next
 		// frame (where it must be drawn) and in the newest context frame
@@ -632,6 +598,58 @@ func (t *trainer) dynStep() float32 {
 		Weight:  t.upload("dyn.weight", t.host.weight, b, 1, lh, lw),
 	}
 	return m.FlowLoss(batch, model.FlowOptions{ContextNoiseMax: t.o.ContextNoiseMax}, t.rng)
+}
+
+// pickUnroll returns how many of a batch's newest context latents are to be
+// the model's own predictions: Options.Unroll in a share UnrollShare of
+// batches, else none.
+func (t *trainer) pickUnroll() int {
+	if t.o.Unroll > 0 && t.rng.Float64() < t.o.UnrollShare {
+		return t.o.Unroll
+	}
+	return 0
+}
+
+// contextBatch picks a batch of windows and fills t.host.ctx with their K
+// context latents (scaled, newest first) for predicting frame steps[j]+1 of
+// traces[j]. With unroll > 0 the newest unroll of them are the model's own
+// predictions, rolled out with the true actions from the true latents
+// before them, as in a free rollout.
+func (t *trainer) contextBatch(unroll int) ([]*dataset.Trace, []int) {
+	cfg := &t.m.Cfg
+	lw, lh := cfg.LatentSize()
+	cells := lw * lh
+	n := cfg.AE.Latent * cells
+	b, k := t.o.Batch, cfg.Dyn.Context
+	span := k + unroll // latents per item: frames i, i-1, ..., newest first
+	t.host.window = grow(t.host.window, b*span*n)
+	t.host.ctx = grow(t.host.ctx, b*k*n)
+	t.host.acts = grow(t.host.acts, b*model.ActionFeatures)
+	t.host.cmap = grow(t.host.cmap, b*cells)
+	traces, steps := make([]*dataset.Trace, b), make([]int, b)
+	for j := range b {
+		tr, i := t.source().Pick(t.rng, unroll, 1)
+		traces[j], steps[j] = tr, i
+		for c := range span {
+			t.latent(t.host.window[(j*span+c)*n:(j*span+c+1)*n], tr, max(i-c, 0), cfg.AE.Scale)
+		}
+	}
+	// The frame of slot u-1 (frame i-u+1) is predicted from the K slots
+	// before it and the action of step i-u, oldest first, so later
+	// predictions build on earlier ones.
+	for u := unroll; u >= 1; u-- {
+		for j := range b {
+			copy(t.host.ctx[j*k*n:(j+1)*k*n], t.host.window[(j*span+u)*n:(j*span+u+k)*n])
+		}
+		pred := t.sampleNext(traces, steps, -u)
+		for j := range b {
+			copy(t.host.window[(j*span+u-1)*n:(j*span+u)*n], pred[j*n:(j+1)*n])
+		}
+	}
+	for j := range b {
+		copy(t.host.ctx[j*k*n:(j+1)*k*n], t.host.window[j*span*n:(j*span+k)*n])
+	}
+	return traces, steps
 }
 
 // sampleNext samples the next latents (scaled, on the host, valid until the
