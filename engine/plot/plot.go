@@ -41,6 +41,11 @@ func (c *Chart) Draw(w, h int) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	fill(img, img.Rect, color.RGBA{255, 255, 255, 255})
 	area := image.Rect(64, 28, w-16, h-40)
+	legendY := 18 // the legend's text baseline: beside the title, or below it
+	if c.legendBelowTitle(area) {
+		legendY += 16
+		area.Min.Y += 16
+	}
 	xmin, xmax, ymin, ymax := c.bounds()
 	ty := func(v float64) float64 {
 		if c.LogY {
@@ -101,10 +106,20 @@ func (c *Chart) Draw(w, h int) *image.RGBA {
 	for i := len(c.Series) - 1; i >= 0; i-- {
 		s := c.Series[i]
 		x -= textWidth(s.Name) + 22
-		fill(img, image.Rect(x, 12, x+14, 15), s.Color)
-		label(img, x+18, 18, s.Name)
+		fill(img, image.Rect(x, legendY-6, x+14, legendY-3), s.Color)
+		label(img, x+18, legendY, s.Name)
 	}
 	return img
+}
+
+// legendBelowTitle reports whether the legend, right-aligned above the plot
+// area, would run into the title and so needs a row of its own.
+func (c *Chart) legendBelowTitle(area image.Rectangle) bool {
+	width := 0
+	for _, s := range c.Series {
+		width += textWidth(s.Name) + 22
+	}
+	return area.Max.X-width < area.Min.X+textWidth(c.Title)+12
 }
 
 func (c *Chart) bounds() (xmin, xmax, ymin, ymax float64) {
