@@ -40,7 +40,8 @@ train "$unrolled" dynamics 23500 --init "$final" --data "$run/data" --ae-steps 0
 # Fourth stage: the decoder alone, the encoder frozen (the latents, and so
 # the dynamics, keep their meaning); 33 minutes.
 dec=$run/default-dec.safetensors
-train "$dec" decoder 8000 --init "$unrolled" --data "$run/data" --ae-steps 0 --dyn-steps 0 --decoder-steps 8000 --lr 5e-4
+train "$dec" decoder 8000 --init "$unrolled" --data "$run/data" --ae-steps 0 --dyn-steps 0 --decoder-steps 8000 \
+	--decoder-predicted-share 0 --lr 5e-4
 # Fifth: dynamics on contexts rolled out 6 steps by the model itself: a
 # desktop left idle keeps its picture longer (PSNR to the start frame after
 # 300 idle steps 14.0 -> 17.2 dB on a validation trace); 15 minutes.

@@ -58,7 +58,8 @@ type Options struct {
 	// DecPredictedShare is the share of decoder batches whose latents are
 	// the dynamics' one-step predictions of the frames rather than the
 	// encoder's latents: the decoder then also learns to draw the
-	// dynamics' slightly blurred latents sharply.
+	// dynamics' slightly blurred latents sharply. Ignored when the
+	// dynamics has not been trained.
 	DecPredictedShare float64
 	Batch             int
 	LR                float64
@@ -99,7 +100,7 @@ type Options struct {
 // Train page starts from them too).
 func Defaults() Options {
 	return Options{ReplayShare: 0.3, AESteps: 4000, DynSteps: 6000, Batch: 8, LR: 1e-3, CursorWeight: 10,
-		ContextNoiseMax: 0.1, UnrollShare: 0.5, Seed: 1, CheckpointEvery: 500}
+		ContextNoiseMax: 0.1, UnrollShare: 0.5, DecPredictedShare: 0.5, Seed: 1, CheckpointEvery: 500}
 }
 
 // Progress is one training step's report.
@@ -269,6 +270,10 @@ func Run(ctx context.Context, be tensor.Backend, o Options) (*model.Model, error
 		}
 	}
 	if o.DecSteps > 0 && from["decoder"] < o.DecSteps {
+		if dynDone+o.DynSteps == 0 {
+			// An untrained dynamics predicts noise: nothing to learn from.
+			t.o.DecPredictedShare = 0
+		}
 		if !t.encoded {
 			if err := t.encodeAll(ctx, false); err != nil {
 				return m, err
