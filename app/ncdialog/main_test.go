@@ -28,12 +28,14 @@ func TestChooser(t *testing.T) {
 	os.WriteFile(want, nil, 0o644)
 	display := xvfbtest.Start(t, "1024x768x24")
 
+	var stderr bytes.Buffer // the chooser's complaints, for a failure's message
 	run := func(keys ...string) (string, int) {
 		t.Helper()
+		stderr.Reset()
 		var out bytes.Buffer
 		cmd := exec.Command(bin, "file", "--title", "Open a checkpoint", "--ext", ".safetensors", "--dir", files)
 		cmd.Env = append(os.Environ(), "DISPLAY="+display, "GSETTINGS_BACKEND=memory")
-		cmd.Stdout = &out
+		cmd.Stdout, cmd.Stderr = &out, &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -64,10 +66,17 @@ func TestChooser(t *testing.T) {
 		}
 	}
 	if path, code := run("Down", "Return"); code != 0 || path != want {
-		t.Errorf("chose %q (status %d), want %q", path, code, want)
+		t.Errorf("chose %q (status %d), want %q; stderr: %s", path, code, want, stderr.String())
 	}
-	if _, code := run("Escape"); code != exitCancelled {
-		t.Errorf("Escape: status %d, want %d", code, exitCancelled)
+	_, code := run("Escape")
+	if code == 1 {
+		// Seen once in a loaded make test, with no message kept: GTK failing
+		// to come up. Logged, and tried once more.
+		t.Logf("Escape: status 1 (stderr: %s); once more", stderr.String())
+		_, code = run("Escape")
+	}
+	if code != exitCancelled {
+		t.Errorf("Escape: status %d, want %d; stderr: %s", code, exitCancelled, stderr.String())
 	}
 	cmd := exec.Command(bin, "folder", "--title", "x")
 	cmd.Env = append(os.Environ(), "DISPLAY=")
