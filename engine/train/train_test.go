@@ -284,3 +284,23 @@ func TestAddChangeWeights(t *testing.T) {
 		t.Errorf("weights %v, want %v", w, want)
 	}
 }
+
+// TestDecoderIgnoresUntrainedDynamics: a model whose dynamics never trained
+// has no predictions worth decoding, so a predicted share changes nothing:
+// the run equals one without it, loss for loss.
+func TestDecoderIgnoresUntrainedDynamics(t *testing.T) {
+	cfg, _ := model.Preset("tiny")
+	data := writeTraces(t, 1, 40, cfg.Width, cfg.Height)
+	run := func(share float64) []float64 {
+		var losses []float64
+		o := Options{Data: []string{data}, Config: cfg, Out: filepath.Join(t.TempDir(), "m.safetensors"), AESteps: 5, DecSteps: 10,
+			DecPredictedShare: share, Batch: 2, LR: 1e-3, Seed: 4, Progress: func(p Progress) { losses = append(losses, p.Loss) }}
+		if _, err := Run(context.Background(), cpu.New(), o); err != nil {
+			t.Fatal(err)
+		}
+		return losses
+	}
+	if a, b := run(0), run(1); !slices.Equal(a, b) {
+		t.Errorf("losses with a predicted share %v, without %v", b, a)
+	}
+}
