@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,19 +9,14 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
-	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
+	"github.com/ncstudio/ncstudio/engine/sandbox/synth/synthtest"
 )
 
 // TestTrainRun: `ncworker train` trains a tiny model on the CPU from
 // ncstudio train's flags, writes a checkpoint that loads and its loss log,
 // and refuses bad flags with a clear message.
 func TestTrainRun(t *testing.T) {
-	cfg, _ := model.Preset("tiny")
-	dir := t.TempDir()
-	if _, err := synth.Write(context.Background(), filepath.Join(dir, "t.nctrace"),
-		synth.Options{Width: cfg.Width, Height: cfg.Height, FPS: 15, Agent: "mixed", Seed: 3, Frames: 60}); err != nil {
-		t.Fatal(err)
-	}
+	dir, cfg := synthtest.Tiny(t, "mixed", 3, 60)
 	out := filepath.Join(t.TempDir(), "w.safetensors")
 	var log bytes.Buffer
 	err := runTrain([]string{"--device", "cpu", "--data", dir, "--out", out, "--preset", "tiny", "--ae-steps", "3", "--dyn-steps", "3",

@@ -3,23 +3,17 @@ package eval
 import (
 	"context"
 	"math"
-	"path/filepath"
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/model"
-	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
+	"github.com/ncstudio/ncstudio/engine/sandbox/synth/synthtest"
 	"github.com/ncstudio/ncstudio/engine/trace"
 )
 
 func TestEvaluateRuns(t *testing.T) {
-	cfg, _ := model.Preset("tiny")
-	dir := t.TempDir()
-	if _, err := synth.Write(context.Background(), filepath.Join(dir, "e.nctrace"),
-		synth.Options{Width: cfg.Width, Height: cfg.Height, FPS: 15, Agent: "mixed", Seed: 9, Frames: 120}); err != nil {
-		t.Fatal(err)
-	}
+	dir, cfg := synthtest.Tiny(t, "mixed", 9, 120)
 	data, err := dataset.Open([]string{dir}, trace.GUI, cfg.Width, cfg.Height)
 	if err != nil {
 		t.Fatal(err)

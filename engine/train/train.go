@@ -56,7 +56,7 @@ type Options struct {
 	// its dynamics.
 	DecSteps int
 	// DecPredictedShare is the share of decoder batches whose latents are
-	// the dynamics' one-step predictions of the frames rather than the
+	// the dynamics' predictions of the frames (see Unroll) rather than the
 	// encoder's latents: the decoder then also learns to draw the
 	// dynamics' slightly blurred latents sharply. Ignored when the
 	// dynamics has not been trained.
@@ -393,7 +393,7 @@ func (t *trainer) aeStep() float32 {
 
 // decStep trains the decoder on one batch of frames and their latents from
 // the frozen encoder or, in a share of batches (DecPredictedShare), the
-// dynamics' one-step predictions of them.
+// dynamics' predictions of them.
 func (t *trainer) decStep() float32 {
 	if t.o.DecPredictedShare > 0 && t.rng.Float64() < t.o.DecPredictedShare {
 		return t.decPredictedStep()

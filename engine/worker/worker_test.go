@@ -17,7 +17,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/cuda"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
-	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
+	"github.com/ncstudio/ncstudio/engine/sandbox/synth/synthtest"
 	"github.com/ncstudio/ncstudio/engine/tensor"
 	"github.com/ncstudio/ncstudio/engine/train"
 	"github.com/ncstudio/ncstudio/engine/worker"
@@ -57,14 +57,7 @@ func start(t *testing.T, backend string) *worker.Client {
 }
 
 func tinyData(t *testing.T) (string, model.Config) {
-	cfg, _ := model.Preset("tiny")
-	dir := t.TempDir()
-	_, err := synth.Write(context.Background(), filepath.Join(dir, "t.nctrace"),
-		synth.Options{Width: cfg.Width, Height: cfg.Height, FPS: 15, Agent: "goal", Seed: 1, Frames: 40})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir, cfg
+	return synthtest.Tiny(t, "goal", 1, 40)
 }
 
 // Training in the worker reports progress, writes the checkpoint, stops on

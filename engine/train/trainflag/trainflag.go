@@ -62,7 +62,7 @@ func Register(fs *flag.FlagSet) *Set {
 	s.injection = fs.String("injection", "", "override the preset's action injection: "+strings.Join(model.InjectionModes, ", "))
 	s.aeSteps = fs.Int("ae-steps", d.AESteps, "autoencoder training steps (0 skips the stage)")
 	s.dynSteps = fs.Int("dyn-steps", d.DynSteps, "dynamics training steps (0 skips the stage)")
-	s.decPredicted = fs.Float64("decoder-predicted-share", d.DecPredictedShare, "share of decoder batches drawn from the dynamics' one-step predictions instead of the encoder's latents (the decoder learns to render what the model predicts)")
+	s.decPredicted = fs.Float64("decoder-predicted-share", d.DecPredictedShare, "share of decoder batches drawn from the dynamics' predictions (after --unroll steps in a share of them) instead of the encoder's latents: the decoder learns to render what the model predicts")
 	s.decSteps = fs.Int("decoder-steps", d.DecSteps, "then decoder steps with the encoder frozen: sharper frames, the dynamics untouched (0 skips the stage)")
 	s.batch = fs.Int("batch", d.Batch, "batch size")
 	s.lr = fs.Float64("lr", d.LR, "peak learning rate (warm-up, then cosine decay to a tenth)")
