@@ -71,6 +71,12 @@ type Options struct {
 	// per frame, and an unweighted loss is content to copy the last frame.
 	ChangeWeight    float32
 	ContextNoiseMax float32
+	// EventShare is the share of the dynamics' batch items (and of the
+	// decoder's predicted ones) drawn from the steps of Data whose next
+	// frame changes widely (see EventMinChange): windows opening, menus,
+	// drags are a few percent of a desktop's steps and are otherwise seen
+	// too rarely to be learnt.
+	EventShare float64
 	// Unroll, when positive, trains a share (UnrollShare) of the dynamics
 	// batches on contexts whose newest Unroll latents the model predicted
 	// itself, one sampler step each from the true actions: a free rollout
@@ -324,6 +330,7 @@ type trainer struct {
 	host         hostBuffers
 	bufs         nn.Arena
 	encoded      bool // every trace has its latents (encodeAll ran)
+	events       []eventRef
 }
 
 // hostBuffers are reused batch buffers on the host.
@@ -546,6 +553,12 @@ func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 			}
 		}
 	}
+	if t.o.EventShare > 0 {
+		var err error
+		if t.events, err = findEvents(ctx, t.data.Traces); err != nil {
+			return err
+		}
+	}
 	t.encoded = true
 	if rescale {
 		mean := sum / float64(count)
@@ -633,7 +646,7 @@ func (t *trainer) contextBatch(unroll int) ([]*dataset.Trace, []int) {
 	t.host.cmap = grow(t.host.cmap, b*cells)
 	traces, steps := make([]*dataset.Trace, b), make([]int, b)
 	for j := range b {
-		tr, i := t.source().Pick(t.rng, unroll, 1)
+		tr, i := t.pick(unroll)
 		traces[j], steps[j] = tr, i
 		for c := range span {
 			t.latent(t.host.window[(j*span+c)*n:(j*span+c+1)*n], tr, max(i-c, 0), cfg.AE.Scale)
@@ -655,6 +668,18 @@ func (t *trainer) contextBatch(unroll int) ([]*dataset.Trace, []int) {
 		copy(t.host.ctx[j*k*n:(j+1)*k*n], t.host.window[j*span*n:(j*span+k)*n])
 	}
 	return traces, steps
+}
+
+// pick chooses a batch item's step (whose next frame is predicted), at
+// least lo steps into its trace: an event in a share EventShare of items,
+// else any step of the data or the replay.
+func (t *trainer) pick(lo int) (*dataset.Trace, int) {
+	if len(t.events) > 0 && t.rng.Float64() < t.o.EventShare {
+		if e := t.events[t.rng.IntN(len(t.events))]; e.i >= lo {
+			return e.trace, e.i
+		}
+	}
+	return t.source().Pick(t.rng, lo, 1)
 }
 
 // sampleNext samples the next latents (scaled, on the host, valid until the

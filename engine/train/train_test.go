@@ -95,7 +95,7 @@ func TestResumeIsExact(t *testing.T) {
 	cfg, _ := model.Preset("tiny")
 	data := writeTraces(t, 2, 80, cfg.Width, cfg.Height)
 	base := Options{Data: []string{data}, Config: cfg, AESteps: 30, DynSteps: 20, DecSteps: 15, DecPredictedShare: 0.5, Batch: 2, LR: 3e-3,
-		CursorWeight: 5, ContextNoiseMax: 0.1, Unroll: 2, UnrollShare: 0.5, Seed: 3, CheckpointEvery: 7}
+		CursorWeight: 5, ContextNoiseMax: 0.1, EventShare: 0.3, Unroll: 2, UnrollShare: 0.5, Seed: 3, CheckpointEvery: 7}
 	type key struct {
 		stage string
 		step  int

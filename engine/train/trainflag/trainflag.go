@@ -35,15 +35,15 @@ type Set struct {
 	replayShare  *float64
 	// Out is the checkpoint to write; Init the one to fine-tune (a caller
 	// may resolve names of built-in checkpoints before Options).
-	Out, Init                          *string
-	initAE, preset, injection          *string
-	aeSteps, dynSteps, decSteps, batch *int
-	decPredicted                       *float64
-	lr, cursorWeight, changeWeight     *float64
-	ctxNoise, unrollShare              *float64
-	unroll, samplerSteps, every        *int
-	latentCache                        *string
-	seed                               *uint64
+	Out, Init                                  *string
+	initAE, preset, injection                  *string
+	aeSteps, dynSteps, decSteps, batch         *int
+	decPredicted                               *float64
+	lr, cursorWeight, changeWeight, eventShare *float64
+	ctxNoise, unrollShare                      *float64
+	unroll, samplerSteps, every                *int
+	latentCache                                *string
+	seed                                       *uint64
 	// Resume continues the interrupted run that writes Out.
 	Resume *bool
 }
@@ -68,6 +68,7 @@ func Register(fs *flag.FlagSet) *Set {
 	s.lr = fs.Float64("lr", d.LR, "peak learning rate (warm-up, then cosine decay to a tenth)")
 	s.cursorWeight = fs.Float64("cursor-weight", float64(d.CursorWeight), "extra loss weight on the cursor's pixels; 0 turns cursor supervision off (ablation)")
 	s.changeWeight = fs.Float64("change-weight", float64(d.ChangeWeight), "extra dynamics loss weight on the latent cells that change from one frame to the next")
+	s.eventShare = fs.Float64("event-share", d.EventShare, "share of dynamics batch items drawn from steps where the screen changes widely (a window opens, a menu, a drag): rare behaviours are learnt instead of averaged away")
 	s.ctxNoise = fs.Float64("context-noise", float64(d.ContextNoiseMax), "largest noise level added to context latents in training (against drift)")
 	s.unroll = fs.Int("unroll", 0, "train a share of batches on contexts whose newest N latents the model predicted itself (against drift in rollouts)")
 	s.unrollShare = fs.Float64("unroll-share", d.UnrollShare, "the share of batches --unroll applies to")
@@ -110,6 +111,7 @@ func (s *Set) Options(command string) (train.Options, error) {
 	}
 	o := train.Options{Data: s.data, Replay: s.replay, ReplayShare: *s.replayShare, Init: *s.Init, InitAutoencoder: *s.initAE, Config: cfg, Out: *s.Out,
 		AESteps: *s.aeSteps, DynSteps: *s.dynSteps, DecSteps: *s.decSteps, DecPredictedShare: *s.decPredicted, Batch: *s.batch, LR: *s.lr, CursorWeight: float32(*s.cursorWeight), ChangeWeight: float32(*s.changeWeight),
+		EventShare:      *s.eventShare,
 		ContextNoiseMax: float32(*s.ctxNoise), Unroll: *s.unroll, UnrollShare: *s.unrollShare, SamplerSteps: *s.samplerSteps, LatentCache: *s.latentCache,
 		Seed: *s.seed, CheckpointEvery: *s.every,
 		Meta: map[string]string{
