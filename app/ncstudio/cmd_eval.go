@@ -22,7 +22,7 @@ import (
 func init() {
 	register(&command{
 		name:    "eval",
-		usage:   "[--ckpt CKPT...] --data DIR... [--windows N] [--rollouts N] [--rollout-steps N] [--sampler-steps N] [--context-noise X] [--probe] [--plot PNG] [--markdown | --json]",
+		usage:   "[--ckpt CKPT...] --data DIR... [--windows N] [--events N] [--rollouts N] [--rollout-steps N] [--sampler-steps N] [--context-noise X] [--probe] [--plot PNG] [--markdown | --json]",
 		summary: "score checkpoints on held-out traces: PSNR, SSIM, changed-pixel PSNR, cursor accuracy, rollout drift, probes (kept beside each checkpoint as CKPT.eval.json)",
 		run:     runEval,
 	})
@@ -33,6 +33,7 @@ func runEval(c *context) error {
 	c.Flags.Var(&ckpts, "ckpt", ckptHelp+" (repeatable: compared on the same frames)")
 	c.Flags.Var(&data, "data", "held-out traces or directories of traces (repeatable)")
 	windows := c.Flags.Int("windows", 200, "one-step predictions at random places")
+	events := c.Flags.Int("events", eval.DefaultEvents, "one-step predictions at steps where the screen changes widely (a window opens, a menu, a command's output)")
 	rollouts := c.Flags.Int("rollouts", 8, "free-running rollouts driven by the true actions")
 	steps := c.Flags.Int("rollout-steps", 64, "steps per rollout")
 	seed := c.Flags.Uint64("seed", 1, "seed of the sampled places and the sampler noise")
@@ -50,8 +51,8 @@ func runEval(c *context) error {
 	switch {
 	case len(data) == 0:
 		return usagef("eval: --data is required")
-	case *windows < 1 || *rollouts < 0 || *steps < 1:
-		return usagef("eval: --windows and --rollout-steps must be at least 1")
+	case *windows < 1 || *events < 0 || *rollouts < 0 || *steps < 1:
+		return usagef("eval: --windows and --rollout-steps must be at least 1, --events and --rollouts at least 0")
 	case *samplerSteps < 0:
 		return usagef("eval: --sampler-steps must be positive")
 	}
@@ -73,8 +74,8 @@ func runEval(c *context) error {
 		if err != nil {
 			return err
 		}
-		bar := newProgress(c.Stderr, "eval "+filepath.Base(path), "frames", *windows+*rollouts**steps)
-		rep, err := eval.Evaluate(ctx, m, ds, eval.Options{Windows: *windows, Rollouts: *rollouts, RolloutSteps: *steps, Seed: *seed,
+		bar := newProgress(c.Stderr, "eval "+filepath.Base(path), "frames", *windows+*events+*rollouts**steps)
+		rep, err := eval.Evaluate(ctx, m, ds, eval.Options{Windows: *windows, Events: *events, Rollouts: *rollouts, RolloutSteps: *steps, Seed: *seed,
 			Progress: func(done, _ int) { bar.set(done) }})
 		bar.finish()
 		res := eval.Result{Checkpoint: path, Injection: m.Cfg.Dyn.Injection, Traces: len(ds.Traces), Frames: ds.Frames(), Report: rep,

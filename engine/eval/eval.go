@@ -22,9 +22,17 @@ import (
 	"github.com/ncstudio/ncstudio/engine/termrec"
 )
 
+// DefaultEvents is how many event windows `ncstudio eval` and the studio
+// score unless told otherwise.
+const DefaultEvents = 100
+
 // Options choose how much to evaluate.
 type Options struct {
 	Windows      int // one-step predictions, at random places
+	// Events is the number of one-step predictions at event steps, where
+	// the screen changes widely (dataset.EventMinChange): a window opens,
+	// a menu, a command's output. Random windows hold few of them.
+	Events       int
 	Rollouts     int // free-running rollouts
 	RolloutSteps int // steps per rollout
 	Seed         uint64
@@ -51,6 +59,9 @@ type Report struct {
 	Reconstruction Scores `json:"reconstruction"`
 	// OneStep predicts each frame from the true frames before it.
 	OneStep Scores `json:"one_step"`
+	// Events predicts one step at event steps (Options.Events), from the
+	// true frames before them.
+	Events Scores `json:"events"`
 	// Drift is the mean PSNR at each step of the free-running rollouts
 	// (index 0 is the first generated frame); RolloutPSNR its mean over
 	// the first 32 steps (or all, when shorter).
@@ -72,6 +83,7 @@ type Report struct {
 // because most of a screen stays put.
 type Baseline struct {
 	OneStep     Scores              `json:"one_step"`
+	Events      Scores              `json:"events"`
 	Drift       []float64           `json:"drift_psnr"`
 	RolloutPSNR float64             `json:"rollout_psnr_32"`
 	RolloutText *metrics.TextScores `json:"rollout_text,omitempty"`
@@ -162,7 +174,7 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 		return Report{}, fmt.Errorf("eval: the longest trace has %d frames; %d-step rollouts need %d (fewer --rollout-steps, or longer traces)",
 			longest, o.RolloutSteps, need)
 	}
-	total := o.Windows + o.Rollouts*o.RolloutSteps
+	total := o.Windows + o.Events + o.Rollouts*o.RolloutSteps
 	done := 0
 	tick := func() {
 		done++
@@ -177,33 +189,64 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 	recon, one, hold := newScorer(text), newScorer(text), newScorer(text)
 	pred := image.NewRGBA(image.Rect(0, 0, m.Cfg.Width, m.Cfg.Height))
 	held := image.NewRGBA(pred.Rect)
-	for range o.Windows {
+	// window predicts frame i+1 of tr from the true frames before it into
+	// one, the hold baseline into hold, and the autoencoder's
+	// reconstruction of the truth into recon (if not nil); rng seeds the
+	// session.
+	window := func(rng *rand.Rand, tr *dataset.Trace, i int, one, hold, recon *scorer) error {
 		if err := ctx.Err(); err != nil {
-			return Report{}, err
+			return err
 		}
-		tr, i := data.Pick(rng, 0, 1)
 		hist, prev, err := history(tr, i, k)
 		if err != nil {
-			return Report{}, err
+			return err
 		}
 		truth, err := tr.R.Frame(i + 1)
 		if err != nil {
-			return Report{}, err
+			return err
 		}
 		s, err := m.NewSessionHistory(hist, prev, rng.Uint64())
 		if err != nil {
-			return Report{}, err
+			return err
 		}
 		s.Frame(held) // before stepping: the last true frame through the autoencoder
 		s.Step(tr.R.Action(i))
 		s.Frame(pred)
 		one.add(pred, truth, hist[0], tr.Cursor[i+1])
-		m.DecodeLatent(pred, m.EncodeFrame(truth))
-		recon.add(pred, truth, hist[0], tr.Cursor[i+1])
 		hold.add(held, truth, hist[0], tr.Cursor[i+1])
+		if recon != nil {
+			m.DecodeLatent(pred, m.EncodeFrame(truth))
+			recon.add(pred, truth, hist[0], tr.Cursor[i+1])
+		}
 		tick()
+		return nil
 	}
-	rep := Report{Reconstruction: recon.s, OneStep: one.s, Hold: Baseline{OneStep: hold.s}}
+	for range o.Windows {
+		tr, i := data.Pick(rng, 0, 1)
+		if err := window(rng, tr, i, one, hold, recon); err != nil {
+			return Report{}, err
+		}
+	}
+	events, eventsHold := newScorer(text), newScorer(text)
+	if o.Events > 0 {
+		steps, err := data.Events(ctx)
+		if err != nil {
+			return Report{}, err
+		}
+		if len(steps) == 0 {
+			total -= o.Events // nothing to score: the traces hold no event
+		}
+		// A generator of their own keeps the rollouts' places and noise
+		// those of a run without events.
+		erng := rand.New(rand.NewPCG(o.Seed, 0x6e636576_656e7473))
+		for n := 0; n < o.Events && len(steps) > 0; n++ {
+			e := steps[erng.IntN(len(steps))]
+			if err := window(erng, e.Trace, e.I, events, eventsHold, nil); err != nil {
+				return Report{}, err
+			}
+		}
+	}
+	rep := Report{Reconstruction: recon.s, OneStep: one.s, Events: events.s, Hold: Baseline{OneStep: hold.s, Events: eventsHold.s}}
 	if o.Rollouts > 0 {
 		rep.Drift, rep.Hold.Drift = make([]float64, o.RolloutSteps), make([]float64, o.RolloutSteps)
 		if text != nil {

@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
@@ -41,5 +42,21 @@ func TestEvaluateRuns(t *testing.T) {
 	again, _ := Evaluate(context.Background(), m, data, Options{Windows: 10, Rollouts: 2, RolloutSteps: 8, Seed: 1})
 	if again.OneStep != rep.OneStep || again.RolloutPSNR != rep.RolloutPSNR {
 		t.Error("evaluation is not reproducible")
+	}
+	// Event windows are scored apart, every one where something changed,
+	// and leave the other scores as they were.
+	ev, err := Evaluate(context.Background(), m, data, Options{Windows: 10, Events: 6, Rollouts: 2, RolloutSteps: 8, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Events.Frames != 6 || ev.Events.Changed != 6 || ev.Hold.Events.Changed != 6 {
+		t.Fatalf("event scores %+v, hold %+v", ev.Events, ev.Hold.Events)
+	}
+	if ev.OneStep != rep.OneStep || !slices.Equal(ev.Drift, rep.Drift) {
+		t.Error("event windows changed the other scores")
+	}
+	// Holding the last frame misses what an event draws.
+	if ev.Hold.Events.ChangedPSNR > 20 {
+		t.Errorf("holding the frame scores %.1f dB on the changed pixels of events", ev.Hold.Events.ChangedPSNR)
 	}
 }

@@ -73,7 +73,7 @@ type Options struct {
 	ContextNoiseMax float32
 	// EventShare is the share of the dynamics' batch items (and of the
 	// decoder's predicted ones) drawn from the steps of Data whose next
-	// frame changes widely (see EventMinChange): windows opening, menus,
+	// frame changes widely (dataset.EventMinChange): windows opening, menus,
 	// drags are a few percent of a desktop's steps and are otherwise seen
 	// too rarely to be learnt.
 	EventShare float64
@@ -330,7 +330,7 @@ type trainer struct {
 	host         hostBuffers
 	bufs         nn.Arena
 	encoded      bool // every trace has its latents (encodeAll ran)
-	events       []eventRef
+	events       []dataset.Step // of Data, when EventShare > 0
 }
 
 // hostBuffers are reused batch buffers on the host.
@@ -555,7 +555,7 @@ func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 	}
 	if t.o.EventShare > 0 {
 		var err error
-		if t.events, err = findEvents(ctx, t.data.Traces); err != nil {
+		if t.events, err = t.data.Events(ctx); err != nil {
 			return err
 		}
 	}
@@ -675,8 +675,8 @@ func (t *trainer) contextBatch(unroll int) ([]*dataset.Trace, []int) {
 // else any step of the data or the replay.
 func (t *trainer) pick(lo int) (*dataset.Trace, int) {
 	if len(t.events) > 0 && t.rng.Float64() < t.o.EventShare {
-		if e := t.events[t.rng.IntN(len(t.events))]; e.i >= lo {
-			return e.trace, e.i
+		if e := t.events[t.rng.IntN(len(t.events))]; e.I >= lo {
+			return e.Trace, e.I
 		}
 	}
 	return t.source().Pick(t.rng, lo, 1)

@@ -1,17 +1,12 @@
-package train
+package dataset
 
-import (
-	"context"
-
-	"github.com/ncstudio/ncstudio/engine/dataset"
-)
+import "context"
 
 // Events: on a desktop most steps move the cursor and little else, while
 // the behaviours a user plays for (a window opening, a menu, a drag; on a
-// terminal, a command's output) are a few percent of the steps.
-// Options.EventShare draws a share of each batch from those steps so that
-// the dynamics sees them often enough to learn them instead of averaging
-// them away.
+// terminal, a command's output or a scroll) are a few percent of the steps.
+// Training draws a share of its batches from them (train.Options.EventShare)
+// and eval scores them apart, because whole-trace averages hide them.
 
 // EventMinChange is the share of a frame's pixels that must change from one
 // frame to the next for the step to be an event. A cursor move changes at
@@ -19,19 +14,18 @@ import (
 // the opening of a menu about 8%, of a window 15-25%.
 const EventMinChange = 0.05
 
-// eventRef is one event step: frame i+1 of the trace differs widely from
-// frame i.
-type eventRef struct {
-	trace *dataset.Trace
-	i     int
+// Step is step I of a trace: its action leads from frame I to frame I+1.
+type Step struct {
+	Trace *Trace
+	I     int
 }
 
-// findEvents lists the steps of the traces whose next frame changes at
-// least EventMinChange of the pixels, in trace order.
-func findEvents(ctx context.Context, traces []*dataset.Trace) ([]eventRef, error) {
-	var out []eventRef
+// Events lists the steps of the dataset's traces whose next frame changes
+// at least EventMinChange of the pixels, in trace order.
+func (d *Dataset) Events(ctx context.Context) ([]Step, error) {
+	var out []Step
 	var prev, cur []byte
-	for _, tr := range traces {
+	for _, tr := range d.Traces {
 		for i := range tr.R.Len() {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -41,7 +35,7 @@ func findEvents(ctx context.Context, traces []*dataset.Trace) ([]eventRef, error
 				return nil, err
 			}
 			if i > 0 && changedShare(prev, cur) >= EventMinChange {
-				out = append(out, eventRef{tr, i - 1})
+				out = append(out, Step{tr, i - 1})
 			}
 			prev, cur = cur, prev
 		}
