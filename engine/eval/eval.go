@@ -28,7 +28,7 @@ const DefaultEvents = 100
 
 // Options choose how much to evaluate.
 type Options struct {
-	Windows      int // one-step predictions, at random places
+	Windows int // one-step predictions, at random places
 	// Events is the number of one-step predictions at event steps, where
 	// the screen changes widely (dataset.EventMinChange): a window opens,
 	// a menu, a command's output. Random windows hold few of them.

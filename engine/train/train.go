@@ -329,7 +329,7 @@ type trainer struct {
 	rng          *rand.Rand
 	host         hostBuffers
 	bufs         nn.Arena
-	encoded      bool // every trace has its latents (encodeAll ran)
+	encoded      bool           // every trace has its latents (encodeAll ran)
 	events       []dataset.Step // of Data, when EventShare > 0
 }
 
