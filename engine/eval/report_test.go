@@ -75,4 +75,9 @@ func TestHoldRows(t *testing.T) {
 	if strings.Contains(b.String(), "old.safetensors*") {
 		t.Errorf("a result without a baseline got a row:\n%s", b.String())
 	}
+	// Scores that were not measured (no events, no rollouts, no probes)
+	// read as dashes, not zeros.
+	if !strings.Contains(b.String(), "| old.safetensors |  | 0.00 | 0.0000 | 0.00 | – | 0.000 | 0.0 | – | – |") {
+		t.Errorf("unmeasured scores are not dashes:\n%s", b.String())
+	}
 }
