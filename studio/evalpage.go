@@ -208,7 +208,7 @@ func evaluate(ctx context.Context, path, name string, traces []string, o eval.Op
 	res := eval.Result{Checkpoint: name, Injection: m.Cfg.Dyn.Injection, Traces: len(ds.Traces), Frames: ds.Frames(), Report: rep,
 		SamplerSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise}
 	if spec != nil {
-		rs, err := probe.Run(m, spec, probe.Standard(spec), 1)
+		rs, err := probe.Run(m, spec, probe.Standard(spec), probe.RunOptions{Seed: 1})
 		if err != nil {
 			return res, err
 		}

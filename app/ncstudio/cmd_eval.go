@@ -3,7 +3,6 @@ package main
 import (
 	stdcontext "context"
 	"fmt"
-	"image/png"
 	"io"
 	"os"
 	"os/signal"
@@ -85,7 +84,7 @@ func runEval(c *context) error {
 			return err
 		}
 		if *withProbes {
-			rs, _, err := runProbes(m, sandbox.DefaultSpec(), *seed)
+			rs, _, err := runProbes(m, sandbox.DefaultSpec(), probe.RunOptions{Seed: *seed})
 			if err != nil {
 				return err
 			}
@@ -102,7 +101,7 @@ func runEval(c *context) error {
 	}
 	if *plotFile != "" {
 		img := eval.DriftChart(results, 720, 360)
-		if err := atomicfile.Write(*plotFile, func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
+		if err := atomicfile.WritePNG(*plotFile, img); err != nil {
 			return err
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"image/draw"
-	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -36,7 +35,7 @@ type probeReport struct {
 func runProbe(c *context) error {
 	ckptPath := c.Flags.String("ckpt", "default", ckptHelp)
 	specFile := c.Flags.String("spec", "", "desktop spec the probes come from (default: the built-in desktop)")
-	out := c.Flags.String("out", "", "write each probe's start | sandbox | model frames as PNG into this directory")
+	out := c.Flags.String("out", "", "write each probe's start | sandbox | model frames, and its film (sandbox above model, a column per step), as PNGs into this directory")
 	seed := c.Flags.Uint64("seed", 1, "sampler seed")
 	if _, err := c.Parse(); err != nil {
 		return err
@@ -49,7 +48,7 @@ func runProbe(c *context) error {
 	if err != nil {
 		return err
 	}
-	results, suite, err := runProbes(m, spec, *seed)
+	results, suite, err := runProbes(m, spec, probe.RunOptions{Seed: *seed, Film: *out != ""})
 	if err != nil {
 		return err
 	}
@@ -80,16 +79,17 @@ const arithmeticProbes = 12
 
 // runProbes runs the probes that fit the model: the desktop probes of spec,
 // or the arithmetic probe for a terminal model. suite names them.
-func runProbes(m *model.Model, spec *sandbox.Spec, seed uint64) (rs []probe.Result, suite string, err error) {
+func runProbes(m *model.Model, spec *sandbox.Spec, o probe.RunOptions) (rs []probe.Result, suite string, err error) {
 	if m.Cfg.Terminal != nil {
-		rs, err = probe.Arithmetic(m, arithmeticProbes, seed)
+		rs, err = probe.Arithmetic(m, arithmeticProbes, o.Seed)
 		return rs, "the terminal arithmetic probe", err
 	}
-	rs, err = probe.Run(m, spec, probe.Standard(spec), seed)
+	rs, err = probe.Run(m, spec, probe.Standard(spec), o)
 	return rs, fmt.Sprintf("desktop %q", spec.Name), err
 }
 
-// writeProbeImages saves start | sandbox | model side by side per probe.
+// writeProbeImages saves start | sandbox | model side by side per probe,
+// and its film (sandbox above model, a column per step) when it has one.
 func writeProbeImages(dir string, results []probe.Result) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -100,9 +100,14 @@ func writeProbeImages(dir string, results []probe.Result) error {
 		for k, f := range []*image.RGBA{r.Start, r.Want, r.Got} {
 			draw.Draw(img, b.Add(image.Pt(k*b.Dx(), 0)), f, b.Min, draw.Src)
 		}
-		name := fmt.Sprintf("%02d-%s.png", i, strings.ReplaceAll(r.Name, " ", "-"))
-		if err := atomicfile.Write(filepath.Join(dir, name), func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
+		name := fmt.Sprintf("%02d-%s", i, strings.ReplaceAll(r.Name, " ", "-"))
+		if err := atomicfile.WritePNG(filepath.Join(dir, name+".png"), img); err != nil {
 			return err
+		}
+		if r.Film != nil {
+			if err := atomicfile.WritePNG(filepath.Join(dir, name+"-steps.png"), r.Film); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -107,8 +107,8 @@ func TestTrainEvalBenchPlay(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &pr); err != nil || len(pr.Results) != 12 {
 		t.Errorf("probe: %v %+v", err, pr)
 	}
-	if pngs, _ := filepath.Glob(filepath.Join(probes, "*.png")); len(pngs) != 12 {
-		t.Errorf("%d probe images", len(pngs))
+	if pngs, _ := filepath.Glob(filepath.Join(probes, "*.png")); len(pngs) != 24 {
+		t.Errorf("%d probe images, want a comparison and a film of each of 12 probes", len(pngs))
 	}
 	// Without --ckpt, the embedded default.
 	def, _, err := embedded.Load(cpu.New())

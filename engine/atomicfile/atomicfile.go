@@ -8,6 +8,8 @@ package atomicfile
 import (
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -59,6 +61,11 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 		return fmt.Errorf("sync directory: %w", err)
 	}
 	return nil
+}
+
+// WritePNG writes img as a PNG file at path, atomically.
+func WritePNG(path string, img image.Image) error {
+	return Write(path, func(w io.Writer) error { return png.Encode(w, img) })
 }
 
 // createTemp is os.CreateTemp with a chosen mode (CreateTemp always uses

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"io"
 	"math"
 	"os"
@@ -184,7 +183,7 @@ func WriteReport(dir string, results []Result, traces []string) error {
 		return err
 	}
 	img := DriftChart(results, 720, 360)
-	if err := atomicfile.Write(filepath.Join(dir, "drift.png"), func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
+	if err := atomicfile.WritePNG(filepath.Join(dir, "drift.png"), img); err != nil {
 		return err
 	}
 	var b strings.Builder

@@ -44,7 +44,7 @@ func TestScoring(t *testing.T) {
 func TestRunOnAModel(t *testing.T) {
 	cfg, _ := model.Preset("tiny")
 	m, _ := model.New(cpu.New(), cfg, 1)
-	rs, err := Run(m, sandbox.DefaultSpec(), Standard(sandbox.DefaultSpec()), 1)
+	rs, err := Run(m, sandbox.DefaultSpec(), Standard(sandbox.DefaultSpec()), RunOptions{Seed: 1, Film: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,5 +55,30 @@ func TestRunOnAModel(t *testing.T) {
 		if r.Steps == 0 || r.Got == nil {
 			t.Errorf("%s: %+v", r.Name, r)
 		}
+		// The film's last column is the sandbox's frame over the model's.
+		w, h := r.Want.Rect.Dx(), r.Want.Rect.Dy()
+		if r.Film == nil || r.Film.Rect != image.Rect(0, 0, w*r.Steps, 2*h) {
+			t.Fatalf("%s: film %v for %d steps", r.Name, r.Film, r.Steps)
+		}
+		last := func(row int) *image.RGBA {
+			return r.Film.SubImage(image.Rect(w*(r.Steps-1), row*h, w*r.Steps, (row+1)*h)).(*image.RGBA)
+		}
+		if !sameImage(last(0), r.Want) || !sameImage(last(1), r.Got) {
+			t.Errorf("%s: the film does not end on the compared frames", r.Name)
+		}
 	}
+}
+
+func sameImage(a, b *image.RGBA) bool {
+	if a.Rect.Size() != b.Rect.Size() {
+		return false
+	}
+	for y := range a.Rect.Dy() {
+		for x := range a.Rect.Dx() {
+			if a.RGBAAt(a.Rect.Min.X+x, a.Rect.Min.Y+y) != b.RGBAAt(b.Rect.Min.X+x, b.Rect.Min.Y+y) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"image"
+	"image/draw"
 
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/model"
@@ -19,10 +20,20 @@ type Result struct {
 	Answer string `json:"answer,omitempty"`
 	// Start, Want (the sandbox) and Got (the model) are the frames compared.
 	Start, Want, Got *image.RGBA `json:"-"`
+	// Film, with RunOptions.Film, shows every step: the sandbox's frame
+	// above the model's, one column per step.
+	Film *image.RGBA `json:"-"`
+}
+
+// RunOptions are the sampler seed of the model's sessions and whether to
+// keep each probe's Film.
+type RunOptions struct {
+	Seed uint64
+	Film bool
 }
 
 // Run plays each probe on a fresh sandbox of spec and on a session of m.
-func Run(m *model.Model, spec *sandbox.Spec, probes []Probe, seed uint64) ([]Result, error) {
+func Run(m *model.Model, spec *sandbox.Spec, probes []Probe, o RunOptions) ([]Result, error) {
 	var out []Result
 	for _, p := range probes {
 		d, err := sandbox.New(spec, sandbox.Options{Width: m.Cfg.Width, Height: m.Cfg.Height, FPS: m.Cfg.FPS})
@@ -34,17 +45,27 @@ func Run(m *model.Model, spec *sandbox.Spec, probes []Probe, seed uint64) ([]Res
 		}
 		r := Result{Name: p.Name, Start: frameOf(d)}
 		x, y, _ := d.Cursor()
-		s, err := m.NewSessionHistory([]*image.RGBA{r.Start}, action.Action{X: x, Y: y}, seed)
+		s, err := m.NewSessionHistory([]*image.RGBA{r.Start}, action.Action{X: x, Y: y}, o.Seed)
 		if err != nil {
 			return nil, err
 		}
-		for _, a := range p.Script(d) {
+		script := p.Script(d)
+		r.Got = image.NewRGBA(r.Start.Rect)
+		w, h := r.Start.Rect.Dx(), r.Start.Rect.Dy()
+		if o.Film {
+			r.Film = image.NewRGBA(image.Rect(0, 0, w*len(script), 2*h))
+		}
+		for i, a := range script {
 			d.Step(a)
 			s.Step(a)
 			r.Steps++
+			if o.Film {
+				s.Frame(r.Got)
+				draw.Draw(r.Film, image.Rect(i*w, 0, (i+1)*w, h), frameOf(d), image.Point{}, draw.Src)
+				draw.Draw(r.Film, image.Rect(i*w, h, (i+1)*w, 2*h), r.Got, image.Point{}, draw.Src)
+			}
 		}
 		r.Want = frameOf(d)
-		r.Got = image.NewRGBA(r.Want.Rect)
 		s.Frame(r.Got)
 		r.Pass, r.ChangedPSNR, r.Ratio = Score(r.Start, r.Want, r.Got)
 		out = append(out, r)

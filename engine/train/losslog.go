@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"image"
-	"image/png"
 	"io"
 	"math"
 	"os"
@@ -160,7 +159,7 @@ func (l *LossLog) Plot() error {
 		return err
 	}
 	img := PlotLosses(curves, 720, 360)
-	return atomicfile.Write(l.ckpt+".losses.png", func(w io.Writer) error { return png.Encode(w, img) })
+	return atomicfile.WritePNG(l.ckpt+".losses.png", img)
 }
 
 func (l *LossLog) Close() error { return l.f.Close() }
