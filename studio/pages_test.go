@@ -53,7 +53,15 @@ func TestTrainPageToLibrary(t *testing.T) {
 	saved := make(chan string, 4)
 	p.onSaved = func(path string) { saved <- path }
 
+	// Fine-tuning draws half of its batches from event steps, a new model none.
+	p.base.SetSelected(p.base.Options[0])
+	if p.eventShare.Text != "0.5" {
+		t.Errorf("fine-tuning %s: event share %q", p.base.Selected, p.eventShare.Text)
+	}
 	p.base.SetSelected(newModel)
+	if p.eventShare.Text != "0" {
+		t.Errorf("a new model: event share %q", p.eventShare.Text)
+	}
 	p.preset.SetSelected("tiny")
 	if len(p.traces.Options) != 1 {
 		t.Fatalf("trace options %v", p.traces.Options)
@@ -101,6 +109,12 @@ func TestTrainPageToLibrary(t *testing.T) {
 			t.Fatalf("no sample rollout shown (image %v)", p.samples.Image.Bounds())
 		}
 	}
+	// A share of event steps outside [0, 1] is refused with its field's name.
+	p.eventShare.SetText("1.5")
+	if _, err := p.options(); err == nil || !strings.Contains(err.Error(), "event steps") {
+		t.Errorf("event share 1.5: %v", err)
+	}
+	p.eventShare.SetText("0")
 	// Starting again with the same name is refused: nothing is overwritten.
 	p.events.SetText("")
 	test.Tap(p.start)

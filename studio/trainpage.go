@@ -43,6 +43,7 @@ type trainPage struct {
 	aeSteps         *widget.Entry
 	dynSteps        *widget.Entry
 	decSteps        *widget.Entry
+	eventShare      *widget.Entry // train.Options.EventShare
 	saveAs          *widget.Entry
 	device          *deviceChoice // CPU, or CUDA once the probe found a GPU (watchCUDA)
 	start, pauseBtn *widget.Button
@@ -68,6 +69,7 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 	p.traces = widget.NewCheckGroup(nil, nil)
 	p.replay = widget.NewCheckGroup(nil, nil)
 	p.aeSteps, p.dynSteps, p.decSteps, p.saveAs = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	p.eventShare = widget.NewEntry()
 	p.device = newDeviceChoice(nil)
 	form := widget.NewForm(
 		widget.NewFormItem("Start from", p.base),
@@ -77,6 +79,7 @@ func newTrainPage(ws workspace.Workspace, tr *trainer) *trainPage {
 		widget.NewFormItem("Autoencoder steps", p.aeSteps),
 		widget.NewFormItem("Dynamics steps", p.dynSteps),
 		widget.NewFormItem("Decoder steps (sharpen)", p.decSteps),
+		widget.NewFormItem("Share of event steps", p.eventShare),
 		widget.NewFormItem("Save as", p.saveAs),
 		widget.NewFormItem("Device", container.NewVBox(p.device.sel, p.device.line)),
 	)
@@ -158,10 +161,22 @@ func (p *trainPage) syncForm() {
 		p.aeSteps.SetText("0")
 		p.dynSteps.SetText("1000")
 	}
+	p.eventShare.SetText(strconv.FormatFloat(eventShareFor(p.base.Selected == newModel), 'g', -1, 64))
 	p.decSteps.SetText(strconv.Itoa(d.DecSteps))
 	if p.saveAs.Text == "" || strings.HasPrefix(p.saveAs.Text, "model-") {
 		p.saveAs.SetText("model-" + time.Now().Format("20060102-1504"))
 	}
+}
+
+// eventShareFor is the form's share of batch items drawn from steps where
+// the screen changes widely: half when fine-tuning, whose point is usually a
+// new behaviour (a window, a menu) that is rare in its traces; none for a
+// new model, which first has to learn the cursor and the still desktop.
+func eventShareFor(newModel bool) float64 {
+	if newModel {
+		return train.Defaults().EventShare
+	}
+	return 0.5
 }
 
 // options turns the form into training options.
@@ -177,6 +192,9 @@ func (p *trainPage) options() (train.Options, error) {
 		if *f.dst, err = strconv.Atoi(strings.TrimSpace(f.entry.Text)); err != nil || *f.dst < 0 {
 			return o, fmt.Errorf("%s steps: %q is not a whole number ≥ 0", f.name, f.entry.Text)
 		}
+	}
+	if o.EventShare, err = strconv.ParseFloat(strings.TrimSpace(p.eventShare.Text), 64); err != nil || o.EventShare < 0 || o.EventShare > 1 {
+		return o, fmt.Errorf("share of event steps: %q is not a number from 0 to 1", p.eventShare.Text)
 	}
 	if o.AESteps+o.DynSteps+o.DecSteps == 0 {
 		return o, fmt.Errorf("nothing to train: every stage has 0 steps")
