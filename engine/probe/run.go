@@ -50,7 +50,7 @@ func Run(m *model.Model, spec *sandbox.Spec, probes []Probe, o RunOptions) ([]Re
 			return nil, err
 		}
 		script := p.Script(d)
-		r.Got = image.NewRGBA(r.Start.Rect)
+		r.Want, r.Got = image.NewRGBA(r.Start.Rect), image.NewRGBA(r.Start.Rect)
 		w, h := r.Start.Rect.Dx(), r.Start.Rect.Dy()
 		if o.Film {
 			r.Film = image.NewRGBA(image.Rect(0, 0, w*len(script), 2*h))
@@ -60,12 +60,13 @@ func Run(m *model.Model, spec *sandbox.Spec, probes []Probe, o RunOptions) ([]Re
 			s.Step(a)
 			r.Steps++
 			if o.Film {
+				d.Render(r.Want)
 				s.Frame(r.Got)
-				draw.Draw(r.Film, image.Rect(i*w, 0, (i+1)*w, h), frameOf(d), image.Point{}, draw.Src)
+				draw.Draw(r.Film, image.Rect(i*w, 0, (i+1)*w, h), r.Want, image.Point{}, draw.Src)
 				draw.Draw(r.Film, image.Rect(i*w, h, (i+1)*w, 2*h), r.Got, image.Point{}, draw.Src)
 			}
 		}
-		r.Want = frameOf(d)
+		d.Render(r.Want)
 		s.Frame(r.Got)
 		r.Pass, r.ChangedPSNR, r.Ratio = Score(r.Start, r.Want, r.Got)
 		out = append(out, r)

@@ -485,6 +485,8 @@ func (t *trainer) uploadFrames() (x, weight *tensor.Tensor) {
 // encodeAll computes every frame's latent into the traces, or reads it from
 // the latent cache when this encoder has seen the trace before. With
 // rescale, the latent scale is set so that scaled latents have unit variance.
+// It also lists the event steps of Data when EventShare asks for them: both
+// are what the latent stages need before their first batch.
 func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 	m, be := t.m, t.be
 	cfg := &m.Cfg
