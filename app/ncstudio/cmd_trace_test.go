@@ -154,8 +154,8 @@ func TestTraceExport(t *testing.T) {
 	dir := writeTestTrace(t, 30)
 	out := filepath.Join(t.TempDir(), "demo.gif")
 	var stdout, stderr bytes.Buffer
-	defer func(d time.Duration) { progressEvery = d }(progressEvery)
-	progressEvery = 0 // print every update
+	defer func(d, l time.Duration) { progressEvery, logEvery = d, l }(progressEvery, logEvery)
+	progressEvery, logEvery = 0, 0 // print every update
 	if err := dispatch([]string{"trace", "export", dir, "--gif", out, "--from", "5", "--to", "25", "--scale", "2"}, &stdout, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
