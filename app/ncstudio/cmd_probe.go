@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/ncstudio/ncstudio/engine/atomicfile"
 	"github.com/ncstudio/ncstudio/engine/model"
@@ -81,15 +82,33 @@ const arithmeticProbes = 12
 // or the arithmetic probe for a terminal model. suite names them.
 func runProbes(m *model.Model, spec *sandbox.Spec, o probe.RunOptions) (rs []probe.Result, suite string, err error) {
 	if m.Cfg.Terminal != nil {
-		rs, err = probe.Arithmetic(m, arithmeticProbes, o.Seed)
+		rs, err = probe.Arithmetic(m, arithmeticProbes, o)
 		return rs, "the terminal arithmetic probe", err
 	}
 	rs, err = probe.Run(m, spec, probe.Standard(spec), o)
 	return rs, fmt.Sprintf("desktop %q", spec.Name), err
 }
 
-// writeProbeImages saves start | sandbox | model side by side per probe,
-// and its film (sandbox above model, a column per step) when it has one.
+// fileSafe turns a probe's name into a file name part: letters, digits
+// and + . _ kept, every other run of characters one "-" (a terminal
+// probe's name is a shell command, quotes and parentheses included).
+func fileSafe(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range name {
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("+._", r)) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+// writeProbeImages saves start | expected | model side by side per probe,
+// and its film (expected above model, a column per step) when it has one.
 func writeProbeImages(dir string, results []probe.Result) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -100,7 +119,7 @@ func writeProbeImages(dir string, results []probe.Result) error {
 		for k, f := range []*image.RGBA{r.Start, r.Want, r.Got} {
 			draw.Draw(img, b.Add(image.Pt(k*b.Dx(), 0)), f, b.Min, draw.Src)
 		}
-		name := fmt.Sprintf("%02d-%s", i, strings.ReplaceAll(r.Name, " ", "-"))
+		name := fmt.Sprintf("%02d-%s", i, fileSafe(r.Name))
 		if err := atomicfile.WritePNG(filepath.Join(dir, name+".png"), img); err != nil {
 			return err
 		}

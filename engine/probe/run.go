@@ -2,7 +2,6 @@ package probe
 
 import (
 	"image"
-	"image/draw"
 
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/model"
@@ -20,8 +19,9 @@ type Result struct {
 	Answer string `json:"answer,omitempty"`
 	// Start, Want (the sandbox) and Got (the model) are the frames compared.
 	Start, Want, Got *image.RGBA `json:"-"`
-	// Film, with RunOptions.Film, shows every step: the sandbox's frame
-	// above the model's, one column per step.
+	// Film, with RunOptions.Film, shows every step: the expected frame
+	// (the sandbox's, or a terminal's once its output settles) above the
+	// model's, one column per step, FilmColumns to a band (FilmCell).
 	Film *image.RGBA `json:"-"`
 }
 
@@ -51,9 +51,8 @@ func Run(m *model.Model, spec *sandbox.Spec, probes []Probe, o RunOptions) ([]Re
 		}
 		script := p.Script(d)
 		r.Want, r.Got = image.NewRGBA(r.Start.Rect), image.NewRGBA(r.Start.Rect)
-		w, h := r.Start.Rect.Dx(), r.Start.Rect.Dy()
 		if o.Film {
-			r.Film = image.NewRGBA(image.Rect(0, 0, w*len(script), 2*h))
+			r.Film = newFilm(len(script), r.Start.Rect.Dx(), r.Start.Rect.Dy())
 		}
 		for i, a := range script {
 			d.Step(a)
@@ -62,8 +61,7 @@ func Run(m *model.Model, spec *sandbox.Spec, probes []Probe, o RunOptions) ([]Re
 			if o.Film {
 				d.Render(r.Want)
 				s.Frame(r.Got)
-				draw.Draw(r.Film, image.Rect(i*w, 0, (i+1)*w, h), r.Want, image.Point{}, draw.Src)
-				draw.Draw(r.Film, image.Rect(i*w, h, (i+1)*w, 2*h), r.Got, image.Point{}, draw.Src)
+				putFilm(r.Film, i, r.Want, r.Got)
 			}
 		}
 		d.Render(r.Want)

@@ -23,8 +23,10 @@ const ArithmeticWait = 4
 // reads the line under the command off the model's frame. It passes when
 // that line is the sum. Want is the frame a real bash would show, rendered
 // from its transcript ("$ " + command, the sum, the next prompt). n probes
-// with sums drawn from seed; m must be a terminal model.
-func Arithmetic(m *model.Model, n int, seed uint64) ([]Result, error) {
+// with sums drawn from o.Seed; m must be a terminal model. With o.Film the
+// film's expected row echoes the command as it is typed and shows Want from
+// Return on.
+func Arithmetic(m *model.Model, n int, o RunOptions) ([]Result, error) {
 	tc := m.Cfg.Terminal
 	if tc == nil {
 		return nil, fmt.Errorf("probe: the arithmetic probe needs a terminal model; this one learns desktops")
@@ -42,6 +44,7 @@ func Arithmetic(m *model.Model, n int, seed uint64) ([]Result, error) {
 		s.Write([]byte(transcript))
 		return render.Frame(s.Grid()), nil
 	}
+	seed := o.Seed
 	rng := rand.New(rand.NewPCG(seed, 0xa717))
 	var out []Result
 	for range n {
@@ -59,15 +62,29 @@ func Arithmetic(m *model.Model, n int, seed uint64) ([]Result, error) {
 			return nil, err
 		}
 		keys, _ := term.ParseInput([]byte(cmd + "\r"))
+		steps := make([]action.Action, 0, len(keys)+ArithmeticWait)
 		for _, k := range keys {
-			s.Step(term.KeysAction([]term.Key{k}))
-			r.Steps++
+			steps = append(steps, term.KeysAction([]term.Key{k}))
 		}
-		for range ArithmeticWait {
-			s.Step(action.Action{})
-			r.Steps++
-		}
+		steps = append(steps, make([]action.Action, ArithmeticWait)...)
 		r.Got = image.NewRGBA(r.Want.Rect)
+		if o.Film {
+			r.Film = newFilm(len(steps), r.Want.Rect.Dx(), r.Want.Rect.Dy())
+		}
+		for i, a := range steps {
+			s.Step(a)
+			r.Steps++
+			if o.Film {
+				want := r.Want
+				if i < len(cmd) { // the command echoed so far
+					if want, err = screenFrame("$ " + cmd[:i+1]); err != nil {
+						return nil, err
+					}
+				}
+				s.Frame(r.Got)
+				putFilm(r.Film, i, want, r.Got)
+			}
+		}
 		s.Frame(r.Got)
 		r.Answer = ArithmeticAnswer(reader.Read(r.Got, tc.Cols, tc.Rows), cmd)
 		r.Pass = r.Answer == fmt.Sprint(a+b)

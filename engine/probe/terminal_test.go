@@ -35,16 +35,17 @@ func TestArithmeticOnAModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := Arithmetic(m, 2, 1)
+	rs, err := Arithmetic(m, 2, RunOptions{Seed: 1, Film: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rs) != 2 || rs[0].Pass || rs[0].Steps != len(rs[0].Name)+1+ArithmeticWait || rs[0].Want.Bounds().Dx() != 64 {
 		t.Errorf("results %+v", rs[0])
 	}
+	checkFilmEnd(t, rs[0])
 	desktop, _ := model.Preset("tiny")
 	m2, _ := model.New(cpu.New(), desktop, 1)
-	if _, err := Arithmetic(m2, 1, 1); err == nil {
+	if _, err := Arithmetic(m2, 1, RunOptions{Seed: 1}); err == nil {
 		t.Error("a desktop model was probed as a terminal")
 	}
 }
