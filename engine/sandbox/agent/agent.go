@@ -2,7 +2,8 @@
 // that produce one action per frame step. Random wanders and clicks like
 // the NeuralComputer "GUIWorld Random" engine; Goal does the things a user
 // does (on the sandbox: open, drag, type, compute, use the menu, close);
-// Mixed interleaves the two. The sandbox's agents (New) know its apps; the
+// Mixed interleaves the two; Busy keeps to the goal tasks that change much
+// of the screen (open, close, drag, menu). The sandbox's agents (New) know its apps; the
 // agents of any Surface (NewForSurface: a real X display) know only its
 // windows.
 package agent
@@ -23,7 +24,7 @@ type Agent interface {
 }
 
 // Kinds lists the agents New knows.
-var Kinds = []string{"random", "goal", "mixed"}
+var Kinds = []string{"random", "goal", "mixed", "busy"}
 
 // New returns the agent of the given kind, seeded.
 func New(kind string, seed uint64) (Agent, error) {
@@ -33,6 +34,8 @@ func New(kind string, seed uint64) (Agent, error) {
 		return &scripted{p, func(d *sandbox.Desktop) { p.randomBurst(desktopSurface{d}) }}, nil
 	case "goal":
 		return &scripted{p, func(d *sandbox.Desktop) { p.goalTask(d) }}, nil
+	case "busy":
+		return &scripted{p, func(d *sandbox.Desktop) { p.busyTask(d) }}, nil
 	case "mixed":
 		return &scripted{p, func(d *sandbox.Desktop) {
 			if p.rng.Float64() < 0.35 {
@@ -42,7 +45,7 @@ func New(kind string, seed uint64) (Agent, error) {
 			}
 		}}, nil
 	}
-	return nil, fmt.Errorf("agent: unknown agent %q (want random, goal or mixed)", kind)
+	return nil, fmt.Errorf("agent: unknown agent %q (want random, goal, mixed or busy)", kind)
 }
 
 // scripted plays planned actions and plans more when it runs out.

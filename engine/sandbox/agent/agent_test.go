@@ -139,3 +139,30 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// TestBusyOpensMore checks what the busy agent is for: many more windows
+// opened, and menus, per step than the goal agent.
+func TestBusyOpensMore(t *testing.T) {
+	count := func(kind string) (opens, menus int) {
+		windows, menu := 0, false
+		run(t, kind, 3, 3000, func(d *sandbox.Desktop, _ action.Action) {
+			if n := len(d.Windows()); n > windows {
+				opens++
+				windows = n
+			} else {
+				windows = n
+			}
+			if m := d.Menu().Open; m && !menu {
+				menus++
+			}
+			menu = d.Menu().Open
+		})
+		return opens, menus
+	}
+	goalOpens, goalMenus := count("goal")
+	busyOpens, busyMenus := count("busy")
+	t.Logf("windows opened in 3000 steps: goal %d, busy %d; menus %d, %d", goalOpens, busyOpens, goalMenus, busyMenus)
+	if busyOpens < 3*goalOpens || busyMenus < goalMenus {
+		t.Errorf("busy agent opened %d windows and %d menus, goal %d and %d", busyOpens, busyMenus, goalOpens, goalMenus)
+	}
+}

@@ -16,28 +16,50 @@ var words = []string{
 	"Paris", "Monday", "42", "2026", "ok", "yes", "no", "quick", "brown", "fox",
 }
 
+// task is something an agent may do next, with its weight in the draw.
+type task struct {
+	weight float64
+	do     func(*sandbox.Desktop)
+}
+
 // goalTask plans the next step of a purposeful session: finish what is under
 // way, or pick a task that suits the desktop's state.
 func (p *planner) goalTask(d *sandbox.Desktop) {
-	if p.then != nil {
-		f := p.then
-		p.then = nil
-		f(d)
-		return
-	}
-	open := len(d.Windows())
-	tasks := []struct {
-		weight float64
-		do     func(*sandbox.Desktop)
-	}{
-		{0.5 + 4/float64(1+open), p.openIcon},
+	open := float64(len(d.Windows()))
+	p.finishOr(d, []task{
+		{0.5 + 4/(1+open), p.openIcon},
 		{1.5, p.dragWindow},
 		{1.5, p.typeWords},
 		{1.2, p.compute},
 		{0.6, p.count},
 		{0.8, p.useMenu},
-		{0.4 * float64(open), p.closeWindow},
+		{0.4 * open, p.closeWindow},
 		{0.5, p.hover},
+	})
+}
+
+// busyTask is goalTask without the quiet tasks: windows opened, closed and
+// dragged and the menu used back to back, the steps that change much of the
+// screen and that uniform traces have least of (a window opens in 0.7% of
+// the steps of goal and mixed traces).
+func (p *planner) busyTask(d *sandbox.Desktop) {
+	open := float64(len(d.Windows()))
+	p.finishOr(d, []task{
+		{1 + 4/(1+open), p.openIcon},
+		{0.4, p.dragWindow},
+		{1.2, p.useMenu},
+		{open, p.closeWindow},
+	})
+}
+
+// finishOr runs the next phase of a task under way, or draws one of tasks
+// by weight.
+func (p *planner) finishOr(d *sandbox.Desktop, tasks []task) {
+	if p.then != nil {
+		f := p.then
+		p.then = nil
+		f(d)
+		return
 	}
 	total := 0.0
 	for _, t := range tasks {
