@@ -158,7 +158,8 @@ func (p *evalPage) toggleRun() {
 	p.runBtn.SetText("Cancel")
 	p.bar.SetValue(0)
 	go func() {
-		res, err := evaluate(ctx, path, name, paths, eval.Options{Windows: windows, Events: eval.DefaultEvents, Rollouts: rollouts, RolloutSteps: steps, Seed: 1,
+		res, err := evaluate(ctx, path, name, paths, eval.Options{Windows: windows, Events: eval.DefaultEvents, Rollouts: rollouts, RolloutSteps: steps,
+			Idle: eval.DefaultIdle, IdleSteps: eval.DefaultIdleSteps, Seed: 1,
 			Progress: func(done, total int) { fyne.Do(func() { p.bar.SetValue(float64(done) / float64(total)) }) }}, spec)
 		canceled := ctx.Err() != nil
 		fyne.Do(func() {

@@ -35,6 +35,8 @@ func runEval(c *context) error {
 	events := c.Flags.Int("events", eval.DefaultEvents, "one-step predictions at steps where the screen changes widely (a window opens, a menu, a command's output)")
 	rollouts := c.Flags.Int("rollouts", 8, "free-running rollouts driven by the true actions")
 	steps := c.Flags.Int("rollout-steps", 64, "steps per rollout")
+	idle := c.Flags.Int("idle", eval.DefaultIdle, "idle runs: from a true frame, steps with no input, scored against that frame (a screen left alone should stay)")
+	idleSteps := c.Flags.Int("idle-steps", eval.DefaultIdleSteps, "steps per idle run")
 	seed := c.Flags.Uint64("seed", 1, "seed of the sampled places and the sampler noise")
 	withProbes := c.Flags.Bool("probe", false, "also run the standard probes of the built-in desktop (ncstudio probe)")
 	markdown := c.Flags.Bool("markdown", false, "print one Markdown table row per checkpoint")
@@ -50,8 +52,8 @@ func runEval(c *context) error {
 	switch {
 	case len(data) == 0:
 		return usagef("eval: --data is required")
-	case *windows < 1 || *events < 0 || *rollouts < 0 || *steps < 1:
-		return usagef("eval: --windows and --rollout-steps must be at least 1, --events and --rollouts at least 0")
+	case *windows < 1 || *events < 0 || *rollouts < 0 || *steps < 1 || *idle < 0 || *idleSteps < 1:
+		return usagef("eval: --windows, --rollout-steps and --idle-steps must be at least 1, --events, --rollouts and --idle at least 0")
 	case *samplerSteps < 0:
 		return usagef("eval: --sampler-steps must be positive")
 	}
@@ -73,9 +75,9 @@ func runEval(c *context) error {
 		if err != nil {
 			return err
 		}
-		bar := newProgress(c.Stderr, "eval "+filepath.Base(path), "frames", *windows+*events+*rollouts**steps)
-		rep, err := eval.Evaluate(ctx, m, ds, eval.Options{Windows: *windows, Events: *events, Rollouts: *rollouts, RolloutSteps: *steps, Seed: *seed,
-			Progress: func(done, _ int) { bar.set(done) }})
+		bar := newProgress(c.Stderr, "eval "+filepath.Base(path), "frames", *windows+*events+*rollouts**steps+*idle**idleSteps)
+		rep, err := eval.Evaluate(ctx, m, ds, eval.Options{Windows: *windows, Events: *events, Rollouts: *rollouts, RolloutSteps: *steps,
+			Idle: *idle, IdleSteps: *idleSteps, Seed: *seed, Progress: func(done, _ int) { bar.set(done) }})
 		bar.finish()
 		res := eval.Result{Checkpoint: path, Injection: m.Cfg.Dyn.Injection, Traces: len(ds.Traces), Frames: ds.Frames(), Report: rep,
 			SamplerSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise}
@@ -158,6 +160,10 @@ func printEval(w io.Writer, res *eval.Result) {
 		fmt.Fprintln(w, sparkline(r.Drift))
 		fmt.Fprintf(w, "step 1: %.1f dB   step %d: %.1f dB\n", r.Drift[0], len(r.Drift), r.Drift[len(r.Drift)-1])
 		fmt.Fprintf(w, "holding the first frame instead: %.2f dB\n", r.Hold.RolloutPSNR)
+	}
+	if len(r.Idle) > 0 {
+		fmt.Fprintf(w, "\nidle (no input): PSNR to the start frame by step, %.2f dB after %d steps (the reconstruction's %.2f is the ceiling):\n", r.IdlePSNR, len(r.Idle), r.Reconstruction.PSNR)
+		fmt.Fprintln(w, sparkline(r.Idle))
 	}
 	if res.ProbeSuccess != nil {
 		fmt.Fprintf(w, "probes: %.2f passed (ncstudio probe for the details)\n", *res.ProbeSuccess)

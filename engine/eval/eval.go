@@ -3,8 +3,9 @@
 // accuracy and error; for terminal models also character, line and
 // changed-cell accuracy of the text read back from the frames), the
 // autoencoder's reconstruction as the ceiling, the drift of free-running
-// rollouts driven by the true actions, and all of it again for the baseline
-// that holds the last frame (Baseline).
+// rollouts driven by the true actions, how long a screen left alone stays
+// as it was (idle runs), and all of it again for the baseline that holds the
+// last frame (Baseline).
 package eval
 
 import (
@@ -26,6 +27,13 @@ import (
 // score unless told otherwise.
 const DefaultEvents = 100
 
+// DefaultIdle and DefaultIdleSteps are the idle runs `ncstudio eval` and
+// the studio score unless told otherwise: long enough to see a desktop melt.
+const (
+	DefaultIdle      = 4
+	DefaultIdleSteps = 200
+)
+
 // Options choose how much to evaluate.
 type Options struct {
 	Windows int // one-step predictions, at random places
@@ -35,7 +43,11 @@ type Options struct {
 	Events       int
 	Rollouts     int // free-running rollouts
 	RolloutSteps int // steps per rollout
-	Seed         uint64
+	// Idle runs start from a true frame and step IdleSteps times with no
+	// input (the pointer and held buttons where they were): a screen left
+	// alone should stay as it is.
+	Idle, IdleSteps int
+	Seed            uint64
 	// Progress, if set, is called with work done and total.
 	Progress func(done, total int)
 }
@@ -70,6 +82,11 @@ type Report struct {
 	// RolloutText is the text read from every frame of the rollouts
 	// (terminal models only).
 	RolloutText *metrics.TextScores `json:"rollout_text,omitempty"`
+	// Idle is the mean PSNR of the idle runs' frames to their start frame
+	// by step (Options.Idle); IdlePSNR its last value. The autoencoder's
+	// reconstruction of the start frame is their ceiling.
+	Idle     []float64 `json:"idle_psnr,omitempty"`
+	IdlePSNR float64   `json:"idle_psnr_end"`
 	// Hold scores the same windows and rollouts as if nothing changed.
 	Hold Baseline `json:"hold"`
 }
@@ -174,7 +191,7 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 		return Report{}, fmt.Errorf("eval: the longest trace has %d frames; %d-step rollouts need %d (fewer --rollout-steps, or longer traces)",
 			longest, o.RolloutSteps, need)
 	}
-	total := o.Windows + o.Events + o.Rollouts*o.RolloutSteps
+	total := o.Windows + o.Events + o.Rollouts*o.RolloutSteps + o.Idle*o.IdleSteps
 	done := 0
 	tick := func() {
 		done++
@@ -288,6 +305,33 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 		}
 	}
 	rep.RolloutPSNR, rep.Hold.RolloutPSNR = mean32(rep.Drift), mean32(rep.Hold.Drift)
+	if o.Idle > 0 && o.IdleSteps > 0 {
+		// A generator of their own, as for the events.
+		irng := rand.New(rand.NewPCG(o.Seed, 0x6e636576_69646c65))
+		rep.Idle = make([]float64, o.IdleSteps)
+		for range o.Idle {
+			tr, i := data.Pick(irng, 0, 1)
+			hist, prev, err := history(tr, i, k)
+			if err != nil {
+				return Report{}, err
+			}
+			s, err := m.NewSessionHistory(hist, prev, irng.Uint64())
+			if err != nil {
+				return Report{}, err
+			}
+			still := action.Action{X: prev.X, Y: prev.Y, Buttons: prev.Buttons}
+			for j := range o.IdleSteps {
+				if err := ctx.Err(); err != nil {
+					return Report{}, err
+				}
+				s.Step(still)
+				s.Frame(pred)
+				rep.Idle[j] += metrics.PSNR(pred, hist[0]) / float64(o.Idle)
+				tick()
+			}
+		}
+		rep.IdlePSNR = rep.Idle[o.IdleSteps-1]
+	}
 	return rep, nil
 }
 

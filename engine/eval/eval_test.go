@@ -55,6 +55,35 @@ func TestEvaluateRuns(t *testing.T) {
 	if ev.OneStep != rep.OneStep || !slices.Equal(ev.Drift, rep.Drift) {
 		t.Error("event windows changed the other scores")
 	}
+	// Idle runs score every step against their start frame, and leave the
+	// other scores as they were too.
+	idle, err := Evaluate(context.Background(), m, data, Options{Windows: 10, Rollouts: 2, RolloutSteps: 8, Idle: 2, IdleSteps: 5, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(idle.Idle) != 5 || idle.IdlePSNR != idle.Idle[4] || idle.IdlePSNR <= 0 || math.IsInf(idle.IdlePSNR, 0) {
+		t.Fatalf("idle curve %v, end %v", idle.Idle, idle.IdlePSNR)
+	}
+	if idle.OneStep != rep.OneStep || !slices.Equal(idle.Drift, rep.Drift) || len(rep.Idle) != 0 {
+		t.Error("idle runs changed the other scores")
+	}
+	// A dynamics that copies its newest latent (delta on, output zeroed, no
+	// sampler noise) holds the start frame exactly: its idle curve is flat
+	// at the autoencoder's reconstruction of the start frame.
+	still, _ := model.New(cpu.New(), cfg, 1)
+	still.Cfg.Dyn.Delta, still.Cfg.Sampler.Steps, still.Cfg.Sampler.ContextNoise = true, 1, 0
+	for _, p := range still.Dyn.Out.Params() {
+		still.Backend().Scale(p.Value, 0)
+	}
+	flat, err := Evaluate(context.Background(), still, data, Options{Idle: 1, IdleSteps: 6, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range flat.Idle {
+		if v != flat.Idle[0] {
+			t.Fatalf("a copying dynamics drifts when idle: %v", flat.Idle)
+		}
+	}
 	// Holding the last frame misses what an event draws.
 	if ev.Hold.Events.ChangedPSNR > 20 {
 		t.Errorf("holding the frame scores %.1f dB on the changed pixels of events", ev.Hold.Events.ChangedPSNR)

@@ -101,28 +101,28 @@ func MarkdownTable(w io.Writer, results []Result) {
 		}
 	}
 	if len(desktop) > 0 {
-		fmt.Fprintln(w, "| checkpoint | injection | 1-step PSNR | SSIM | changed PSNR | events: changed PSNR | cursor acc. | cursor Δr (px) | rollout PSNR (32) | probes |")
-		fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-		row := func(name, injection string, o, events Scores, rollout string, probes string) {
-			fmt.Fprintf(w, "| %s | %s | %.2f | %.4f | %.2f | %s | %.3f | %.1f | %s | %s |\n", name, injection,
-				o.PSNR, o.SSIM, o.ChangedPSNR, eventCell(events, "%.2f", events.ChangedPSNR), o.Cursor.Accuracy, o.Cursor.DR, rollout, probes)
+		fmt.Fprintf(w, "| checkpoint | injection | 1-step PSNR | SSIM | changed PSNR | events: changed PSNR | cursor acc. | cursor Δr (px) | rollout PSNR (32) | %s | probes |\n", idleHeader(desktop))
+		fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+		row := func(name, injection string, o, events Scores, rollout, idle, probes string) {
+			fmt.Fprintf(w, "| %s | %s | %.2f | %.4f | %.2f | %s | %.3f | %.1f | %s | %s | %s |\n", name, injection,
+				o.PSNR, o.SSIM, o.ChangedPSNR, eventCell(events, "%.2f", events.ChangedPSNR), o.Cursor.Accuracy, o.Cursor.DR, rollout, idle, probes)
 		}
 		for _, r := range desktop {
-			row(filepath.Base(r.Checkpoint), r.Injection, r.Report.OneStep, r.Report.Events, rolloutCell(r.Report.Drift, r.Report.RolloutPSNR), probeCell(r))
+			row(filepath.Base(r.Checkpoint), r.Injection, r.Report.OneStep, r.Report.Events, rolloutCell(r.Report.Drift, r.Report.RolloutPSNR), idleCell(r.Report), probeCell(r))
 		}
 		holds := distinctHolds(desktop)
 		for _, i := range holds {
 			hold := desktop[i].Report.Hold
-			row("*"+holdName(desktop[i], len(holds))+"*", "", hold.OneStep, hold.Events, rolloutCell(hold.Drift, hold.RolloutPSNR), "–")
+			row("*"+holdName(desktop[i], len(holds))+"*", "", hold.OneStep, hold.Events, rolloutCell(hold.Drift, hold.RolloutPSNR), "–", "–")
 		}
 	}
 	if len(terminal) > 0 {
 		if len(desktop) > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintln(w, "| checkpoint | 1-step chars | lines | changed cells | events: changed cells | 1-step PSNR | rollout chars | lines | changed cells | rollout PSNR (32) | probe |")
-		fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-		row := func(name string, one, events Scores, roll *metrics.TextScores, drift []float64, rollout float64, probe string) {
+		fmt.Fprintf(w, "| checkpoint | 1-step chars | lines | changed cells | events: changed cells | 1-step PSNR | rollout chars | lines | changed cells | rollout PSNR (32) | %s | probe |\n", idleHeader(terminal))
+		fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+		row := func(name string, one, events Scores, roll *metrics.TextScores, drift []float64, rollout float64, idle, probe string) {
 			o := one.Text
 			ev := 0.0
 			if events.Text != nil {
@@ -132,17 +132,17 @@ func MarkdownTable(w io.Writer, results []Result) {
 			if roll != nil && len(drift) > 0 {
 				rolled = fmt.Sprintf("%.3f | %.3f | %.3f | %.2f", roll.CharAccuracy, roll.LineAccuracy, roll.ChangedAccuracy, rollout)
 			}
-			fmt.Fprintf(w, "| %s | %.3f | %.3f | %.3f | %s | %.2f | %s | %s |\n", name,
-				o.CharAccuracy, o.LineAccuracy, o.ChangedAccuracy, eventCell(events, "%.3f", ev), one.PSNR, rolled, probe)
+			fmt.Fprintf(w, "| %s | %.3f | %.3f | %.3f | %s | %.2f | %s | %s | %s |\n", name,
+				o.CharAccuracy, o.LineAccuracy, o.ChangedAccuracy, eventCell(events, "%.3f", ev), one.PSNR, rolled, idle, probe)
 		}
 		for _, r := range terminal {
-			row(filepath.Base(r.Checkpoint), r.Report.OneStep, r.Report.Events, r.Report.RolloutText, r.Report.Drift, r.Report.RolloutPSNR, probeCell(r))
+			row(filepath.Base(r.Checkpoint), r.Report.OneStep, r.Report.Events, r.Report.RolloutText, r.Report.Drift, r.Report.RolloutPSNR, idleCell(r.Report), probeCell(r))
 		}
 		holds := distinctHolds(terminal)
 		for _, i := range holds {
 			hold := terminal[i].Report.Hold
 			if hold.OneStep.Text != nil {
-				row("*"+holdName(terminal[i], len(holds))+"*", hold.OneStep, hold.Events, hold.RolloutText, hold.Drift, hold.RolloutPSNR, "–")
+				row("*"+holdName(terminal[i], len(holds))+"*", hold.OneStep, hold.Events, hold.RolloutText, hold.Drift, hold.RolloutPSNR, "–", "–")
 			}
 		}
 	}
@@ -163,6 +163,26 @@ func rolloutCell(drift []float64, psnr float64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.2f", psnr)
+}
+
+// idleHeader names the idle column after the results' idle steps (the
+// first result's that ran any).
+func idleHeader(results []Result) string {
+	for _, r := range results {
+		if n := len(r.Report.Idle); n > 0 {
+			return fmt.Sprintf("idle PSNR (%d)", n)
+		}
+	}
+	return "idle PSNR"
+}
+
+// idleCell is the PSNR to the start frame at the end of the idle runs, "–"
+// when none ran.
+func idleCell(r Report) string {
+	if len(r.Idle) == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", r.IdlePSNR)
 }
 
 // probeCell is a result's probe success for a table, "–" when not run.

@@ -13,7 +13,8 @@ func TestWriteReport(t *testing.T) {
 	rate := 0.25
 	results := []Result{
 		{Checkpoint: "/x/a.safetensors", Injection: "internal", Traces: 2, Frames: 300, SamplerSteps: 1,
-			Report: Report{OneStep: Scores{PSNR: 27.5, SSIM: 0.9}, Events: Scores{Frames: 5, ChangedPSNR: 12.3}, RolloutPSNR: 19.5, Drift: []float64{27, 24, 21}}, ProbeSuccess: &rate},
+			Report: Report{OneStep: Scores{PSNR: 27.5, SSIM: 0.9}, Events: Scores{Frames: 5, ChangedPSNR: 12.3}, RolloutPSNR: 19.5, Drift: []float64{27, 24, 21},
+			Idle: []float64{28, 25}, IdlePSNR: 25}, ProbeSuccess: &rate},
 		{Checkpoint: "b.safetensors", Injection: "external", Report: Report{Drift: []float64{25, 20, 18}}},
 		{Checkpoint: "term.safetensors", Injection: "internal", Report: Report{Reconstruction: Scores{Text: &metrics.TextScores{CharAccuracy: 0.999}}, OneStep: Scores{PSNR: 33.1, Text: &metrics.TextScores{CharAccuracy: 0.908, LineAccuracy: 0.885, ChangedAccuracy: 0.266}},
 			RolloutText: &metrics.TextScores{CharAccuracy: 0.47, LineAccuracy: 0.336, ChangedAccuracy: 0.393}, RolloutPSNR: 24.2, Drift: []float64{30, 25}}},
@@ -26,8 +27,8 @@ func TestWriteReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"| a.safetensors | internal | 27.50 | 0.9000 | 0.00 | 12.30 |", "| b.safetensors | external |", "| 0.25 |",
-		"| rollout chars |", "| term.safetensors | 0.908 | 0.885 | 0.266 | – | 33.10 | 0.470 | 0.336 | 0.393 | 24.20 | – |",
+	for _, want := range []string{"| a.safetensors | internal | 27.50 | 0.9000 | 0.00 | 12.30 |", "| b.safetensors | external |", "| 19.50 | 25.00 | 0.25 |", "| idle PSNR (2) |",
+		"| rollout chars |", "| term.safetensors | 0.908 | 0.885 | 0.266 | – | 33.10 | 0.470 | 0.336 | 0.393 | 24.20 | – | – |",
 		"reads back 0.999 of characters", "cursor within 4 px in 0.0% of frames", "![Rollout PSNR by step](drift.png)", "`held/a.nctrace`"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
@@ -77,7 +78,7 @@ func TestHoldRows(t *testing.T) {
 	}
 	// Scores that were not measured (no events, no rollouts, no probes)
 	// read as dashes, not zeros.
-	if !strings.Contains(b.String(), "| old.safetensors |  | 0.00 | 0.0000 | 0.00 | – | 0.000 | 0.0 | – | – |") {
+	if !strings.Contains(b.String(), "| old.safetensors |  | 0.00 | 0.0000 | 0.00 | – | 0.000 | 0.0 | – | – | – |") {
 		t.Errorf("unmeasured scores are not dashes:\n%s", b.String())
 	}
 }
