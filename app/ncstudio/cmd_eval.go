@@ -43,6 +43,7 @@ func runEval(c *context) error {
 	plotFile := c.Flags.String("plot", "", "write the rollout drift (PSNR by step, one line per checkpoint) as a PNG")
 	samplerSteps := c.Flags.Int("sampler-steps", 0, "sampler steps per frame (default: each checkpoint's)")
 	contextNoise := c.Flags.Float64("context-noise", -1, "noise added to context latents while sampling (default: each checkpoint's)")
+	hold := c.Flags.Float64("hold", -1, "keep latent cells whose predicted change is below this RMS as they were; 0 keeps every prediction (default: each checkpoint's)")
 	if _, err := c.Parse(); err != nil {
 		return err
 	}
@@ -71,6 +72,9 @@ func runEval(c *context) error {
 		if *contextNoise >= 0 {
 			m.Cfg.Sampler.ContextNoise = float32(*contextNoise)
 		}
+		if *hold >= 0 {
+			m.Cfg.Sampler.Hold = float32(*hold)
+		}
 		ds, err := dataset.Open(data, m.Cfg.TraceKind(), m.Cfg.Width, m.Cfg.Height)
 		if err != nil {
 			return err
@@ -80,7 +84,7 @@ func runEval(c *context) error {
 			Idle: *idle, IdleSteps: *idleSteps, Seed: *seed, Progress: func(done, _ int) { bar.set(done) }})
 		bar.finish()
 		res := eval.Result{Checkpoint: path, Injection: m.Cfg.Dyn.Injection, Traces: len(ds.Traces), Frames: ds.Frames(), Report: rep,
-			SamplerSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise}
+			SamplerSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise, Hold: m.Cfg.Sampler.Hold}
 		ds.Close()
 		if err != nil {
 			return err

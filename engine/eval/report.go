@@ -28,6 +28,7 @@ type Result struct {
 	// The sampler the rollouts and one-step predictions used.
 	SamplerSteps int     `json:"sampler_steps"`
 	ContextNoise float32 `json:"context_noise"`
+	Hold         float32 `json:"hold,omitempty"`
 	// ProbeSuccess is the share of the standard probes passed, when run.
 	ProbeSuccess *float64 `json:"probe_success,omitempty"`
 }
@@ -217,8 +218,8 @@ func WriteReport(dir string, results []Result, traces []string) error {
 	b.WriteString("\nOne-step scores predict each frame from the true frames before it; the rollout runs free from one true frame, driven by the true actions. The rows in italics (grey in the plot) are the baseline that holds the last true frame through the model's autoencoder: a model has to beat it to be worth playing.\n\n")
 	b.WriteString("![Rollout PSNR by step](drift.png)\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "\n## %s\n\n%d traces, %d frames; sampler %d step(s), context noise %g. Reconstruction %.2f dB; one step %.2f dB, SSIM %.4f; ",
-			filepath.Base(r.Checkpoint), r.Traces, r.Frames, r.SamplerSteps, r.ContextNoise, r.Report.Reconstruction.PSNR,
+		fmt.Fprintf(&b, "\n## %s\n\n%d traces, %d frames; sampler %d step(s), context noise %g, hold %g. Reconstruction %.2f dB; one step %.2f dB, SSIM %.4f; ",
+			filepath.Base(r.Checkpoint), r.Traces, r.Frames, r.SamplerSteps, r.ContextNoise, r.Hold, r.Report.Reconstruction.PSNR,
 			r.Report.OneStep.PSNR, r.Report.OneStep.SSIM)
 		if t := r.Report.Reconstruction.Text; t != nil {
 			fmt.Fprintf(&b, "the autoencoder alone reads back %.3f of characters (the ceiling).\n", t.CharAccuracy)

@@ -96,6 +96,12 @@ type SamplerConfig struct {
 	// ContextNoise is the noise level added to context latents at inference,
 	// matching the augmentation the model was trained with.
 	ContextNoise float32 `json:"context_noise"`
+	// Hold, when above 0, keeps every latent cell whose predicted change
+	// from the newest latent is smaller than Hold (root mean square over
+	// the latent's channels, in scaled units) exactly as it was: the small
+	// errors a model makes where nothing happens then cannot pile up into
+	// drift. 0 (the default) keeps every prediction.
+	Hold float32 `json:"hold,omitempty"`
 }
 
 // Levels is the number of resolution levels of the autoencoder.

@@ -23,9 +23,11 @@ type Session struct {
 	prev    action.Action
 	steps   int
 
-	// SampleSteps and ContextNoise start at the model's sampler defaults.
+	// SampleSteps, ContextNoise and Hold start at the model's sampler
+	// defaults (SamplerConfig).
 	SampleSteps  int
 	ContextNoise float32
+	Hold         float32
 	// Observe, if set, sees every sampler step of every Step (the studio's
 	// Debug page shows the denoising trajectory of a frame with it).
 	Observe SampleObserver
@@ -58,7 +60,7 @@ func (m *Model) NewSessionHistory(frames []*image.RGBA, prev action.Action, seed
 	pcg := rand.NewPCG(seed, 0x6e63_7365_7373_696f)
 	s := &Session{m: m, pcg: pcg, rng: rand.New(pcg),
 		history: be.Zeros(1, k*cz, lh, lw), latent: be.Zeros(1, cz, lh, lw),
-		SampleSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise,
+		SampleSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise, Hold: m.Cfg.Sampler.Hold,
 		feats: make([]float32, ActionFeatures), cmap: make([]float32, lw*lh), prev: prev}
 	full := make([]float32, 0, k*cz*lw*lh)
 	for i := range k {
@@ -109,11 +111,37 @@ func (s *Session) Step(a action.Action) *tensor.Tensor {
 		be.Upload(cursor, s.cmap)
 	}
 	z := m.sample(s.history, cursor, acts, s.SampleSteps, s.ContextNoise, s.rng, s.Observe)
+	if s.Hold > 0 {
+		s.holdSmallChanges(z)
+	}
 	be.Copy(s.latent, z)
 	s.push(z)
 	s.prev = a
 	s.steps++
 	return s.latent
+}
+
+// holdSmallChanges puts back the newest latent's value in every cell of z
+// whose change from it is below s.Hold (RMS over the channels).
+func (s *Session) holdSmallChanges(z *tensor.Tensor) {
+	be := s.m.be
+	next, last := be.ToHost(z), be.ToHost(s.latent)
+	cz := s.m.Cfg.AE.Latent
+	cells := len(next) / cz
+	limit := float64(s.Hold) * float64(s.Hold) * float64(cz)
+	for i := range cells {
+		sum := 0.0
+		for c := range cz {
+			d := float64(next[c*cells+i] - last[c*cells+i])
+			sum += d * d
+		}
+		if sum < limit {
+			for c := range cz {
+				next[c*cells+i] = last[c*cells+i]
+			}
+		}
+	}
+	be.Upload(z, next)
 }
 
 // push makes z the newest latent of the history, dropping the oldest.

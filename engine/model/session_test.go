@@ -2,6 +2,7 @@ package model
 
 import (
 	"image"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -114,5 +115,52 @@ func TestFlowLossLearns(t *testing.T) {
 	t.Logf("flow loss %.3f → %.3f", first, last)
 	if !(last < 0.5*first) {
 		t.Errorf("flow loss went from %.3f to %.3f in 300 steps on one batch", first, last)
+	}
+}
+
+// TestSessionHold: with Hold set, cells whose predicted change is below it
+// keep the previous latent's values exactly, the others take the prediction.
+func TestSessionHold(t *testing.T) {
+	m := tinyModel(t)
+	frame := testFrame(m.Cfg.Width, m.Cfg.Height)
+	a := action.Action{X: 3, Y: 4}
+	free, _ := m.NewSession(frame, 5)
+	held, _ := m.NewSession(frame, 5)
+	before := slices.Clone(held.Latent().Host())
+	next := slices.Clone(free.Step(a).Host())
+	cz := m.Cfg.AE.Latent
+	cells := len(before) / cz
+	change := make([]float64, cells) // RMS over the channels, per cell
+	for i := range cells {
+		for c := range cz {
+			d := float64(next[c*cells+i] - before[c*cells+i])
+			change[i] += d * d / float64(cz)
+		}
+	}
+	// A threshold halfway between two cells' changes, so rounding cannot
+	// put a cell on the other side.
+	sorted := slices.Sorted(slices.Values(change))
+	mid := (sorted[cells/2-1] + sorted[cells/2]) / 2
+	held.Hold = float32(math.Sqrt(mid))
+	got := held.Step(a).Host()
+	kept, moved := 0, 0
+	for i := range cells {
+		for c := range cz {
+			want := next[c*cells+i]
+			if change[i] < mid {
+				want = before[c*cells+i]
+			}
+			if got[c*cells+i] != want {
+				t.Fatalf("cell %d channel %d: %v, want %v (change %g, hold %g)", i, c, got[c*cells+i], want, change[i], held.Hold)
+			}
+		}
+		if change[i] < mid {
+			kept++
+		} else {
+			moved++
+		}
+	}
+	if kept == 0 || moved == 0 {
+		t.Errorf("%d cells kept, %d moved: the test does not split them", kept, moved)
 	}
 }

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ncstudio/ncstudio/engine/ckpt"
+	"github.com/ncstudio/ncstudio/engine/model"
+)
+
+func init() {
+	register(&command{
+		name:    "ckpt sampler",
+		usage:   "IN OUT [--steps N] [--context-noise X] [--hold H]",
+		summary: "copy a model checkpoint with other sampler settings (how it plays; the weights stay as they are)",
+		run:     runCkptSampler,
+	})
+}
+
+func runCkptSampler(c *context) error {
+	steps := c.Flags.Int("steps", 0, "flow-matching steps per frame (0: keep)")
+	noise := c.Flags.Float64("context-noise", -1, "noise added to the context latents at each step (negative: keep)")
+	hold := c.Flags.Float64("hold", -1, "keep latent cells whose predicted change is below this RMS as they were; 0 turns it off (negative: keep)")
+	args, err := c.Parse()
+	if err != nil {
+		return err
+	}
+	if len(args) != 2 {
+		return usagef("ckpt sampler: want IN and OUT, got %d arguments", len(args))
+	}
+	if *steps < 0 || *steps > 64 {
+		return usagef("ckpt sampler: --steps must lie in 1..64 (0 keeps them)")
+	}
+	if _, err := os.Stat(args[1]); err == nil {
+		return fmt.Errorf("ckpt sampler: %s exists; not overwriting it", args[1])
+	}
+	f, err := ckpt.Load(args[0])
+	if err != nil {
+		return err
+	}
+	if f.Metadata[model.MetaFormat] != model.FormatName {
+		return fmt.Errorf("ckpt sampler: %s is not an NC Studio model checkpoint", args[0])
+	}
+	cfg, err := model.UnmarshalConfig(f.Metadata[model.MetaConfig])
+	if err != nil {
+		return fmt.Errorf("ckpt sampler: %s: %v", args[0], err)
+	}
+	if *steps > 0 {
+		cfg.Sampler.Steps = *steps
+	}
+	if *noise >= 0 {
+		cfg.Sampler.ContextNoise = float32(*noise)
+	}
+	if *hold >= 0 {
+		cfg.Sampler.Hold = float32(*hold)
+	}
+	f.Metadata[model.MetaConfig] = model.MarshalConfig(cfg)
+	if err := ckpt.Save(args[1], f); err != nil {
+		return err
+	}
+	return c.Emit(map[string]any{"in": args[0], "out": args[1], "sampler": cfg.Sampler}, func(w io.Writer) {
+		fmt.Fprintf(w, "wrote %s: sampler %d step(s), context noise %g, hold %g\n", args[1], cfg.Sampler.Steps, cfg.Sampler.ContextNoise, cfg.Sampler.Hold)
+	})
+}
