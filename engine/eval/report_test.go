@@ -14,7 +14,7 @@ func TestWriteReport(t *testing.T) {
 	results := []Result{
 		{Checkpoint: "/x/a.safetensors", Injection: "internal", Traces: 2, Frames: 300, SamplerSteps: 1,
 			Report: Report{OneStep: Scores{PSNR: 27.5, SSIM: 0.9}, Events: Scores{Frames: 5, ChangedPSNR: 12.3}, RolloutPSNR: 19.5, Drift: []float64{27, 24, 21},
-			Idle: []float64{28, 25}, IdlePSNR: 25}, ProbeSuccess: &rate},
+				Idle: []float64{28, 25}, IdlePSNR: 25}, ProbeSuccess: &rate},
 		{Checkpoint: "b.safetensors", Injection: "external", Report: Report{Drift: []float64{25, 20, 18}}},
 		{Checkpoint: "term.safetensors", Injection: "internal", Report: Report{Reconstruction: Scores{Text: &metrics.TextScores{CharAccuracy: 0.999}}, OneStep: Scores{PSNR: 33.1, Text: &metrics.TextScores{CharAccuracy: 0.908, LineAccuracy: 0.885, ChangedAccuracy: 0.266}},
 			RolloutText: &metrics.TextScores{CharAccuracy: 0.47, LineAccuracy: 0.336, ChangedAccuracy: 0.393}, RolloutPSNR: 24.2, Drift: []float64{30, 25}}},
