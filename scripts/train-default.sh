@@ -3,7 +3,7 @@
 # (seeds 1000-1007 goal-directed, 2000-2007 mixed, 4500 frames each at the
 # default's 128x96), the default preset and budget, then scores it on
 # held-out seeds and writes the half-float copy that `ncstudio` embeds.
-# About 3.2 hours on 2 cores; rerunning resumes where it stopped and skips
+# About 4.7 hours on 2 cores; rerunning resumes where it stopped and skips
 # what is done.
 #
 #   scripts/train-default.sh [RUN_DIR]      (default runs/default)
@@ -57,6 +57,24 @@ train "$dp" decoder 11000 --init "$u6" --data "$run/data" --ae-steps 0 --dyn-ste
 dp2=$run/default-dp2.safetensors
 train "$dp2" decoder 15000 --init "$dp" --data "$run/data" --ae-steps 0 --dyn-steps 0 --decoder-steps 4000 \
 	--decoder-predicted-share 0.5 --unroll 6 --lr 2e-4
-"$bin" eval --ckpt "$ckpt" --ckpt "$final" --ckpt "$unrolled" --ckpt "$dec" --ckpt "$u6" --ckpt "$dp" --ckpt "$dp2" --data "$run/heldout" --probe
-"$bin" ckpt convert "$dp2" "$run/default-f16.safetensors" --dtype f16
+# Eighth to tenth: a share of each batch drawn from the steps where 5% or
+# more of the pixels change (windows, menus: --event-share, see MODEL.md,
+# "Events"): 4,000 steps with --unroll 2, 10,000 more at share 0.5, 2,500
+# with --unroll 6; about 75 minutes.
+ev=$run/default-ev.safetensors ev2=$run/default-ev2.safetensors ev3=$run/default-ev3.safetensors
+train "$ev" dynamics 30500 --init "$dp2" --data "$run/data" --ae-steps 0 --dyn-steps 4000 --unroll 2 --event-share 0.3 --lr 3e-4
+train "$ev2" dynamics 40500 --init "$ev" --data "$run/data" --ae-steps 0 --dyn-steps 10000 --unroll 2 --unroll-share 0.3 \
+	--event-share 0.5 --lr 5e-4
+train "$ev3" dynamics 43000 --init "$ev2" --data "$run/data" --ae-steps 0 --dyn-steps 2500 --unroll 6 --event-share 0.3 --lr 3e-4
+# Eleventh: the decoder on those predictions, events included; 14 minutes.
+ev3d=$run/default-ev3d.safetensors
+train "$ev3d" decoder 18000 --init "$ev3" --data "$run/data" --ae-steps 0 --dyn-steps 0 --decoder-steps 3000 \
+	--decoder-predicted-share 0.5 --unroll 6 --event-share 0.3 --lr 2e-4
+# Last: play with the sampler's hold (latent cells predicted to change by
+# less than HOLD stay exactly as they were), chosen on validation seeds.
+held=$run/default-held.safetensors
+[ -f "$held" ] || "$bin" ckpt sampler "$ev3d" "$held" --hold 0.6
+"$bin" eval --ckpt "$ckpt" --ckpt "$final" --ckpt "$unrolled" --ckpt "$dec" --ckpt "$u6" --ckpt "$dp" --ckpt "$dp2" --ckpt "$ev3d" --ckpt "$held" \
+	--data "$run/heldout" --probe
+[ -f "$run/default-f16.safetensors" ] || "$bin" ckpt convert "$held" "$run/default-f16.safetensors" --dtype f16
 echo "to embed: cp $run/default-f16.safetensors engine/model/embedded/default.safetensors"
