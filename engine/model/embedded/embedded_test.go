@@ -6,6 +6,7 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/metrics"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
 	"github.com/ncstudio/ncstudio/engine/term"
 	"github.com/ncstudio/ncstudio/engine/termrec"
@@ -37,6 +38,36 @@ func TestDefaultLoadsAndPlays(t *testing.T) {
 	}
 	s.Step(action.Action{X: 10, Y: 10})
 	s.Frame(frame)
+}
+
+// A desktop left alone must stay as it is: the default, from the sandbox's
+// first frame with the pointer on an icon and at rest, keeps its picture for
+// 200 steps (13 s of play). Without the sampler's hold it melted into
+// speckles (about 13 dB to the start frame).
+func TestDefaultKeepsAStillDesktop(t *testing.T) {
+	m, _, err := Load(cpu.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := sandbox.New(nil, sandbox.Options{Width: m.Cfg.Width, Height: m.Cfg.Height, FPS: m.Cfg.FPS})
+	still := action.Action{X: 43, Y: 52} // over an icon, where the melt began
+	d.Step(still)
+	start := image.NewRGBA(image.Rect(0, 0, m.Cfg.Width, m.Cfg.Height))
+	d.Render(start)
+	s, err := m.NewSessionHistory([]*image.RGBA{start}, still, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 200 {
+		s.Step(still)
+	}
+	got := image.NewRGBA(start.Rect)
+	s.Frame(got)
+	if db := metrics.PSNR(got, start); db < 25 {
+		t.Errorf("after 200 idle steps the desktop is %.1f dB from where it started, want at least 25", db)
+	} else {
+		t.Logf("after 200 idle steps: %.1f dB to the start frame", db)
+	}
 }
 
 // The built-in terminal is a terminal model that fits its budget and types:
