@@ -26,6 +26,7 @@ type hud struct {
 	displayFPS, stepsPerSec float64
 	stepMs, decodeMs        float64
 	sampler                 int
+	hold                    float32 // the sampler's hold (0: off)
 	injection, checkpoint   string
 	renderer                string
 	device                  string // where the model steps
@@ -124,7 +125,7 @@ func drawOverlay(dst *image.RGBA, l layout, st *overlayState) {
 			fmt.Sprintf("%s  step %d  %s", h.checkpoint, h.step, state),
 			fmt.Sprintf("display %4.0f fps   model %4.1f steps/s", h.displayFPS, h.stepsPerSec),
 			fmt.Sprintf("step %5.1f ms   shader decode %5.2f ms", h.stepMs, h.decodeMs),
-			fmt.Sprintf("sampler %d step(s)   injection %s", h.sampler, h.injection),
+			fmt.Sprintf("sampler %d step(s)   hold %g   injection %s", h.sampler, h.hold, h.injection),
 			"model on " + h.device + "   decode on " + h.renderer,
 		}, colText)
 	}

@@ -60,7 +60,7 @@ func newView(m *model.Model, info glctx.Info, o PlayOptions) (*view, error) {
 	if device == "" {
 		device = m.Backend().Name()
 	}
-	v.st.hud = hud{injection: m.Cfg.Dyn.Injection, checkpoint: o.Checkpoint, renderer: info.Renderer, device: device}
+	v.st.hud = hud{injection: m.Cfg.Dyn.Injection, hold: m.Cfg.Sampler.Hold, checkpoint: o.Checkpoint, renderer: info.Renderer, device: device}
 	var err error
 	if v.dec, err = decode.New(m); err != nil {
 		return nil, err
