@@ -79,9 +79,9 @@ func runEval(c *context) error {
 		if err != nil {
 			return err
 		}
-		bar := newProgress(c.Stderr, "eval "+filepath.Base(path), "frames", *windows+*events+*rollouts**steps+*idle**idleSteps)
+		bar := newProgress(c.Stderr, "eval "+filepath.Base(path), "frames", 0) // Evaluate counts the total
 		rep, err := eval.Evaluate(ctx, m, ds, eval.Options{Windows: *windows, Events: *events, Rollouts: *rollouts, RolloutSteps: *steps,
-			Idle: *idle, IdleSteps: *idleSteps, Seed: *seed, Progress: func(done, _ int) { bar.set(done) }})
+			Idle: *idle, IdleSteps: *idleSteps, Seed: *seed, Progress: bar.update})
 		bar.finish()
 		res := eval.Result{Checkpoint: path, Injection: m.Cfg.Dyn.Injection, Traces: len(ds.Traces), Frames: ds.Frames(), Report: rep,
 			SamplerSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise, Hold: m.Cfg.Sampler.Hold}

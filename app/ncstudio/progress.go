@@ -61,6 +61,15 @@ func (p *progressBar) set(done int) {
 	p.draw(false)
 }
 
+// update records done units of a total the job itself counts (it can
+// change while the job runs) and redraws if it is time to.
+func (p *progressBar) update(done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done, p.total = done, total
+	p.draw(false)
+}
+
 // add records n more units done.
 func (p *progressBar) add(n int) {
 	p.mu.Lock()

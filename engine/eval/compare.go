@@ -34,13 +34,8 @@ func Compare(ctx context.Context, m *model.Model, tr *dataset.Trace, steps int, 
 	if n < 1 {
 		return c, fmt.Errorf("eval: %s has %d frames; comparing needs at least 2", tr.Path, tr.R.Len())
 	}
-	k := m.Cfg.Dyn.Context
 	det := CursorDetector()
-	hist, prev, err := history(tr, 0, k)
-	if err != nil {
-		return c, err
-	}
-	s, err := m.NewSessionHistory(hist, prev, seed)
+	s, _, _, err := sessionAt(m, tr, 0, seed)
 	if err != nil {
 		return c, err
 	}
@@ -49,10 +44,7 @@ func Compare(ctx context.Context, m *model.Model, tr *dataset.Trace, steps int, 
 			return c, err
 		}
 		if oneStep && i > 0 {
-			if hist, prev, err = history(tr, i, k); err != nil {
-				return c, err
-			}
-			if s, err = m.NewSessionHistory(hist, prev, seed+uint64(i)); err != nil {
+			if s, _, _, err = sessionAt(m, tr, i, seed+uint64(i)); err != nil {
 				return c, err
 			}
 		}
@@ -94,11 +86,7 @@ func Denoise(m *model.Model, tr *dataset.Trace, i, samplerSteps int, seed uint64
 	if i < 0 || i+1 >= tr.R.Len() || samplerSteps < 1 {
 		return t, fmt.Errorf("eval: denoise frame %d of %s (%d frames) in %d steps", i+1, tr.Path, tr.R.Len(), samplerSteps)
 	}
-	hist, prev, err := history(tr, i, m.Cfg.Dyn.Context)
-	if err != nil {
-		return t, err
-	}
-	s, err := m.NewSessionHistory(hist, prev, seed)
+	s, _, _, err := sessionAt(m, tr, i, seed)
 	if err != nil {
 		return t, err
 	}

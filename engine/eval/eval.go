@@ -182,7 +182,6 @@ func (c *scorer) add(pred, truth, prev *image.RGBA, cursor dataset.CursorAt) {
 // Evaluate scores m on data. Frame sizes must match (dataset.Open checks).
 func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Options) (Report, error) {
 	rng := rand.New(rand.NewPCG(o.Seed, 0x6e636576_616c3031))
-	k := m.Cfg.Dyn.Context
 	longest := 0
 	for _, t := range data.Traces {
 		longest = max(longest, t.R.Len())
@@ -214,7 +213,7 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		hist, prev, err := history(tr, i, k)
+		s, last, _, err := sessionAt(m, tr, i, rng.Uint64())
 		if err != nil {
 			return err
 		}
@@ -222,18 +221,14 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 		if err != nil {
 			return err
 		}
-		s, err := m.NewSessionHistory(hist, prev, rng.Uint64())
-		if err != nil {
-			return err
-		}
 		s.Frame(held) // before stepping: the last true frame through the autoencoder
 		s.Step(tr.R.Action(i))
 		s.Frame(pred)
-		one.add(pred, truth, hist[0], tr.Cursor[i+1])
-		hold.add(held, truth, hist[0], tr.Cursor[i+1])
+		one.add(pred, truth, last, tr.Cursor[i+1])
+		hold.add(held, truth, last, tr.Cursor[i+1])
 		if recon != nil {
 			m.DecodeLatent(pred, m.EncodeFrame(truth))
-			recon.add(pred, truth, hist[0], tr.Cursor[i+1])
+			recon.add(pred, truth, last, tr.Cursor[i+1])
 		}
 		tick()
 		return nil
@@ -272,11 +267,7 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 	}
 	for range o.Rollouts {
 		tr, i := data.Pick(rng, 0, o.RolloutSteps)
-		hist, prev, err := history(tr, i, k)
-		if err != nil {
-			return Report{}, err
-		}
-		s, err := m.NewSessionHistory(hist, prev, rng.Uint64())
+		s, _, _, err := sessionAt(m, tr, i, rng.Uint64())
 		if err != nil {
 			return Report{}, err
 		}
@@ -311,11 +302,7 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 		rep.Idle = make([]float64, o.IdleSteps)
 		for range o.Idle {
 			tr, i := data.Pick(irng, 0, 1)
-			hist, prev, err := history(tr, i, k)
-			if err != nil {
-				return Report{}, err
-			}
-			s, err := m.NewSessionHistory(hist, prev, irng.Uint64())
+			s, start, prev, err := sessionAt(m, tr, i, irng.Uint64())
 			if err != nil {
 				return Report{}, err
 			}
@@ -326,7 +313,7 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 				}
 				s.Step(still)
 				s.Frame(pred)
-				rep.Idle[j] += metrics.PSNR(pred, hist[0]) / float64(o.Idle)
+				rep.Idle[j] += metrics.PSNR(pred, start) / float64(o.Idle)
 				tick()
 			}
 		}
@@ -344,6 +331,18 @@ func mean32(drift []float64) float64 {
 		sum += v / float64(n)
 	}
 	return sum
+}
+
+// sessionAt starts a session of m at frame i of tr from the true frames up
+// to it and the action before it, and returns it with frame i and that
+// action.
+func sessionAt(m *model.Model, tr *dataset.Trace, i int, seed uint64) (*model.Session, *image.RGBA, action.Action, error) {
+	hist, prev, err := history(tr, i, m.Cfg.Dyn.Context)
+	if err != nil {
+		return nil, nil, prev, err
+	}
+	s, err := m.NewSessionHistory(hist, prev, seed)
+	return s, hist[0], prev, err
 }
 
 // history returns frames i, i-1, ... (k of them, clamped at the start) and

@@ -44,8 +44,7 @@ func Arithmetic(m *model.Model, n int, o RunOptions) ([]Result, error) {
 		s.Write([]byte(transcript))
 		return render.Frame(s.Grid()), nil
 	}
-	seed := o.Seed
-	rng := rand.New(rand.NewPCG(seed, 0xa717))
+	rng := rand.New(rand.NewPCG(o.Seed, 0xa717))
 	var out []Result
 	for range n {
 		a, b := rng.IntN(100), rng.IntN(100)
@@ -57,7 +56,7 @@ func Arithmetic(m *model.Model, n int, o RunOptions) ([]Result, error) {
 		if r.Want, err = screenFrame(fmt.Sprintf("$ %s\r\n%d\r\n$ ", cmd, a+b)); err != nil {
 			return nil, err
 		}
-		s, err := m.NewSessionHistory([]*image.RGBA{r.Start}, action.Action{}, seed+uint64(len(out)))
+		s, err := m.NewSessionHistory([]*image.RGBA{r.Start}, action.Action{}, o.Seed+uint64(len(out)))
 		if err != nil {
 			return nil, err
 		}
