@@ -53,7 +53,6 @@ type Desktop struct {
 	selected int               // selected icon, -1 for none
 	windows  []*window         // bottom to top
 	focus    *window           // receives keys; nil when the desktop has focus
-	opened   int               // windows opened so far, for cascading
 	drag     *drag
 	menu     *menu
 	held     *heldButton // a calculator or counter button being pressed
@@ -340,9 +339,11 @@ func (d *Desktop) open(id string) {
 	size := image.Pt(d.px(ws.Width), d.px(ws.Height))
 	at := image.Pt(d.px(ws.X), d.px(ws.Y))
 	if ws.X == 0 && ws.Y == 0 {
-		at = d.cascade(d.opened)
+		// Placed by what is on screen (how many windows are open), not by
+		// how many were opened before: a model that sees only the last few
+		// frames can then know where the window appears.
+		at = d.cascade(len(d.windows))
 	}
-	d.opened++
 	at = d.fit(at, size)
 	w.rect = image.Rectangle{at, at.Add(size)}
 	d.windows = append(d.windows, w)

@@ -75,7 +75,7 @@ type Window struct {
 	Width      int    `json:"width"`
 	Height     int    `json:"height"`
 	// X and Y place the window's top-left corner when it opens; when both are
-	// 0 it opens cascaded from the last window opened.
+	// 0 it opens in the cascade slot of the number of windows open.
 	X int `json:"x"`
 	Y int `json:"y"`
 	// Text is the initial text of an editor and the content of a text window.
