@@ -1,9 +1,11 @@
 package studio
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -36,6 +38,7 @@ type playPage struct {
 	win        fyne.Window
 	onSaved    func(error) // tests: called once a recording is written
 	sampler    *widget.Label
+	hold       *widget.Select
 	checks     []*widget.Check
 	status     *widget.Label
 	stop       chan struct{}
@@ -102,8 +105,14 @@ func newPlayPage(m *model.Model, checkpoint, outDir string, spec *sandbox.Spec, 
 		}
 	})
 	p.rate.SetSelected(strconv.FormatFloat(p.fps, 'f', -1, 64))
+	p.hold = widget.NewSelect(holdChoices(m.Cfg.Sampler.Hold), func(v string) {
+		if h, ok := parseHold(v); ok {
+			off.Runner().SetHold(h)
+		}
+	})
+	p.hold.SetSelected(formatHold(m.Cfg.Sampler.Hold))
 	bar := container.NewHBox(p.pause, step, reset, widget.NewSeparator(), widget.NewLabel("Sampler steps"), fewer, p.sampler, more,
-		widget.NewLabel("Steps/s"), p.rate, widget.NewSeparator())
+		widget.NewLabel("Hold"), p.hold, widget.NewLabel("Steps/s"), p.rate, widget.NewSeparator())
 	for _, c := range overlayChecks {
 		field := c.f
 		chk := widget.NewCheck(c.name, func(on bool) {
@@ -253,4 +262,34 @@ func (p *playPage) toggleRecording() {
 			dialog.ShowInformation("Recording saved", fmt.Sprintf("%d steps\n%s\n%s", len(snaps)-1, gifPath, dir), p.win)
 		})
 	}()
+}
+
+// holdChoices are the sampler holds the Play page offers: off, the values
+// the validation sweep tried (docs/MODEL.md), and the checkpoint's own.
+func holdChoices(own float32) []string {
+	choices := []string{"off", "0.3", "0.6", "1"}
+	if !slices.Contains(choices, formatHold(own)) {
+		choices = append(choices, formatHold(own))
+		slices.SortFunc(choices[1:], func(a, b string) int {
+			x, _ := parseHold(a)
+			y, _ := parseHold(b)
+			return cmp.Compare(x, y)
+		})
+	}
+	return choices
+}
+
+func formatHold(h float32) string {
+	if h <= 0 {
+		return "off"
+	}
+	return strconv.FormatFloat(float64(h), 'g', 3, 32)
+}
+
+func parseHold(s string) (float32, bool) {
+	if s == "off" {
+		return 0, true
+	}
+	h, err := strconv.ParseFloat(s, 32)
+	return float32(h), err == nil && h >= 0
 }

@@ -1,6 +1,7 @@
 package studio
 
 import (
+	"fmt"
 	"image"
 	"path/filepath"
 	"testing"
@@ -68,6 +69,19 @@ func TestPlayPage(t *testing.T) {
 	if p.sampler.Text == "" || before < 1 {
 		t.Errorf("sampler steps shown as %q", p.sampler.Text)
 	}
+	// The hold starts at the built-in's and a choice outlives a Reset.
+	if p.hold.Selected != formatHold(m.Cfg.Sampler.Hold) || m.Cfg.Sampler.Hold == 0 || p.off.Runner().Latest().Hold != m.Cfg.Sampler.Hold {
+		t.Errorf("hold shown as %q, runner's %g, want the checkpoint's %g", p.hold.Selected, p.off.Runner().Latest().Hold, m.Cfg.Sampler.Hold)
+	}
+	p.hold.SetSelected("off")
+	p.off.Control(viewer.Reset)
+	if h := p.off.Runner().Latest().Hold; h != 0 {
+		t.Errorf("after choosing hold off and Reset the runner's hold is %g", h)
+	}
+	p.hold.SetSelected("1")
+	if h := p.off.Runner().Latest().Hold; h != 1 {
+		t.Errorf("after choosing hold 1 the runner's hold is %g", h)
+	}
 
 	if err := p.vp.Redraw(); err != nil {
 		t.Fatal(err)
@@ -100,5 +114,19 @@ func TestPlayPage(t *testing.T) {
 
 	if p.off.Overlays() != (viewer.Overlays{HUD: true, Cursors: true, Trail: true, Log: true, Split: true}) {
 		t.Errorf("overlays %+v", p.off.Overlays())
+	}
+}
+
+func TestHoldChoices(t *testing.T) {
+	for _, c := range []struct {
+		own  float32
+		want string
+	}{{0.6, "[off 0.3 0.6 1]"}, {0, "[off 0.3 0.6 1]"}, {0.45, "[off 0.3 0.45 0.6 1]"}, {2, "[off 0.3 0.6 1 2]"}} {
+		if got := fmt.Sprint(holdChoices(c.own)); got != c.want {
+			t.Errorf("holdChoices(%g) = %s, want %s", c.own, got, c.want)
+		}
+	}
+	if _, ok := parseHold("-1"); ok {
+		t.Error("a negative hold parsed")
 	}
 }

@@ -32,6 +32,7 @@ type Runner struct {
 	paused      bool
 	singleSteps int
 	sampleSteps int
+	hold        float32
 	recording   []Snapshot // snapshots since StartRecording; nil when not recording
 	stop, done  chan struct{}
 }
@@ -47,7 +48,8 @@ type Snapshot struct {
 	Trail   []image.Point // the last cursor positions, oldest first
 	Log     []string      // the last actions with events, oldest first
 	Paused  bool
-	Sampler int // sampler steps
+	Sampler int     // sampler steps
+	Hold    float32 // the sampler's hold (0: off)
 }
 
 const (
@@ -88,7 +90,7 @@ func NewRunner(m *model.Model, spec *sandbox.Spec, seed uint64, sessions Session
 	if sessions == nil {
 		sessions = LocalSessions(m)
 	}
-	r := &Runner{m: m, seed: seed, sampleSteps: m.Cfg.Sampler.Steps, sessions: sessions}
+	r := &Runner{m: m, seed: seed, sampleSteps: m.Cfg.Sampler.Steps, hold: m.Cfg.Sampler.Hold, sessions: sessions}
 	if tc := m.Cfg.Terminal; tc != nil {
 		o := termrec.ForModel(tc)
 		o.FPS = m.Cfg.FPS
@@ -127,11 +129,12 @@ func (r *Runner) restart() error {
 	if err != nil {
 		return err
 	}
+	s.SetHold(r.hold)
 	r.sess = s
 	r.recording = nil // a recording does not span a reset
 	r.input.Move(x, y)
 	r.snap = Snapshot{Latent: z, Sandbox: frame, Action: action.Action{X: x, Y: y},
-		Trail: []image.Point{{x, y}}, Paused: r.paused, Sampler: r.sampleSteps}
+		Trail: []image.Point{{x, y}}, Paused: r.paused, Sampler: r.sampleSteps, Hold: r.hold}
 	return nil
 }
 
@@ -175,7 +178,7 @@ func (r *Runner) stepLocked(a action.Action) Snapshot {
 	r.comp.Render(frame)
 	prev := r.snap
 	s := Snapshot{Step: prev.Step + 1, Latent: z, Sandbox: frame, Action: a,
-		StepMs: took.Seconds() * 1000, Paused: r.paused, Sampler: r.sampleSteps,
+		StepMs: took.Seconds() * 1000, Paused: r.paused, Sampler: r.sampleSteps, Hold: r.hold,
 		Trail: lastN(append(slices.Clip(prev.Trail), image.Pt(a.X, a.Y)), trailLen), Log: prev.Log}
 	if !a.IsIdle(prev.Action) {
 		s.Log = lastN(append(slices.Clip(prev.Log), fmt.Sprintf("%4d %s", s.Step, a)), logLen)
@@ -289,6 +292,17 @@ func (r *Runner) SetSampleSteps(n int) {
 	}
 	r.mu.Lock()
 	r.setSampleSteps(n)
+	r.mu.Unlock()
+}
+
+// SetHold sets the sampler's hold (negative: 0, off), effective from the
+// next step and kept across resets: how a player trades a still desktop
+// (higher) against the faint remains of what moved fast (lower).
+func (r *Runner) SetHold(h float32) {
+	r.mu.Lock()
+	r.hold = max(h, 0)
+	r.sess.SetHold(r.hold)
+	r.snap.Hold = r.hold
 	r.mu.Unlock()
 }
 

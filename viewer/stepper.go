@@ -13,6 +13,8 @@ import (
 type Stepper interface {
 	Step(a action.Action) ([]float32, error)
 	SetSampleSteps(n int)
+	// SetHold sets the sampler's hold (model.Session.Hold; 0: off).
+	SetHold(h float32)
 }
 
 // Sessions starts a Stepper from a first frame (the pointer at prev) and
@@ -42,6 +44,8 @@ func (l localStepper) Step(a action.Action) ([]float32, error) {
 
 func (l localStepper) SetSampleSteps(n int) { l.s.SampleSteps = n }
 
+func (l localStepper) SetHold(h float32) { l.s.Hold = h }
+
 // WorkerSessions steps the checkpoint file in the worker c (the CUDA
 // worker: the model computes on its GPU; only latents come back, and the
 // shaders decode them here as always).
@@ -56,14 +60,17 @@ func WorkerSessions(c *worker.Client, checkpoint string) Sessions {
 }
 
 type workerStepper struct {
-	s       *worker.Session
-	pending int // sampler steps to send with the next step; 0: unchanged
+	s           *worker.Session
+	pending     int      // sampler steps to send with the next step; 0: unchanged
+	pendingHold *float32 // hold to send with the next step; nil: unchanged
 }
 
 func (w *workerStepper) Step(a action.Action) ([]float32, error) {
-	z, err := w.s.Step(a, w.pending)
-	w.pending = 0
+	z, err := w.s.Step(a, w.pending, w.pendingHold)
+	w.pending, w.pendingHold = 0, nil
 	return z, err
 }
 
 func (w *workerStepper) SetSampleSteps(n int) { w.pending = n }
+
+func (w *workerStepper) SetHold(h float32) { w.pendingHold = &h }

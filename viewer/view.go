@@ -60,7 +60,7 @@ func newView(m *model.Model, info glctx.Info, o PlayOptions) (*view, error) {
 	if device == "" {
 		device = m.Backend().Name()
 	}
-	v.st.hud = hud{injection: m.Cfg.Dyn.Injection, hold: m.Cfg.Sampler.Hold, checkpoint: o.Checkpoint, renderer: info.Renderer, device: device}
+	v.st.hud = hud{injection: m.Cfg.Dyn.Injection, checkpoint: o.Checkpoint, renderer: info.Renderer, device: device}
 	var err error
 	if v.dec, err = decode.New(m); err != nil {
 		return nil, err
@@ -314,8 +314,8 @@ func (v *view) updateHUD(s Snapshot) {
 		v.fpsCount, v.fpsStart, v.steps0, v.stepsAt = 0, now, s.Step, now
 		v.dirty = true
 	}
-	if h.step != s.Step || h.paused != s.Paused || h.sampler != s.Sampler || h.stepMs != s.StepMs {
-		h.step, h.paused, h.sampler, h.stepMs = s.Step, s.Paused, s.Sampler, s.StepMs
+	if h.step != s.Step || h.paused != s.Paused || h.sampler != s.Sampler || h.hold != s.Hold || h.stepMs != s.StepMs {
+		h.step, h.paused, h.sampler, h.hold, h.stepMs = s.Step, s.Paused, s.Sampler, s.Hold, s.StepMs
 		v.dirty = true
 	}
 }

@@ -13,7 +13,7 @@ import (
 func init() {
 	register(&command{
 		name:    "play",
-		usage:   "[--ckpt CKPT] [--device cpu|cuda] [--spec FILE] [--steps N] [--fps F] [--seed S] [--headless --actions FILE --out DIR [--json]]",
+		usage:   "[--ckpt CKPT] [--device cpu|cuda] [--spec FILE] [--steps N] [--hold H] [--fps F] [--seed S] [--headless --actions FILE --out DIR [--json]]",
 		summary: "play a neural computer in an OpenGL window whose shaders decode its latents (F1 lists the keys), or replay an action file headless",
 		run:     runPlay,
 	})
@@ -23,6 +23,7 @@ func runPlay(c *context) error {
 	ckptPath := c.Flags.String("ckpt", "default", ckptHelp)
 	specFile := c.Flags.String("spec", "", "desktop spec of the sandbox the session starts from and is compared with (default: the built-in desktop)")
 	steps := c.Flags.Int("steps", 0, "sampler steps per frame (default: the checkpoint's)")
+	hold := c.Flags.Float64("hold", -1, "the sampler's hold: latent cells predicted to change by less than this stay as they were (0: off; default: the checkpoint's)")
 	fps := c.Flags.Float64("fps", 0, "model steps per second (default: the checkpoint's frame rate)")
 	seed := c.Flags.Uint64("seed", 1, "sampler seed")
 	headless := c.Flags.Bool("headless", false, "no window: replay --actions and write frames, a GIF and a report into --out")
@@ -49,6 +50,9 @@ func runPlay(c *context) error {
 	m, _, err := loadModel(*ckptPath)
 	if err != nil {
 		return err
+	}
+	if *hold >= 0 { // the session starts with the model's sampler, in the worker too
+		m.Cfg.Sampler.Hold = float32(*hold)
 	}
 	sessions, where, done, err := playSessions(c, *device, *ckptPath)
 	if err != nil {

@@ -225,10 +225,10 @@ func (c *Client) Open(checkpoint string, frame *image.RGBA, prev action.Action, 
 	return &Session{c: c, Shape: shape}, z, nil
 }
 
-// Step applies one action (sampleSteps > 0 changes the sampler first) and
-// returns the new latent.
-func (s *Session) Step(a action.Action, sampleSteps int) ([]float32, error) {
-	if err := s.c.send(Request{Op: "step", Action: &a, SampleSteps: sampleSteps}, nil); err != nil {
+// Step applies one action and returns the new latent. sampleSteps > 0
+// changes the sampler's steps first, a non-nil hold its hold.
+func (s *Session) Step(a action.Action, sampleSteps int, hold *float32) ([]float32, error) {
+	if err := s.c.send(Request{Op: "step", Action: &a, SampleSteps: sampleSteps, Hold: hold}, nil); err != nil {
 		return nil, err
 	}
 	z, _, err := s.c.latent("latent")

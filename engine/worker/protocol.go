@@ -52,6 +52,8 @@ type Request struct {
 	Checkpoint  string `json:"checkpoint,omitempty"`
 	Seed        uint64 `json:"seed,omitempty"`
 	SampleSteps int    `json:"sample_steps,omitempty"`
+	// Hold, when present, sets the sampler's hold (0: off) before a step.
+	Hold *float32 `json:"hold,omitempty"`
 
 	Action *action.Action `json:"action,omitempty"` // open (the pointer), step
 

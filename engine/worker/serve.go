@@ -239,7 +239,8 @@ func (s *server) open(req Request, frame []byte) {
 	s.sendLatent("opened", sess.Latent())
 }
 
-// step applies an action; a sample_steps > 0 changes the sampler first.
+// step applies an action; a sample_steps > 0 or a hold changes the
+// sampler first.
 func (s *server) step(req Request) {
 	if s.sess == nil {
 		s.fail(errors.New("step: no session is open"))
@@ -247,6 +248,9 @@ func (s *server) step(req Request) {
 	}
 	if req.SampleSteps > 0 {
 		s.sess.SampleSteps = req.SampleSteps
+	}
+	if req.Hold != nil {
+		s.sess.Hold = max(*req.Hold, 0)
 	}
 	var a action.Action
 	if req.Action != nil {

@@ -144,7 +144,7 @@ func TestSessionMatchesCPU(t *testing.T) {
 	}
 	compare("first latent", z0, ref.Latent())
 	for i, a := range []action.Action{{X: 25, Y: 30}, {X: 30, Y: 34}, {X: 30, Y: 34, Buttons: action.Left}} {
-		z, err := sess.Step(a, 0)
+		z, err := sess.Step(a, 0, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
