@@ -150,6 +150,20 @@ func TestSessionMatchesCPU(t *testing.T) {
 		}
 		compare(fmt.Sprintf("step %d", i+1), z, ref.Step(a))
 	}
+	// The hold travels with a step and stays for the next ones.
+	hold := float32(0.5)
+	ref.Hold = hold
+	for i, a := range []action.Action{{X: 40, Y: 10}, {X: 41, Y: 10}} {
+		h := &hold
+		if i > 0 {
+			h = nil
+		}
+		z, err := sess.Step(a, 0, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compare(fmt.Sprintf("held step %d", i+1), z, ref.Step(a))
+	}
 }
 
 // A worker that cannot run says why; a CUDA build without a GPU prints cu's
