@@ -125,7 +125,7 @@ func TestSandboxPageRecordsX11(t *testing.T) {
 	p.source.SetSelected(x11Source())
 	test.Tap(p.recBtn)
 	if p.xrec == nil || p.recBtn.Text != "Stop recording" || !p.source.Disabled() {
-		t.Fatalf("not recording: button %q", p.recBtn.Text)
+		t.Fatalf("not recording: button %q, status %q", p.recBtn.Text, p.status.Text)
 	}
 	time.Sleep(1500 * time.Millisecond)
 	test.Tap(p.recBtn)
