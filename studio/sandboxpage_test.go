@@ -1,6 +1,7 @@
 package studio
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -202,6 +203,8 @@ func TestSandboxPageRecordsAWindow(t *testing.T) {
 	display := xvfbtest.Start(t, "800x600x24")
 	t.Setenv("DISPLAY", display)
 	clock := exec.Command("xclock", "-geometry", "200x200+300+100")
+	var clockErr bytes.Buffer // why, if it never shows
+	clock.Stderr = &clockErr
 	if err := clock.Start(); err != nil {
 		t.Fatalf("xclock (make deps installs x11-apps): %v", err)
 	}
@@ -216,7 +219,9 @@ func TestSandboxPageRecordsAWindow(t *testing.T) {
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no xclock among %v", p.source.Options)
+			clock.Process.Kill()
+			clock.Wait() // its stderr is complete only after
+			t.Fatalf("no xclock among %v on %s (xclock said %q)", p.source.Options, display, clockErr.String())
 		}
 	}
 	if r := p.windowRects[source]; r.Dx() < 200 || r.Dy() < 200 || r.Min.X < 290 {
