@@ -1,7 +1,6 @@
 package studio
 
 import (
-	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -267,16 +266,16 @@ func (p *playPage) toggleRecording() {
 // holdChoices are the sampler holds the Play page offers: off, the values
 // the validation sweep tried (docs/MODEL.md), and the checkpoint's own.
 func holdChoices(own float32) []string {
-	choices := []string{"off", "0.3", "0.6", "1"}
-	if !slices.Contains(choices, formatHold(own)) {
-		choices = append(choices, formatHold(own))
-		slices.SortFunc(choices[1:], func(a, b string) int {
-			x, _ := parseHold(a)
-			y, _ := parseHold(b)
-			return cmp.Compare(x, y)
-		})
+	holds := []float32{0, 0.3, 0.6, 1}
+	if own > 0 && !slices.Contains(holds, own) {
+		holds = append(holds, own)
+		slices.Sort(holds)
 	}
-	return choices
+	names := make([]string, len(holds))
+	for i, h := range holds {
+		names[i] = formatHold(h)
+	}
+	return names
 }
 
 func formatHold(h float32) string {

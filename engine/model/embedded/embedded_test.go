@@ -43,7 +43,7 @@ func TestDefaultLoadsAndPlays(t *testing.T) {
 // A desktop left alone must stay as it is: the default, from the sandbox's
 // first frame with the pointer on an icon and at rest, keeps its picture for
 // 200 steps (13 s of play): 40 dB to the start frame with the sampler's
-// hold, 20.6 without it; the previous built-in melted into speckles.
+// hold, 16.9 without it (the built-in before the hold melted into speckles).
 func TestDefaultKeepsAStillDesktop(t *testing.T) {
 	m, _, err := Load(cpu.New())
 	if err != nil {
