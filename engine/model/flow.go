@@ -3,6 +3,9 @@ package model
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ncstudio/ncstudio/engine/tensor"
 )
@@ -156,12 +159,37 @@ func (m *Model) sample(context, cursor, actions *tensor.Tensor, steps int, conte
 	return x
 }
 
+// noiseChunk is how many values each of noise's generators draws. A
+// training batch needs millions of normal values per step, which one
+// goroutine draws more slowly than a GPU steps; chunks with their own seeds
+// are drawn in parallel, and the values depend on rng alone, not on how
+// many goroutines drew them.
+const noiseChunk = 1 << 15
+
 // noise returns a buffer of standard normal values.
 func (m *Model) noise(name string, rng *rand.Rand, shape ...int) *tensor.Tensor {
 	v := make([]float32, tensor.Shape(shape).Numel())
-	for i := range v {
-		v[i] = float32(rng.NormFloat64())
+	chunks := (len(v) + noiseChunk - 1) / noiseChunk
+	seeds := make([]uint64, chunks)
+	for c := range seeds {
+		seeds[c] = rng.Uint64()
 	}
+	fill := func(c int) {
+		r := rand.New(rand.NewPCG(seeds[c], uint64(c)))
+		for i := c * noiseChunk; i < min(len(v), (c+1)*noiseChunk); i++ {
+			v[i] = float32(r.NormFloat64())
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(chunks, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
+				fill(c)
+			}
+		})
+	}
+	wg.Wait()
 	t := m.buf(name, shape...)
 	m.be.Upload(t, v)
 	return t

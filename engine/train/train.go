@@ -506,7 +506,10 @@ func (t *trainer) encodeAll(ctx context.Context, rescale bool) error {
 				ETA: time.Duration(float64(total-done) / rate * float64(time.Second))})
 		}
 	}
-	const chunk = 16
+	// Chunks of a training batch (at least 16 frames): memory the autoencoder
+	// stage needs anyway, and a GPU run with a big batch encodes without
+	// paying a launch round per 16 frames.
+	chunk := max(16, t.o.Batch)
 	var sum, sumSq float64
 	var count int
 	for _, d := range []*dataset.Dataset{t.data, t.replay} {
