@@ -60,8 +60,10 @@ func runPlay(c *context) error {
 	}
 	defer done()
 	if !*headless {
-		return viewer.Play(m, spec, viewer.PlayOptions{Title: "NC Studio play: " + *ckptPath, Checkpoint: *ckptPath,
-			Seed: *seed, SampleSteps: *steps, FPS: *fps, QuitAfter: *quitAfter, Sessions: sessions, Device: where})
+		return onMainThread(func() error {
+			return viewer.Play(m, spec, viewer.PlayOptions{Title: "NC Studio play: " + *ckptPath, Checkpoint: *ckptPath,
+				Seed: *seed, SampleSteps: *steps, FPS: *fps, QuitAfter: *quitAfter, Sessions: sessions, Device: where})
+		})
 	}
 	acts, err := action.ReadFile(*actionsFile)
 	if err != nil {

@@ -65,7 +65,7 @@ func runSandbox(c *context) error {
 		opts.OnStep = rec.Step
 		opts.Status = rec.Status
 	}
-	err = studio.RunComputer(d, opts)
+	err = onMainThread(func() error { return studio.RunComputer(d, opts) })
 	if rec != nil {
 		n, cerr := rec.Close()
 		if err == nil {

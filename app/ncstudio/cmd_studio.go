@@ -37,17 +37,19 @@ func runStudio(c *context) error {
 	if err != nil {
 		return err
 	}
-	return studio.Run(studio.Options{
-		Version:     buildVersionInfo().oneLine(),
-		Commands:    commandLines(),
-		QuitAfter:   *quitAfter,
-		Model:       m,
-		Checkpoint:  *ckptPath,
-		Workspace:   workspace.Workspace{Root: *wsDir},
-		LatentCache: train.DefaultLatentCache(),
-		Dialogs:     findDialogs(),
-		// Without --ckpt, the checkpoint played last time comes back.
-		RestoreLast: !flagSet(c.Flags, "ckpt"),
+	return onMainThread(func() error {
+		return studio.Run(studio.Options{
+			Version:     buildVersionInfo().oneLine(),
+			Commands:    commandLines(),
+			QuitAfter:   *quitAfter,
+			Model:       m,
+			Checkpoint:  *ckptPath,
+			Workspace:   workspace.Workspace{Root: *wsDir},
+			LatentCache: train.DefaultLatentCache(),
+			Dialogs:     findDialogs(),
+			// Without --ckpt, the checkpoint played last time comes back.
+			RestoreLast: !flagSet(c.Flags, "ckpt"),
+		})
 	})
 }
 

@@ -8,7 +8,8 @@ import (
 )
 
 func main() {
-	if err := dispatch(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	err := serveMainThread(func() error { return dispatch(os.Args[1:], os.Stdout, os.Stderr) })
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "ncstudio: %v\n", err)
 		os.Exit(exitCode(err))
 	}
