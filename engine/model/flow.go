@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"github.com/ncstudio/ncstudio/engine/tensor"
 )
@@ -180,15 +179,19 @@ func (m *Model) noise(name string, rng *rand.Rand, shape ...int) *tensor.Tensor 
 			v[i] = float32(r.NormFloat64())
 		}
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(chunks, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
-				fill(c)
-			}
-		})
+	// Worker w draws chunks w, w+workers, ...; worker 0 is this goroutine, so
+	// a session's step (one chunk) starts no goroutine.
+	workers := min(chunks, runtime.GOMAXPROCS(0))
+	work := func(w int) {
+		for c := w; c < chunks; c += workers {
+			fill(c)
+		}
 	}
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Go(func() { work(w) })
+	}
+	work(0)
 	wg.Wait()
 	t := m.buf(name, shape...)
 	m.be.Upload(t, v)
