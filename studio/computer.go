@@ -56,8 +56,15 @@ func RunComputer(c Computer, opts ComputerOptions) error {
 
 	// Once the window closes, Fyne's event loop ends and calls from the
 	// stepping goroutine would arrive on the wrong thread: it stops first.
+	// Every way out closes the window (Quit closes them all), so the
+	// shutdown watchdog is armed there; a recording the watchdog cuts
+	// short is read back as unfinished (all but its last second).
 	var closing atomic.Bool
-	w.SetOnClosed(func() { closing.Store(true) })
+	watch := newShutdownWatch()
+	w.SetOnClosed(func() {
+		closing.Store(true)
+		watch.arm()
+	})
 	var runErr error
 	st := &stepper{c: c, scr: scr, fps: opts.FPS, closing: &closing,
 		onStep: opts.OnStep,
@@ -82,6 +89,7 @@ func RunComputer(c Computer, opts ComputerOptions) error {
 		defer t.Stop()
 	}
 	w.ShowAndRun()
+	watch.disarm()
 	st.halt()
 	return runErr
 }

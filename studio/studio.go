@@ -93,8 +93,10 @@ func Run(opts Options) error {
 
 	// The Play page's threads hand frames to Fyne's, and a training run
 	// writes files: both stop before the window goes.
+	watch := newShutdownWatch()
 	quit := func() {
 		st.close()
+		watch.arm()
 		a.Quit()
 	}
 	w.SetCloseIntercept(quit)
@@ -105,6 +107,7 @@ func Run(opts Options) error {
 	}
 	st.showPlay()
 	w.ShowAndRun()
+	watch.disarm()
 	return nil
 }
 

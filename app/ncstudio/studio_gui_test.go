@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -237,8 +238,19 @@ func (g *guiProc) waitQuit(d time.Duration) {
 		if el := time.Since(g.start); el < d-time.Second {
 			t.Errorf("exited after %v, before --quit-after %v", el, d)
 		}
+		if strings.Contains(g.output.String(), "did not finish shutting down") {
+			t.Logf("Fyne's shutdown hung; the studio's watchdog ended the process")
+		}
 	case <-time.After(time.Until(g.start.Add(d + 30*time.Second))):
-		t.Fatalf("still running %v after start despite --quit-after %v", time.Since(g.start), d)
+		// SIGQUIT makes the Go runtime print every goroutine's stack:
+		// where it hangs.
+		g.cmd.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-g.exited:
+			g.waited = true
+		case <-time.After(5 * time.Second):
+		}
+		t.Fatalf("still running %v after start despite --quit-after %v; its output and stacks:\n%s", time.Since(g.start), d, g.output.String())
 	}
 	if s := withoutPrefsRace(g.output.String()); strings.Contains(s, "Fyne error") || strings.Contains(s, "panic") || strings.Contains(s, "Error in Fyne call thread") {
 		t.Errorf("logged errors:\n%s", s)
