@@ -35,7 +35,7 @@ func init() {
 	})
 	register(&command{
 		name:    "bench train",
-		usage:   "[--preset default] [--batch 8] [--steps 10] [--json]",
+		usage:   "[--preset default] [--batch 8] [--steps 10] [--rounds 3] [--json]",
 		summary: "measure training steps per second against the PyTorch reference on the same architecture and threads",
 		run:     runBenchTrain,
 	})
@@ -103,7 +103,8 @@ func runBenchDecode(c *context) error {
 func runBenchTrain(c *context) error {
 	preset := c.Flags.String("preset", "default", "architecture to train: "+presetNames())
 	batch := c.Flags.Int("batch", 8, "batch size")
-	steps := c.Flags.Int("steps", 10, "timed steps per stage, after one warm-up step")
+	steps := c.Flags.Int("steps", 10, "timed steps per stage and round, after one warm-up step")
+	rounds := c.Flags.Int("rounds", 3, "rounds alternating our timing and PyTorch's; each stage reports the median ratio")
 	if _, err := c.Parse(); err != nil {
 		return err
 	}
@@ -111,20 +112,22 @@ func runBenchTrain(c *context) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if *batch < 1 || *steps < 1 {
-		return usagef("bench train: --batch and --steps must be at least 1")
+	if *batch < 1 || *steps < 1 || *rounds < 1 {
+		return usagef("bench train: --batch, --steps and --rounds must be at least 1")
 	}
-	fmt.Fprintf(c.Stderr, "timing %d steps per stage here, then in PyTorch...\n", *steps)
-	rep, err := bench.RunTrain(cpu.New(), cfg, *preset, *batch, *steps, bench.TorchOptions{Device: "cpu", Threads: cpu.Threads()})
+	fmt.Fprintf(c.Stderr, "%d rounds of %d steps per stage here, then in PyTorch...\n", *rounds, *steps)
+	rep, err := bench.RunTrain(cpu.New(), cfg, *preset, bench.TrainOptions{Batch: *batch, Steps: *steps, Rounds: *rounds,
+		Torch: bench.TorchOptions{Device: "cpu", Threads: cpu.Threads()}})
 	if err != nil {
 		return err
 	}
 	return c.Emit(rep, func(w io.Writer) {
-		fmt.Fprintf(w, "preset %s, batch %d, %d threads each; PyTorch %s (eager, float32) as the reference\n\n", rep.Preset, rep.Batch, rep.Threads, rep.Torch)
+		fmt.Fprintf(w, "preset %s, batch %d, %d threads each; PyTorch %s (eager, float32) as the reference; medians of %d rounds\n\n",
+			rep.Preset, rep.Batch, rep.Threads, rep.Torch, rep.Rounds)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "stage\t parameters\t ours steps/s\t PyTorch steps/s\t ratio")
+		fmt.Fprintln(tw, "stage\t parameters\t ours steps/s\t PyTorch steps/s\t ratio\t rounds' ratios")
 		for _, s := range rep.Stages {
-			fmt.Fprintf(tw, "%s\t%11d\t%13.2f\t%16.2f\t%6.2f\n", s.Stage, s.Params, s.Ours, s.Torch, s.Ratio)
+			fmt.Fprintf(tw, "%s\t%11d\t%13.2f\t%16.2f\t%6.2f\t %.2f–%.2f\n", s.Stage, s.Params, s.Ours, s.Torch, s.Ratio, s.RatioMin, s.RatioMax)
 		}
 		tw.Flush()
 	})

@@ -80,15 +80,15 @@ func TestRunSandbox(t *testing.T) {
 func TestRunTrainAgainstTorch(t *testing.T) {
 	backendtest.RequireTorch(t)
 	cfg, _ := model.Preset("tiny")
-	rep, err := RunTrain(cpu.New(), cfg, "tiny", 2, 2, TorchOptions{Device: "cpu", Threads: cpu.Threads()})
+	rep, err := RunTrain(cpu.New(), cfg, "tiny", TrainOptions{Batch: 2, Steps: 2, Rounds: 2, Torch: TorchOptions{Device: "cpu", Threads: cpu.Threads()}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Stages) != 2 || rep.Torch == "" {
+	if len(rep.Stages) != 2 || rep.Torch == "" || rep.Rounds != 2 {
 		t.Fatalf("report %+v", rep)
 	}
 	for _, s := range rep.Stages {
-		if s.Ours <= 0 || s.Torch <= 0 || s.Params == 0 {
+		if s.Ours <= 0 || s.Torch <= 0 || s.Params == 0 || !(s.RatioMin <= s.Ratio && s.Ratio <= s.RatioMax) {
 			t.Errorf("stage %+v", s)
 		}
 	}

@@ -92,7 +92,7 @@ func RunGPU(be tensor.Backend, o GPUOptions) (GPUReport, error) {
 			return rep, err
 		}
 		if o.Torch {
-			tr, err := RunTrain(be, cfg, name, o.Batch, o.TrainSteps, TorchOptions{Device: "cuda", Threads: 1, Compile: true})
+			tr, err := RunTrain(be, cfg, name, TrainOptions{Batch: o.Batch, Steps: o.TrainSteps, Torch: TorchOptions{Device: "cuda", Threads: 1, Compile: true}})
 			if err != nil {
 				return rep, err
 			}

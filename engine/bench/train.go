@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/ncstudio/ncstudio/engine/model"
@@ -24,16 +25,20 @@ type TrainReport struct {
 	Backend string         `json:"backend"`
 	Batch   int            `json:"batch"`
 	Threads int            `json:"threads"`
+	Rounds  int            `json:"rounds"`
 	Stages  []StageCompare `json:"stages"`
 	Torch   string         `json:"torch_version"`
 }
 
 // StageCompare is one training stage's steps per second, ours and PyTorch's.
 type StageCompare struct {
-	Stage    string  `json:"stage"`
-	Ours     float64 `json:"steps_per_sec"`
-	Torch    float64 `json:"torch_steps_per_sec"`
-	Ratio    float64 `json:"ratio"` // ours / PyTorch
+	Stage string  `json:"stage"`
+	Ours  float64 `json:"steps_per_sec"`
+	Torch float64 `json:"torch_steps_per_sec"`
+	Ratio float64 `json:"ratio"` // ours / PyTorch: the median over rounds
+	// RatioMin and RatioMax are the lowest and highest round's ratio.
+	RatioMin float64 `json:"ratio_min"`
+	RatioMax float64 `json:"ratio_max"`
 	Compiled float64 `json:"torch_compile_steps_per_sec,omitempty"`
 	// RatioCompiled is ours / PyTorch with torch.compile (CUDA runs only).
 	RatioCompiled float64 `json:"ratio_compiled,omitempty"`
@@ -50,15 +55,107 @@ type TorchOptions struct {
 // syncer is a backend whose work is asynchronous (CUDA): timing waits for it.
 type syncer interface{ Sync() error }
 
-// RunTrain times `steps` training steps (forward, backward, clipped AdamW)
-// of each stage of a fresh model of cfg on random batches on be, then the
-// same in PyTorch (engine/pyref/ncmodel.py, float32) as torch says.
-func RunTrain(be tensor.Backend, cfg model.Config, preset string, batch, steps int, torch TorchOptions) (TrainReport, error) {
+// TrainOptions say what RunTrain times.
+type TrainOptions struct {
+	Batch int
+	Steps int // timed steps per stage and round, after one warm-up step
+	// Rounds alternate our timing and PyTorch's, so that a machine whose
+	// speed drifts (other work, clocks) does not favour the side that ran
+	// first; each stage reports its median ratio. 0 means 1.
+	Rounds int
+	Torch  TorchOptions
+}
+
+// RunTrain times training steps (forward, backward, clipped AdamW) of each
+// stage of a fresh model of cfg on random batches on be, then the same in
+// PyTorch (engine/pyref/ncmodel.py, float32) as o.Torch says, o.Rounds
+// times over.
+func RunTrain(be tensor.Backend, cfg model.Config, preset string, o TrainOptions) (TrainReport, error) {
 	m, err := model.New(be, cfg, 1)
 	if err != nil {
 		return TrainReport{}, err
 	}
-	rep := TrainReport{Preset: preset, Backend: be.Name(), Batch: batch, Threads: torch.Threads}
+	rep := TrainReport{Preset: preset, Backend: be.Name(), Batch: o.Batch, Threads: o.Torch.Threads, Rounds: max(o.Rounds, 1)}
+	stages := trainStages(be, m, o.Batch)
+	for _, s := range stages {
+		n := 0
+		for _, p := range s.params {
+			n += p.Value.Numel()
+		}
+		rep.Stages = append(rep.Stages, StageCompare{Stage: s.name, Params: n})
+	}
+
+	dir, err := pyrefDir()
+	if err != nil {
+		return rep, err
+	}
+	defer os.RemoveAll(dir)
+	ckptPath := filepath.Join(dir, "model.safetensors")
+	if err := m.Save(ckptPath, nil); err != nil {
+		return rep, err
+	}
+	runTorch := func(extra ...string) (map[string]float64, error) {
+		args := append([]string{filepath.Join(dir, "ncmodel.py"), "bench", ckptPath,
+			fmt.Sprint(o.Batch), fmt.Sprint(o.Steps), fmt.Sprint(max(o.Torch.Threads, 1)), o.Torch.Device}, extra...)
+		return pythonJSON(exec.Command(pyref.Python, args...))
+	}
+
+	ours := make([][]float64, len(stages)) // per stage, per round
+	torchRates := make([][]float64, len(stages))
+	for range rep.Rounds {
+		for i, s := range stages {
+			rate, err := s.time(be, o.Steps)
+			if err != nil {
+				return rep, err
+			}
+			ours[i] = append(ours[i], rate)
+		}
+		eager, err := runTorch()
+		if err != nil {
+			return rep, err
+		}
+		for i, s := range stages {
+			torchRates[i] = append(torchRates[i], eager[s.name])
+		}
+	}
+	for i := range rep.Stages {
+		st := &rep.Stages[i]
+		ratios := make([]float64, rep.Rounds)
+		for r := range ratios {
+			ratios[r] = ours[i][r] / torchRates[i][r]
+		}
+		st.Ours, st.Torch, st.Ratio = median(ours[i]), median(torchRates[i]), median(ratios)
+		st.RatioMin, st.RatioMax = slices.Min(ratios), slices.Max(ratios)
+	}
+	if o.Torch.Compile {
+		compiled, err := runTorch("compile")
+		if err != nil {
+			return rep, err
+		}
+		for i := range rep.Stages {
+			st := &rep.Stages[i]
+			if c := compiled[st.Stage]; c > 0 {
+				st.Compiled, st.RatioCompiled = c, st.Ours/c
+			}
+		}
+	}
+	v, _ := exec.Command(pyref.Python, "-c", "import torch; print(torch.__version__, end='')").Output()
+	rep.Torch = string(v)
+	return rep, nil
+}
+
+// trainStage is one stage's parameters and loss on a fixed random batch.
+type trainStage struct {
+	name   string
+	params []*nn.Param
+	loss   func() float32
+	opt    *optim.AdamW
+}
+
+// trainStages are the autoencoder's and the dynamics' stages of m on
+// random batches of the given size.
+func trainStages(be tensor.Backend, m *model.Model, batch int) []*trainStage {
+	cfg := m.Cfg
 	rng := rand.New(rand.NewPCG(1, 2))
 	randn := func(scale float64, shape ...int) *tensor.Tensor {
 		v := make([]float32, tensor.Shape(shape).Numel())
@@ -77,74 +174,46 @@ func RunTrain(be tensor.Backend, cfg model.Config, preset string, batch, steps i
 	if cfg.Dyn.CursorMap {
 		flow.Cursor = randn(1, batch, 1, lh, lw)
 	}
-	stages := []struct {
-		name   string
-		params []*nn.Param
-		loss   func() float32
-	}{
-		{"autoencoder", append(m.Enc.Params(), m.Dec.Params()...), func() float32 { return m.AELoss(frames, nil) }},
-		{"dynamics", m.Dyn.Params(), func() float32 { return m.FlowLoss(flow, model.FlowOptions{ContextNoiseMax: 0.1}, rng) }},
+	return []*trainStage{
+		{name: "autoencoder", params: append(m.Enc.Params(), m.Dec.Params()...), loss: func() float32 { return m.AELoss(frames, nil) }},
+		{name: "dynamics", params: m.Dyn.Params(), loss: func() float32 { return m.FlowLoss(flow, model.FlowOptions{ContextNoiseMax: 0.1}, rng) }},
 	}
-	for _, s := range stages {
-		opt := optim.NewAdamW(be, s.params)
-		opt.Beta2, opt.MaxGradNorm = 0.99, 1
-		step := func() {
-			opt.ZeroGrad()
-			s.loss()
-			opt.Step(1e-4)
-		}
-		step()
-		start := time.Now()
-		for range steps {
-			step()
-		}
-		if s, ok := be.(syncer); ok {
-			if err := s.Sync(); err != nil {
-				return rep, err
-			}
-		}
-		n := 0
-		for _, p := range s.params {
-			n += p.Value.Numel()
-		}
-		rep.Stages = append(rep.Stages, StageCompare{Stage: s.name, Ours: float64(steps) / time.Since(start).Seconds(), Params: n})
-	}
+}
 
-	dir, err := pyrefDir()
-	if err != nil {
-		return rep, err
+// time runs one warm-up step and then steps timed ones, and returns the
+// timed steps per second.
+func (s *trainStage) time(be tensor.Backend, steps int) (float64, error) {
+	if s.opt == nil {
+		s.opt = optim.NewAdamW(be, s.params)
+		s.opt.Beta2, s.opt.MaxGradNorm = 0.99, 1
 	}
-	defer os.RemoveAll(dir)
-	ckptPath := filepath.Join(dir, "model.safetensors")
-	if err := m.Save(ckptPath, nil); err != nil {
-		return rep, err
+	step := func() {
+		s.opt.ZeroGrad()
+		s.loss()
+		s.opt.Step(1e-4)
 	}
-	runTorch := func(extra ...string) (map[string]float64, error) {
-		args := append([]string{filepath.Join(dir, "ncmodel.py"), "bench", ckptPath,
-			fmt.Sprint(batch), fmt.Sprint(steps), fmt.Sprint(max(torch.Threads, 1)), torch.Device}, extra...)
-		return pythonJSON(exec.Command(pyref.Python, args...))
+	step()
+	start := time.Now()
+	for range steps {
+		step()
 	}
-	eager, err := runTorch()
-	if err != nil {
-		return rep, err
-	}
-	var compiled map[string]float64
-	if torch.Compile {
-		if compiled, err = runTorch("compile"); err != nil {
-			return rep, err
+	if sy, ok := be.(syncer); ok {
+		if err := sy.Sync(); err != nil {
+			return 0, err
 		}
 	}
-	for i := range rep.Stages {
-		s := &rep.Stages[i]
-		s.Torch = eager[s.Stage]
-		s.Ratio = s.Ours / s.Torch
-		if c := compiled[s.Stage]; c > 0 {
-			s.Compiled, s.RatioCompiled = c, s.Ours/c
-		}
+	return float64(steps) / time.Since(start).Seconds(), nil
+}
+
+// median is the middle value of xs (the mean of the middle two for an even
+// count).
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
 	}
-	v, _ := exec.Command(pyref.Python, "-c", "import torch; print(torch.__version__, end='')").Output()
-	rep.Torch = string(v)
-	return rep, nil
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // pyrefDir is a new temporary folder holding the PyTorch references; the
