@@ -165,6 +165,13 @@ func printEval(w io.Writer, res *eval.Result) {
 		fmt.Fprintf(w, "step 1: %.1f dB   step %d: %.1f dB\n", r.Drift[0], len(r.Drift), r.Drift[len(r.Drift)-1])
 		fmt.Fprintf(w, "holding the first frame instead: %.2f dB\n", r.Hold.RolloutPSNR)
 	}
+	if d := r.TextDrift; len(d) > 0 {
+		fmt.Fprintf(w, "\nrollout: character accuracy by step:\n")
+		fmt.Fprintln(w, sparkline(d))
+		fmt.Fprintf(w, "model: step 1 %.3f, step %d %.3f, step %d %.3f; holding the first screen: %.3f, %.3f, %.3f\n",
+			d[0], (len(d)+1)/2, d[(len(d)-1)/2], len(d), d[len(d)-1],
+			r.Hold.TextDrift[0], r.Hold.TextDrift[(len(d)-1)/2], r.Hold.TextDrift[len(d)-1])
+	}
 	if len(r.Idle) > 0 {
 		fmt.Fprintf(w, "\nidle (no input): PSNR to the start frame by step, %.2f dB after %d steps (the reconstruction's %.2f is the ceiling):\n", r.IdlePSNR, len(r.Idle), r.Reconstruction.PSNR)
 		fmt.Fprintln(w, sparkline(r.Idle))

@@ -80,8 +80,10 @@ type Report struct {
 	Drift       []float64 `json:"drift_psnr"`
 	RolloutPSNR float64   `json:"rollout_psnr_32"`
 	// RolloutText is the text read from every frame of the rollouts
-	// (terminal models only).
+	// (terminal models only), and TextDrift its character accuracy at each
+	// step: where a rollout loses the screen.
 	RolloutText *metrics.TextScores `json:"rollout_text,omitempty"`
+	TextDrift   []float64           `json:"drift_chars,omitempty"`
 	// Idle is the mean PSNR of the idle runs' frames to their start frame
 	// by step (Options.Idle); IdlePSNR its last value. The autoencoder's
 	// reconstruction of the start frame is their ceiling.
@@ -104,6 +106,7 @@ type Baseline struct {
 	Drift       []float64           `json:"drift_psnr"`
 	RolloutPSNR float64             `json:"rollout_psnr_32"`
 	RolloutText *metrics.TextScores `json:"rollout_text,omitempty"`
+	TextDrift   []float64           `json:"drift_chars,omitempty"`
 }
 
 // scorer accumulates Scores.
@@ -146,6 +149,17 @@ func (r *screenReader) read(img *image.RGBA) []string { return r.r.Read(img, r.c
 // addText scores the text of pred against truth, whose previous frame is prev.
 func (r *screenReader) addText(s *metrics.TextScores, pred, truth, prev *image.RGBA) {
 	s.Add(r.read(pred), r.read(truth), r.read(prev))
+}
+
+// addRollout scores a rollout's frame pred (and the baseline's held frame)
+// against truth both pooled (all, held) and at this step (step, heldStep),
+// reading each frame once.
+func (r *screenReader) addRollout(all, held, step, heldStep *metrics.TextScores, pred, hold, truth, prev *image.RGBA) {
+	p, h, t, b := r.read(pred), r.read(hold), r.read(truth), r.read(prev)
+	all.Add(p, t, b)
+	step.Add(p, t, b)
+	held.Add(h, t, b)
+	heldStep.Add(h, t, b)
 }
 
 // CursorDetector finds the sandbox's cursors (arrow and I-beam) in frames,
@@ -265,6 +279,7 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 			rep.RolloutText, rep.Hold.RolloutText = &metrics.TextScores{}, &metrics.TextScores{}
 		}
 	}
+	stepText, heldStepText := make([]metrics.TextScores, o.RolloutSteps), make([]metrics.TextScores, o.RolloutSteps)
 	for range o.Rollouts {
 		tr, i := data.Pick(rng, 0, o.RolloutSteps)
 		s, _, _, err := sessionAt(m, tr, i, rng.Uint64())
@@ -289,13 +304,18 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 				if err != nil {
 					return Report{}, err
 				}
-				text.addText(rep.RolloutText, pred, truth, before)
-				text.addText(rep.Hold.RolloutText, held, truth, before)
+				text.addRollout(rep.RolloutText, rep.Hold.RolloutText, &stepText[j], &heldStepText[j], pred, held, truth, before)
 			}
 			tick()
 		}
 	}
 	rep.RolloutPSNR, rep.Hold.RolloutPSNR = mean32(rep.Drift), mean32(rep.Hold.Drift)
+	if text != nil && o.Rollouts > 0 {
+		for j := range stepText {
+			rep.TextDrift = append(rep.TextDrift, stepText[j].CharAccuracy)
+			rep.Hold.TextDrift = append(rep.Hold.TextDrift, heldStepText[j].CharAccuracy)
+		}
+	}
 	if o.Idle > 0 && o.IdleSteps > 0 {
 		// A generator of their own, as for the events.
 		irng := rand.New(rand.NewPCG(o.Seed, 0x6e636576_69646c65))

@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
@@ -53,5 +54,19 @@ func TestEvaluateTerminal(t *testing.T) {
 	// The hold baseline is scored on the same cells.
 	if h := rep.Hold.OneStep.Text; h == nil || rep.Hold.RolloutText == nil || h.ChangedCells != rep.OneStep.Text.ChangedCells {
 		t.Errorf("hold baseline text scores %+v", h)
+	}
+	// Character accuracy by rollout step: the pooled score is a weighted
+	// mean of the steps', so it lies between their extremes.
+	for _, c := range []struct {
+		name   string
+		drift  []float64
+		pooled float64
+	}{{"model", rep.TextDrift, rep.RolloutText.CharAccuracy}, {"hold", rep.Hold.TextDrift, rep.Hold.RolloutText.CharAccuracy}} {
+		if len(c.drift) != 8 {
+			t.Fatalf("%s: %d steps of character accuracy, want 8", c.name, len(c.drift))
+		}
+		if lo, hi := slices.Min(c.drift), slices.Max(c.drift); lo < 0 || hi > 1 || c.pooled < lo-1e-9 || c.pooled > hi+1e-9 {
+			t.Errorf("%s: pooled %.3f outside the steps' range %.3f..%.3f", c.name, c.pooled, lo, hi)
+		}
 	}
 }
