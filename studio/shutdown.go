@@ -14,7 +14,7 @@ import (
 // hook (which Fyne always sets, to save preferences) may at that moment be
 // queueing a call there from another goroutine: that call never runs, and
 // Run waits forever for the hook. It is rare (a bare Fyne window quitting
-// in a loop here hung once in about 440 runs), but a window that is gone
+// in a loop here hung once in about 580 runs), but a window that is gone
 // and a process that never ends is the worst way to fail, and CI once saw
 // `studio --quit-after` still running a minute on. Our own state is saved
 // before Fyne shuts down (the pages close, a training run pauses at a
