@@ -144,7 +144,8 @@ func RunTrain(be tensor.Backend, cfg model.Config, preset string, o TrainOptions
 	return rep, nil
 }
 
-// trainStage is one stage's parameters and loss on a fixed random batch.
+// trainStage is one stage's parameters, loss on a fixed random batch and
+// optimiser.
 type trainStage struct {
 	name   string
 	params []*nn.Param
@@ -174,19 +175,20 @@ func trainStages(be tensor.Backend, m *model.Model, batch int) []*trainStage {
 	if cfg.Dyn.CursorMap {
 		flow.Cursor = randn(1, batch, 1, lh, lw)
 	}
-	return []*trainStage{
+	stages := []*trainStage{
 		{name: "autoencoder", params: append(m.Enc.Params(), m.Dec.Params()...), loss: func() float32 { return m.AELoss(frames, nil) }},
 		{name: "dynamics", params: m.Dyn.Params(), loss: func() float32 { return m.FlowLoss(flow, model.FlowOptions{ContextNoiseMax: 0.1}, rng) }},
 	}
+	for _, s := range stages {
+		s.opt = optim.NewAdamW(be, s.params)
+		s.opt.Beta2, s.opt.MaxGradNorm = 0.99, 1
+	}
+	return stages
 }
 
 // time runs one warm-up step and then steps timed ones, and returns the
 // timed steps per second.
 func (s *trainStage) time(be tensor.Backend, steps int) (float64, error) {
-	if s.opt == nil {
-		s.opt = optim.NewAdamW(be, s.params)
-		s.opt.Beta2, s.opt.MaxGradNorm = 0.99, 1
-	}
 	step := func() {
 		s.opt.ZeroGrad()
 		s.loss()

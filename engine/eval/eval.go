@@ -151,15 +151,12 @@ func (r *screenReader) addText(s *metrics.TextScores, pred, truth, prev *image.R
 	s.Add(r.read(pred), r.read(truth), r.read(prev))
 }
 
-// addRollout scores a rollout's frame pred (and the baseline's held frame)
-// against truth both pooled (all, held) and at this step (step, heldStep),
-// reading each frame once.
-func (r *screenReader) addRollout(all, held, step, heldStep *metrics.TextScores, pred, hold, truth, prev *image.RGBA) {
-	p, h, t, b := r.read(pred), r.read(hold), r.read(truth), r.read(prev)
-	all.Add(p, t, b)
-	step.Add(p, t, b)
-	held.Add(h, t, b)
-	heldStep.Add(h, t, b)
+// addPair scores pred and the baseline's held frame against the same
+// truth, reading truth and prev once.
+func (r *screenReader) addPair(s, held *metrics.TextScores, pred, hold, truth, prev *image.RGBA) {
+	t, b := r.read(truth), r.read(prev)
+	s.Add(r.read(pred), t, b)
+	held.Add(r.read(hold), t, b)
 }
 
 // CursorDetector finds the sandbox's cursors (arrow and I-beam) in frames,
@@ -275,10 +272,8 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 	rep := Report{Reconstruction: recon.s, OneStep: one.s, Events: events.s, Hold: Baseline{OneStep: hold.s, Events: eventsHold.s}}
 	if o.Rollouts > 0 {
 		rep.Drift, rep.Hold.Drift = make([]float64, o.RolloutSteps), make([]float64, o.RolloutSteps)
-		if text != nil {
-			rep.RolloutText, rep.Hold.RolloutText = &metrics.TextScores{}, &metrics.TextScores{}
-		}
 	}
+	// Text scores by rollout step; the pooled ones are their sum.
 	stepText, heldStepText := make([]metrics.TextScores, o.RolloutSteps), make([]metrics.TextScores, o.RolloutSteps)
 	for range o.Rollouts {
 		tr, i := data.Pick(rng, 0, o.RolloutSteps)
@@ -304,14 +299,17 @@ func Evaluate(ctx context.Context, m *model.Model, data *dataset.Dataset, o Opti
 				if err != nil {
 					return Report{}, err
 				}
-				text.addRollout(rep.RolloutText, rep.Hold.RolloutText, &stepText[j], &heldStepText[j], pred, held, truth, before)
+				text.addPair(&stepText[j], &heldStepText[j], pred, held, truth, before)
 			}
 			tick()
 		}
 	}
 	rep.RolloutPSNR, rep.Hold.RolloutPSNR = mean32(rep.Drift), mean32(rep.Hold.Drift)
 	if text != nil && o.Rollouts > 0 {
+		rep.RolloutText, rep.Hold.RolloutText = &metrics.TextScores{}, &metrics.TextScores{}
 		for j := range stepText {
+			rep.RolloutText.Merge(&stepText[j])
+			rep.Hold.RolloutText.Merge(&heldStepText[j])
 			rep.TextDrift = append(rep.TextDrift, stepText[j].CharAccuracy)
 			rep.Hold.TextDrift = append(rep.Hold.TextDrift, heldStepText[j].CharAccuracy)
 		}

@@ -58,6 +58,22 @@ func (s *TextScores) Add(pred, truth, prev []string) {
 			}
 		}
 	}
+	s.ratios()
+}
+
+// Merge adds o's counts to s, as if o's screens had been added to s.
+func (s *TextScores) Merge(o *TextScores) {
+	s.chars += o.chars
+	s.charsRight += o.charsRight
+	s.lines += o.lines
+	s.linesRight += o.linesRight
+	s.changedRight += o.changedRight
+	s.ChangedCells += o.ChangedCells
+	s.ratios()
+}
+
+// ratios derives the accuracies from the counts.
+func (s *TextScores) ratios() {
 	s.CharAccuracy = ratio(s.charsRight, s.chars)
 	s.LineAccuracy = ratio(s.linesRight, s.lines)
 	s.ChangedAccuracy = ratio(s.changedRight, s.ChangedCells)
