@@ -12,7 +12,7 @@ import (
 func init() {
 	register(&command{
 		name:    "ckpt sampler",
-		usage:   "IN OUT [--steps N] [--context-noise X] [--hold H]",
+		usage:   "IN|BUILTIN OUT [--steps N] [--context-noise X] [--hold H]",
 		summary: "copy a model checkpoint with other sampler settings (how it plays; the weights stay as they are)",
 		run:     runCkptSampler,
 	})
@@ -35,7 +35,7 @@ func runCkptSampler(c *context) error {
 	if _, err := os.Stat(args[1]); err == nil {
 		return fmt.Errorf("ckpt sampler: %s exists; not overwriting it", args[1])
 	}
-	f, err := ckpt.Load(args[0])
+	f, err := loadCkptFile(args[0])
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+
+	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
@@ -26,6 +29,15 @@ func loadModel(path string) (*model.Model, map[string]string, error) {
 		return b.Load(cpu.New())
 	}
 	return model.Load(cpu.New(), path)
+}
+
+// loadCkptFile reads a checkpoint file, or a built-in one by name, without
+// building a model: for commands that rewrite checkpoints.
+func loadCkptFile(path string) (*ckpt.File, error) {
+	if b, ok := embedded.Lookup(path); ok {
+		return ckpt.Decode("built-in "+b.Name+" checkpoint", bytes.NewReader(b.Bytes()), int64(len(b.Bytes())))
+	}
+	return ckpt.Load(path)
 }
 
 // loadSpec loads a desktop spec file, or the built-in desktop for "".

@@ -87,6 +87,13 @@ type DynamicsConfig struct {
 	// network predicts only what changes: on a desktop most of the frame
 	// stays, and copying it then costs nothing to learn.
 	Delta bool `json:"delta"`
+	// ScrollRows, when above 0, adds the newest context latent moved up by
+	// that many latent rows (zeros below) as extra input channels. A
+	// terminal scrolls by whole text rows; with the moved copy in each
+	// token's own input a scroll is a local choice between two inputs
+	// instead of a copy the attention has to learn to fetch from the token
+	// below.
+	ScrollRows int `json:"scroll_rows,omitempty"`
 }
 
 // SamplerConfig are the defaults of rollouts.
@@ -155,6 +162,8 @@ func (c *Config) Check() error {
 		return bad("action tokens %d must be positive for %s injection", d.ActionTokens, d.Injection)
 	case d.Injection == Residual && d.ResidualEvery < 1:
 		return bad("residual injection needs residual_every >= 1")
+	case d.ScrollRows < 0 || d.ScrollRows >= c.Height/ae.Reduction():
+		return bad("scroll_rows %d must be at least 0 and less than the latent's %d rows", d.ScrollRows, c.Height/ae.Reduction())
 	case d.CursorMap && d.CursorSigma <= 0:
 		return bad("cursor map needs a positive cursor_sigma")
 	case c.Terminal != nil && (c.Terminal.Cols*c.Terminal.CellW != c.Width || c.Terminal.Rows*c.Terminal.CellH != c.Height):

@@ -55,7 +55,7 @@ type Dynamics struct {
 func NewDynamics(be tensor.Backend, cfg *Config, rng *rand.Rand) *Dynamics {
 	d := &cfg.Dyn
 	w := d.Dim
-	in := (cfg.AE.Latent*(d.Context+1) + boolInt(d.CursorMap)) * d.Patch * d.Patch
+	in := d.inputChannels(cfg.AE.Latent) * d.Patch * d.Patch
 	m := &Dynamics{cfg: cfg, be: be, a: nn.NewArena(be),
 		In:      nn.NewLinear(be, "dyn.in", in, w, true, rng),
 		Pos:     nn.NewParam(be, "dyn.pos", cfg.Tokens(), w),
@@ -83,11 +83,17 @@ func NewDynamics(be tensor.Backend, cfg *Config, rng *rand.Rand) *Dynamics {
 	return m
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
+// inputChannels is the number of latent-grid channels the dynamics reads:
+// the noisy target, the context, the cursor map, the scrolled newest latent.
+func (d *DynamicsConfig) inputChannels(cz int) int {
+	n := cz * (d.Context + 1)
+	if d.CursorMap {
+		n++
 	}
-	return 0
+	if d.ScrollRows > 0 {
+		n += cz
+	}
+	return n
 }
 
 // Params lists the parameters in a fixed order.
@@ -116,13 +122,30 @@ func (m *Dynamics) Forward(in DynamicsInputs) *tensor.Tensor {
 	lw, lh := cfg.LatentSize()
 	cz, w, p := cfg.AE.Latent, cfg.Dyn.Dim, cfg.Dyn.Patch
 
-	// Channels: noisy target, context, cursor map; then patches to tokens.
+	// Channels: noisy target, context, cursor map, scrolled newest latent;
+	// then patches to tokens.
 	x := m.a.Buf("x", b, cz*(cfg.Dyn.Context+1), lh*lw)
 	be.Concat(x, in.Noisy.Reshape(b, cz, lh*lw), in.Context.Reshape(b, cz*cfg.Dyn.Context, lh*lw))
 	if in.Cursor != nil {
 		xc := m.a.Buf("xc", b, x.Dim(1)+1, lh*lw)
 		be.Concat(xc, x, in.Cursor.Reshape(b, 1, lh*lw))
 		x = xc
+	}
+	var newest *tensor.Tensor
+	if cfg.Dyn.Delta || cfg.Dyn.ScrollRows > 0 {
+		newest = m.newest(in.Context)
+	}
+	if s := cfg.Dyn.ScrollRows; s > 0 {
+		// Rows s.. of every channel move to the top; s rows of zeros below.
+		rest := m.a.Buf("scroll_rest", b*cz, (lh-s)*lw, 1)
+		be.Split(m.a.Buf("scroll_top", b*cz, s*lw, 1), rest, newest.Reshape(b*cz, lh*lw, 1))
+		zeros := m.a.Buf("scroll_zeros", b*cz, s*lw, 1)
+		be.Fill(zeros, 0)
+		scrolled := m.a.Buf("scrolled", b*cz, lh*lw, 1)
+		be.Concat(scrolled, rest, zeros)
+		xs := m.a.Buf("xs", b, x.Dim(1)+cz, lh*lw)
+		be.Concat(xs, x, scrolled.Reshape(b, cz, lh*lw))
+		x = xs
 	}
 	tokens := patchify(&m.a, "patches", x.Reshape(b, x.Dim(1), lh, lw), p)
 
@@ -167,16 +190,25 @@ func (m *Dynamics) Forward(in DynamicsInputs) *tensor.Tensor {
 	out := m.Out.Forward(m.LNOut.Forward(h))
 	pred := unpatchify(&m.a, "prediction", out, cz, lh, lw, p)
 	if cfg.Dyn.Delta {
-		// The newest latent is the context's first Cz channels; the skip
-		// has no parameters, so Backward needs nothing for it.
-		newest := in.Context
-		if k := cfg.Dyn.Context; k > 1 {
-			newest = m.a.Buf("newest", b, cz, lh*lw)
-			be.Split(newest, m.a.Buf("older", b, (k-1)*cz, lh*lw), in.Context.Reshape(b, k*cz, lh*lw))
-		}
+		// The skip has no parameters, so Backward needs nothing for it.
 		be.Add(pred, pred, newest.Reshape(pred.Shape...))
 	}
 	return pred
+}
+
+// newest is the newest context latent [B, Cz, h·w]: the context's first Cz
+// channels.
+func (m *Dynamics) newest(context *tensor.Tensor) *tensor.Tensor {
+	cfg := m.cfg
+	b, cz, k := context.Dim(0), cfg.AE.Latent, cfg.Dyn.Context
+	lw, lh := cfg.LatentSize()
+	if k == 1 {
+		return context.Reshape(b, cz, lh*lw)
+	}
+	newest := m.a.Buf("newest", b, cz, lh*lw)
+	be := m.be
+	be.Split(newest, m.a.Buf("older", b, (k-1)*cz, lh*lw), context.Reshape(b, k*cz, lh*lw))
+	return newest
 }
 
 // Backward accumulates the parameter gradients for dv, the gradient of the

@@ -70,6 +70,11 @@ func TestAgainstPyTorch(t *testing.T) {
 			compareWithTorch(t, be, cfg)
 		})
 	}
+	t.Run("internal/delta/scroll", func(t *testing.T) {
+		cfg := testConfig(Internal, false)
+		cfg.Dyn.Delta, cfg.Dyn.ScrollRows = true, 2
+		compareWithTorch(t, be, cfg)
+	})
 }
 
 func compareWithTorch(t *testing.T, be tensor.Backend, cfg Config) {

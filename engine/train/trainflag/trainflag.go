@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,10 +67,10 @@ func Register(fs *flag.FlagSet) *Set {
 	s.decSteps = fs.Int("decoder-steps", d.DecSteps, "then decoder steps with the encoder frozen: sharper frames, the dynamics untouched (0 skips the stage)")
 	s.batch = fs.Int("batch", d.Batch, "batch size")
 	s.lr = fs.Float64("lr", d.LR, "peak learning rate (warm-up, then cosine decay to a tenth)")
-	s.cursorWeight = fs.Float64("cursor-weight", float64(d.CursorWeight), "extra loss weight on the cursor's pixels; 0 turns cursor supervision off (ablation)")
-	s.changeWeight = fs.Float64("change-weight", float64(d.ChangeWeight), "extra dynamics loss weight on the latent cells that change from one frame to the next")
+	s.cursorWeight = fs.Float64("cursor-weight", decimal(d.CursorWeight), "extra loss weight on the cursor's pixels; 0 turns cursor supervision off (ablation)")
+	s.changeWeight = fs.Float64("change-weight", decimal(d.ChangeWeight), "extra dynamics loss weight on the latent cells that change from one frame to the next")
 	s.eventShare = fs.Float64("event-share", d.EventShare, "share of dynamics batch items drawn from steps where the screen changes widely (a window opens, a menu, a drag): rare behaviours are learnt instead of averaged away")
-	s.ctxNoise = fs.Float64("context-noise", float64(d.ContextNoiseMax), "largest noise level added to context latents in training (against drift)")
+	s.ctxNoise = fs.Float64("context-noise", decimal(d.ContextNoiseMax), "largest noise level added to context latents in training (against drift)")
 	s.unroll = fs.Int("unroll", 0, "train a share of batches on contexts whose newest N latents the model predicted itself (against drift in rollouts)")
 	s.unrollShare = fs.Float64("unroll-share", d.UnrollShare, "the share of batches --unroll applies to")
 	s.samplerSteps = fs.Int("sampler-steps", 0, "sampler steps per frame the checkpoint plays with, also in --unroll (default: the preset's or --init's)")
@@ -122,4 +123,11 @@ func (s *Set) Options(command string) (train.Options, error) {
 		o.Meta["ncstudio.preset"] = *s.preset
 	}
 	return o, nil
+}
+
+// decimal widens a float32 default to the float64 its shortest decimal
+// form names, so that help prints 0.1 rather than 0.10000000149011612.
+func decimal(x float32) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+	return v
 }

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
+)
+
+func TestCkptScroll(t *testing.T) {
+	dir := t.TempDir()
+	save := func(preset string) string {
+		cfg, _ := model.Preset(preset)
+		m, _ := model.New(cpu.New(), cfg, 1)
+		path := filepath.Join(dir, preset+".safetensors")
+		if err := m.Save(path, nil); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	term, tiny := save("terminal"), save("tiny")
+	out := filepath.Join(dir, "scroll.safetensors")
+	var stdout, stderr bytes.Buffer
+	if err := dispatch([]string{"ckpt", "scroll", term, out}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	got, _, err := model.Load(cpu.New(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One text row: 16 pixels on the 4x-reduced latent.
+	if got.Cfg.Dyn.ScrollRows != 4 {
+		t.Errorf("scroll rows %d, want 4 (one 16-pixel text row)", got.Cfg.Dyn.ScrollRows)
+	}
+	checkCommandErrors(t, []commandError{
+		{[]string{"ckpt", "scroll", term, out}, "exists", 1},
+		{[]string{"ckpt", "scroll", out, filepath.Join(dir, "a.safetensors")}, "already has a scroll input", 1},
+		{[]string{"ckpt", "scroll", tiny, filepath.Join(dir, "b.safetensors")}, "not a terminal model", 2},
+		{[]string{"ckpt", "scroll", writeTestCkpt(t), filepath.Join(dir, "c.safetensors"), "--rows", "2"}, "not an NC Studio model", 1},
+		{[]string{"ckpt", "scroll", term}, "want IN and OUT", 2},
+	})
+	if err := dispatch([]string{"ckpt", "scroll", tiny, filepath.Join(dir, "d.safetensors"), "--rows", "2"}, &stdout, &stderr); err != nil {
+		t.Errorf("--rows 2 on a desktop model: %v", err)
+	}
+}

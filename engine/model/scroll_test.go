@@ -1,0 +1,79 @@
+package model
+
+import (
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/backendtest"
+	"github.com/ncstudio/ncstudio/engine/ckpt"
+	"github.com/ncstudio/ncstudio/engine/cpu"
+)
+
+// TestAddScrollInput: a checkpoint given the scroll input predicts what it
+// did before (the new channels start with zero weight) and learns from
+// there (weight on them changes it); the PyTorch parity test checks what
+// the scroll input holds.
+func TestAddScrollInput(t *testing.T) {
+	be := cpu.New()
+	cfg := testConfig(Internal, false)
+	cfg.Dyn.Delta = true
+	m, err := New(be, cfg, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(4, 5))
+	perturb(be, m.Params(), rng)
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := m.Save(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, err := ckpt.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := AddScrollInput(f, path, 2); err != nil {
+		t.Fatal(err)
+	}
+	widened, err := FromCheckpoint(be, path, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if widened.Cfg.Dyn.ScrollRows != 2 {
+		t.Fatalf("scroll rows %d, want 2", widened.Cfg.Dyn.ScrollRows)
+	}
+	lw, lh := cfg.LatentSize()
+	cz := cfg.AE.Latent
+	in := DynamicsInputs{
+		Noisy:   randn(rng, 1, 2, cz, lh, lw),
+		Context: randn(rng, 1, 2, cz*cfg.Dyn.Context, lh, lw),
+		Actions: randn(rng, 1, 2, ActionFeatures),
+		Tau:     []float32{0.3, 0.8}, Sigma: []float32{0, 0.1},
+	}
+	predict := func(m *Model) []float32 { return slices.Clone(be.ToHost(m.Dyn.Forward(in))) }
+	before, after := predict(m), predict(widened)
+	// Equal up to rounding: the longer dot products are summed in
+	// another order.
+	if e, _ := backendtest.RelErr(after, before); e > 1e-6 {
+		t.Errorf("the widened checkpoint predicts differently before training (relative error %.3g)", e)
+	}
+	w := be.ToHost(widened.Dyn.In.W.Value)
+	for i := range w {
+		w[i] += float32(0.1 * rng.NormFloat64())
+	}
+	be.Upload(widened.Dyn.In.W.Value, w)
+	base := predict(widened)
+	if slices.Equal(base, after) {
+		t.Error("weights on the scroll channels changed nothing")
+	}
+
+	if err := AddScrollInput(f, path, 2); err == nil || !strings.Contains(err.Error(), "already") {
+		t.Errorf("second AddScrollInput: %v, want an error saying it already has one", err)
+	}
+	f2, _ := ckpt.Load(path)
+	if err := AddScrollInput(f2, path, lh); err == nil || !strings.Contains(err.Error(), "scroll_rows") {
+		t.Errorf("scroll rows = latent height: %v, want an error", err)
+	}
+}
