@@ -130,10 +130,14 @@ func printEval(w io.Writer, res *eval.Result) {
 	r := &res.Report
 	fmt.Fprintf(w, "%s (%s injection) on %d traces (%d frames)\n", res.Checkpoint, res.Injection, res.Traces, res.Frames)
 	fmt.Fprintf(w, "hold: the baseline that predicts no change (the last true frame through the autoencoder)\n\n")
-	rows := []struct {
+	type scoreRow struct {
 		name string
 		s    eval.Scores
-	}{{"reconstruction", r.Reconstruction}, {"one step", r.OneStep}, {"hold (baseline)", r.Hold.OneStep}}
+	}
+	rows := []scoreRow{{"reconstruction", r.Reconstruction}, {"one step", r.OneStep}, {"hold (baseline)", r.Hold.OneStep}}
+	if r.Events.Frames > 0 { // one step at the steps where much of the screen changes
+		rows = append(rows, scoreRow{"events", r.Events}, scoreRow{"events hold", r.Hold.Events})
+	}
 	if r.OneStep.Text != nil { // a terminal: no mouse cursor to score
 		fmt.Fprintf(w, "%-16s %7s %7s %13s\n", "", "PSNR", "SSIM", "changed PSNR")
 		for _, row := range rows {
@@ -152,6 +156,7 @@ func printEval(w io.Writer, res *eval.Result) {
 			name string
 			s    *metrics.TextScores
 		}{{"reconstruction", r.Reconstruction.Text}, {"one step", r.OneStep.Text}, {"hold (baseline)", r.Hold.OneStep.Text},
+			{"events", r.Events.Text}, {"events hold", r.Hold.Events.Text},
 			{"rollout", r.RolloutText}, {"rollout hold", r.Hold.RolloutText}} {
 			if row.s != nil {
 				fmt.Fprintf(w, "%-16s %9.3f %9.3f %13s\n", row.name, row.s.CharAccuracy, row.s.LineAccuracy,
