@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
@@ -30,18 +31,20 @@ func TestCkptScroll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// One text row: 16 pixels on the 4x-reduced latent.
-	if got.Cfg.Dyn.ScrollRows != 4 {
-		t.Errorf("scroll rows %d, want 4 (one 16-pixel text row)", got.Cfg.Dyn.ScrollRows)
+	// One to three text rows of 16 pixels on the 4x-reduced latent.
+	if !slices.Equal(got.Cfg.Dyn.ScrollShifts, []int{4, 8, 12}) {
+		t.Errorf("scroll shifts %v, want [4 8 12] (one to three 16-pixel text rows)", got.Cfg.Dyn.ScrollShifts)
 	}
 	checkCommandErrors(t, []commandError{
 		{[]string{"ckpt", "scroll", term, out}, "exists", 1},
-		{[]string{"ckpt", "scroll", out, filepath.Join(dir, "a.safetensors")}, "already has a scroll input", 1},
+		{[]string{"ckpt", "scroll", out, filepath.Join(dir, "a.safetensors")}, "already has scroll inputs", 1},
 		{[]string{"ckpt", "scroll", tiny, filepath.Join(dir, "b.safetensors")}, "not a terminal model", 2},
-		{[]string{"ckpt", "scroll", writeTestCkpt(t), filepath.Join(dir, "c.safetensors"), "--rows", "2"}, "not an NC Studio model", 1},
+		{[]string{"ckpt", "scroll", writeTestCkpt(t), filepath.Join(dir, "c.safetensors"), "--shifts", "2"}, "not an NC Studio model", 1},
+		{[]string{"ckpt", "scroll", tiny, filepath.Join(dir, "e.safetensors"), "--shifts", "2,x"}, "whole numbers", 2},
+		{[]string{"ckpt", "scroll", tiny, filepath.Join(dir, "f.safetensors"), "--shifts", "12"}, "scroll_shifts", 1},
 		{[]string{"ckpt", "scroll", term}, "want IN and OUT", 2},
 	})
-	if err := dispatch([]string{"ckpt", "scroll", tiny, filepath.Join(dir, "d.safetensors"), "--rows", "2"}, &stdout, &stderr); err != nil {
-		t.Errorf("--rows 2 on a desktop model: %v", err)
+	if err := dispatch([]string{"ckpt", "scroll", tiny, filepath.Join(dir, "d.safetensors"), "--shifts", "2,4"}, &stdout, &stderr); err != nil {
+		t.Errorf("--shifts 2,4 on a desktop model: %v", err)
 	}
 }

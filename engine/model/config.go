@@ -87,13 +87,14 @@ type DynamicsConfig struct {
 	// network predicts only what changes: on a desktop most of the frame
 	// stays, and copying it then costs nothing to learn.
 	Delta bool `json:"delta"`
-	// ScrollRows, when above 0, adds the newest context latent moved up by
-	// that many latent rows (zeros below) as extra input channels. A
-	// terminal scrolls by whole text rows; with the moved copy in each
-	// token's own input a scroll is a local choice between two inputs
-	// instead of a copy the attention has to learn to fetch from the token
-	// below.
-	ScrollRows int `json:"scroll_rows,omitempty"`
+	// ScrollShifts, when set, adds the newest context latent moved up by
+	// each of these numbers of latent rows (zeros below) as extra input
+	// channels. A terminal scrolls by whole text rows, often by two or
+	// three at once (a command's output and the next prompt); with the
+	// moved copies in each token's own input a scroll is a local choice
+	// between inputs instead of a copy the attention has to learn to fetch
+	// from tokens further down.
+	ScrollShifts []int `json:"scroll_shifts,omitempty"`
 }
 
 // SamplerConfig are the defaults of rollouts.
@@ -162,8 +163,8 @@ func (c *Config) Check() error {
 		return bad("action tokens %d must be positive for %s injection", d.ActionTokens, d.Injection)
 	case d.Injection == Residual && d.ResidualEvery < 1:
 		return bad("residual injection needs residual_every >= 1")
-	case d.ScrollRows < 0 || d.ScrollRows >= c.Height/ae.Reduction():
-		return bad("scroll_rows %d must be at least 0 and less than the latent's %d rows", d.ScrollRows, c.Height/ae.Reduction())
+	case slices.ContainsFunc(d.ScrollShifts, func(n int) bool { return n < 1 || n >= c.Height/ae.Reduction() }):
+		return bad("scroll_shifts %v must each lie in 1..%d (the latent's rows less one)", d.ScrollShifts, c.Height/ae.Reduction()-1)
 	case d.CursorMap && d.CursorSigma <= 0:
 		return bad("cursor map needs a positive cursor_sigma")
 	case c.Terminal != nil && (c.Terminal.Cols*c.Terminal.CellW != c.Width || c.Terminal.Rows*c.Terminal.CellH != c.Height):
@@ -243,6 +244,7 @@ func Preset(name string) (Config, error) {
 	// Deep-copy the slices so callers can edit their copy.
 	c.AE.Channels = slices.Clone(c.AE.Channels)
 	c.AE.Blocks = slices.Clone(c.AE.Blocks)
+	c.Dyn.ScrollShifts = slices.Clone(c.Dyn.ScrollShifts)
 	if c.Terminal != nil {
 		t := *c.Terminal
 		c.Terminal = &t

@@ -84,16 +84,13 @@ func NewDynamics(be tensor.Backend, cfg *Config, rng *rand.Rand) *Dynamics {
 }
 
 // inputChannels is the number of latent-grid channels the dynamics reads:
-// the noisy target, the context, the cursor map, the scrolled newest latent.
+// the noisy target, the context, the cursor map, the scrolled newest latents.
 func (d *DynamicsConfig) inputChannels(cz int) int {
 	n := cz * (d.Context + 1)
 	if d.CursorMap {
 		n++
 	}
-	if d.ScrollRows > 0 {
-		n += cz
-	}
-	return n
+	return n + cz*len(d.ScrollShifts)
 }
 
 // Params lists the parameters in a fixed order.
@@ -122,8 +119,8 @@ func (m *Dynamics) Forward(in DynamicsInputs) *tensor.Tensor {
 	lw, lh := cfg.LatentSize()
 	cz, w, p := cfg.AE.Latent, cfg.Dyn.Dim, cfg.Dyn.Patch
 
-	// Channels: noisy target, context, cursor map, scrolled newest latent;
-	// then patches to tokens.
+	// Channels: noisy target, context, cursor map, the newest latent moved
+	// up by each scroll shift; then patches to tokens.
 	x := m.a.Buf("x", b, cz*(cfg.Dyn.Context+1), lh*lw)
 	be.Concat(x, in.Noisy.Reshape(b, cz, lh*lw), in.Context.Reshape(b, cz*cfg.Dyn.Context, lh*lw))
 	if in.Cursor != nil {
@@ -132,19 +129,20 @@ func (m *Dynamics) Forward(in DynamicsInputs) *tensor.Tensor {
 		x = xc
 	}
 	var newest *tensor.Tensor
-	if cfg.Dyn.Delta || cfg.Dyn.ScrollRows > 0 {
+	if cfg.Dyn.Delta || len(cfg.Dyn.ScrollShifts) > 0 {
 		newest = m.newest(in.Context)
 	}
-	if s := cfg.Dyn.ScrollRows; s > 0 {
+	for i, s := range cfg.Dyn.ScrollShifts {
 		// Rows s.. of every channel move to the top; s rows of zeros below.
-		rest := m.a.Buf("scroll_rest", b*cz, (lh-s)*lw, 1)
-		be.Split(m.a.Buf("scroll_top", b*cz, s*lw, 1), rest, newest.Reshape(b*cz, lh*lw, 1))
-		zeros := m.a.Buf("scroll_zeros", b*cz, s*lw, 1)
+		name := func(what string) string { return fmt.Sprintf("scroll%d.%s", i, what) }
+		rest := m.a.Buf(name("rest"), b*cz, (lh-s)*lw, 1)
+		be.Split(m.a.Buf(name("top"), b*cz, s*lw, 1), rest, newest.Reshape(b*cz, lh*lw, 1))
+		zeros := m.a.Buf(name("zeros"), b*cz, s*lw, 1)
 		be.Fill(zeros, 0)
-		scrolled := m.a.Buf("scrolled", b*cz, lh*lw, 1)
-		be.Concat(scrolled, rest, zeros)
-		xs := m.a.Buf("xs", b, x.Dim(1)+cz, lh*lw)
-		be.Concat(xs, x, scrolled.Reshape(b, cz, lh*lw))
+		moved := m.a.Buf(name("moved"), b*cz, lh*lw, 1)
+		be.Concat(moved, rest, zeros)
+		xs := m.a.Buf(name("x"), b, x.Dim(1)+cz, lh*lw)
+		be.Concat(xs, x, moved.Reshape(b, cz, lh*lw))
 		x = xs
 	}
 	tokens := patchify(&m.a, "patches", x.Reshape(b, x.Dim(1), lh, lw), p)

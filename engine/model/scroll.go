@@ -2,15 +2,16 @@ package model
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 )
 
-// AddScrollInput turns on the dynamics' scroll input (DynamicsConfig.
-// ScrollRows) in a model checkpoint f, in place: the input layer gets
-// zero weights for the new channels, so the model predicts exactly what
-// it did and training starts from there. name is used in errors.
-func AddScrollInput(f *ckpt.File, name string, rows int) error {
+// AddScrollInput gives the dynamics of a model checkpoint f scroll inputs
+// (DynamicsConfig.ScrollShifts), in place: the input layer gets zero
+// weights for the new channels, so the model predicts exactly what it did
+// and training starts from there. name is used in errors.
+func AddScrollInput(f *ckpt.File, name string, shifts []int) error {
 	if f.Metadata[MetaFormat] != FormatName {
 		return fmt.Errorf("%s: not an NC Studio model checkpoint", name)
 	}
@@ -18,22 +19,26 @@ func AddScrollInput(f *ckpt.File, name string, rows int) error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", name, err)
 	}
-	if cfg.Dyn.ScrollRows > 0 {
-		return fmt.Errorf("%s: the dynamics already has a scroll input (%d latent rows)", name, cfg.Dyn.ScrollRows)
+	if len(cfg.Dyn.ScrollShifts) > 0 {
+		return fmt.Errorf("%s: the dynamics already has scroll inputs (shifts %v)", name, cfg.Dyn.ScrollShifts)
 	}
-	cfg.Dyn.ScrollRows = rows
+	if len(shifts) == 0 {
+		return fmt.Errorf("%s: no scroll shifts given", name)
+	}
+	cfg.Dyn.ScrollShifts = slices.Clone(shifts)
 	if err := cfg.Check(); err != nil {
 		return fmt.Errorf("%s: %v", name, err)
 	}
 	w, ok := f.Get("dyn.in.weight")
 	p2 := cfg.Dyn.Patch * cfg.Dyn.Patch
-	old := (cfg.Dyn.inputChannels(cfg.AE.Latent) - cfg.AE.Latent) * p2
+	added := cfg.AE.Latent * len(shifts) * p2
+	old := cfg.Dyn.inputChannels(cfg.AE.Latent)*p2 - added
 	if !ok || len(w.Shape) != 2 || w.Shape[1] != old {
 		return fmt.Errorf("%s: dyn.in.weight is missing or not [width, %d]", name, old)
 	}
 	// A token's features are channel-major and the new channels come last,
-	// so each output row gains Cz·p² zero columns at its end.
-	out, added := w.Shape[0], cfg.AE.Latent*p2
+	// so each output row gains zero columns at its end.
+	out := w.Shape[0]
 	data := make([]float32, 0, out*(old+added))
 	for r := range out {
 		data = append(data, w.Data[r*old:(r+1)*old]...)

@@ -34,15 +34,15 @@ func TestAddScrollInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := AddScrollInput(f, path, 2); err != nil {
+	if err := AddScrollInput(f, path, []int{2, 4}); err != nil {
 		t.Fatal(err)
 	}
 	widened, err := FromCheckpoint(be, path, f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if widened.Cfg.Dyn.ScrollRows != 2 {
-		t.Fatalf("scroll rows %d, want 2", widened.Cfg.Dyn.ScrollRows)
+	if !slices.Equal(widened.Cfg.Dyn.ScrollShifts, []int{2, 4}) {
+		t.Fatalf("scroll shifts %v, want [2 4]", widened.Cfg.Dyn.ScrollShifts)
 	}
 	lw, lh := cfg.LatentSize()
 	cz := cfg.AE.Latent
@@ -69,11 +69,11 @@ func TestAddScrollInput(t *testing.T) {
 		t.Error("weights on the scroll channels changed nothing")
 	}
 
-	if err := AddScrollInput(f, path, 2); err == nil || !strings.Contains(err.Error(), "already") {
+	if err := AddScrollInput(f, path, []int{2}); err == nil || !strings.Contains(err.Error(), "already") {
 		t.Errorf("second AddScrollInput: %v, want an error saying it already has one", err)
 	}
 	f2, _ := ckpt.Load(path)
-	if err := AddScrollInput(f2, path, lh); err == nil || !strings.Contains(err.Error(), "scroll_rows") {
+	if err := AddScrollInput(f2, path, []int{2, lh}); err == nil || !strings.Contains(err.Error(), "scroll_shifts") {
 		t.Errorf("scroll rows = latent height: %v, want an error", err)
 	}
 }

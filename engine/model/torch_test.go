@@ -72,7 +72,7 @@ func TestAgainstPyTorch(t *testing.T) {
 	}
 	t.Run("internal/delta/scroll", func(t *testing.T) {
 		cfg := testConfig(Internal, false)
-		cfg.Dyn.Delta, cfg.Dyn.ScrollRows = true, 2
+		cfg.Dyn.Delta, cfg.Dyn.ScrollShifts = true, []int{2, 4}
 		compareWithTorch(t, be, cfg)
 	})
 }

@@ -76,7 +76,7 @@ def shapes(cfg, n_action_features):
     conv("dec.out", ch[0], 3)
 
     d, p, mode = dyn["dim"], dyn["patch"], dyn["injection"]
-    n_in = (cz * (dyn["context"] + 1) + (1 if dyn["cursor_map"] else 0) + (cz if dyn.get("scroll_rows", 0) else 0)) * p * p
+    n_in = (cz * (dyn["context"] + 1) + (1 if dyn["cursor_map"] else 0) + cz * len(dyn.get("scroll_shifts", []))) * p * p
     linear("dyn.in", n_in, d)
     out.append(("dyn.pos", (tokens(cfg), d)))
     linear("dyn.time1", 2 * TIME_FEATURES, d)
@@ -222,8 +222,7 @@ class NCModel(nn.Module):
         b, cz, lh, lw = noisy.shape
         p, d, mode = dyn["patch"], dyn["dim"], dyn["injection"]
         parts = [noisy, context] + ([cursor] if cursor is not None else [])
-        s = dyn.get("scroll_rows", 0)
-        if s:
+        for s in dyn.get("scroll_shifts", []):
             # The newest context latent moved up s rows, zeros below.
             parts.append(F.pad(context[:, :cz, s:, :], (0, 0, 0, s)))
         x = torch.cat(parts, dim=1)
