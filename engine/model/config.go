@@ -210,10 +210,10 @@ var Presets = map[string]Config{
 		Sampler: SamplerConfig{Steps: 1, ContextNoise: 0.02}},
 	// terminal plays a 32x12 terminal of 8x16 cells (Go Mono): each token
 	// is two characters of one row (patch 4 on the 4x-reduced latent), no
-	// mouse cursor map.
+	// mouse cursor map, scroll inputs of one to three text rows.
 	"terminal": {Width: 256, Height: 192, FPS: 15,
 		AE:       AEConfig{Channels: []int{16, 32, 48}, Blocks: []int{0, 1, 1}, Latent: 16, Scale: 1},
-		Dyn:      DynamicsConfig{Context: 2, Patch: 4, Dim: 192, Layers: 4, Heads: 4, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, Delta: true},
+		Dyn:      DynamicsConfig{Context: 2, Patch: 4, Dim: 192, Layers: 4, Heads: 4, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, Delta: true, ScrollShifts: []int{4, 8, 12}},
 		Sampler:  SamplerConfig{Steps: 1, ContextNoise: 0.02},
 		Terminal: &TerminalConfig{Cols: 32, Rows: 12, CellW: 8, CellH: 16, Theme: "dark"}},
 	// large is 256x192: sharper text, but it plays at about 20 steps/s with
