@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
@@ -35,7 +33,7 @@ func loadModel(path string) (*model.Model, map[string]string, error) {
 // building a model: for commands that rewrite checkpoints.
 func loadCkptFile(path string) (*ckpt.File, error) {
 	if b, ok := embedded.Lookup(path); ok {
-		return ckpt.Decode("built-in "+b.Name+" checkpoint", bytes.NewReader(b.Bytes()), int64(len(b.Bytes())))
+		return b.File()
 	}
 	return ckpt.Load(path)
 }

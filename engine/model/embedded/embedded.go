@@ -54,14 +54,22 @@ func Lookup(name string) (Builtin, bool) {
 // Bytes is the built-in safetensors file (read-only).
 func (b Builtin) Bytes() []byte { return b.data }
 
+// what names the checkpoint in errors.
+func (b Builtin) what() string { return fmt.Sprintf("built-in %s checkpoint", b.Name) }
+
+// File decodes the checkpoint without building a model: for tools that
+// rewrite checkpoints.
+func (b Builtin) File() (*ckpt.File, error) {
+	return ckpt.Decode(b.what(), bytes.NewReader(b.data), int64(len(b.data)))
+}
+
 // Load builds the model on be, with its checkpoint metadata.
 func (b Builtin) Load(be tensor.Backend) (*model.Model, map[string]string, error) {
-	what := fmt.Sprintf("built-in %s checkpoint", b.Name)
-	f, err := ckpt.Decode(what, bytes.NewReader(b.data), int64(len(b.data)))
+	f, err := b.File()
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := model.FromCheckpoint(be, what, f)
+	m, err := model.FromCheckpoint(be, b.what(), f)
 	if err != nil {
 		return nil, nil, err
 	}
