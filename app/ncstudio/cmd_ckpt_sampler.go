@@ -12,7 +12,7 @@ import (
 func init() {
 	register(&command{
 		name:    "ckpt sampler",
-		usage:   "IN|BUILTIN OUT [--steps N] [--context-noise X] [--hold H]",
+		usage:   "IN|BUILTIN OUT [--steps N] [--context-noise X] [--hold H] [--hold-by cell|token]",
 		summary: "copy a model checkpoint with other sampler settings (how it plays; the weights stay as they are)",
 		run:     runCkptSampler,
 	})
@@ -21,7 +21,7 @@ func init() {
 func runCkptSampler(c *context) error {
 	steps := c.Flags.Int("steps", 0, "flow-matching steps per frame (0: keep)")
 	noise := c.Flags.Float64("context-noise", -1, "noise added to the context latents at each step (negative: keep)")
-	hold := c.Flags.Float64("hold", -1, "keep latent cells whose predicted change is below this RMS as they were; 0 turns it off (negative: keep)")
+	setHold := holdFlags(c.Flags)
 	args, err := c.Parse()
 	if err != nil {
 		return err
@@ -52,14 +52,14 @@ func runCkptSampler(c *context) error {
 	if *noise >= 0 {
 		cfg.Sampler.ContextNoise = float32(*noise)
 	}
-	if *hold >= 0 {
-		cfg.Sampler.Hold = float32(*hold)
+	if err := setHold(&cfg.Sampler); err != nil {
+		return err
 	}
 	f.Metadata[model.MetaConfig] = model.MarshalConfig(cfg)
 	if err := ckpt.Save(args[1], f); err != nil {
 		return err
 	}
 	return c.Emit(map[string]any{"in": args[0], "out": args[1], "sampler": cfg.Sampler}, func(w io.Writer) {
-		fmt.Fprintf(w, "wrote %s: sampler %d step(s), context noise %g, hold %g\n", args[1], cfg.Sampler.Steps, cfg.Sampler.ContextNoise, cfg.Sampler.Hold)
+		fmt.Fprintf(w, "wrote %s: sampler %d step(s), context noise %g, hold %g by %s\n", args[1], cfg.Sampler.Steps, cfg.Sampler.ContextNoise, cfg.Sampler.Hold, holdUnit(cfg.Sampler))
 	})
 }

@@ -20,7 +20,7 @@ func TestCkptSampler(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if err := dispatch([]string{"ckpt", "sampler", in, out, "--hold", "0.25", "--steps", "3"}, &stdout, &stderr); err != nil {
+	if err := dispatch([]string{"ckpt", "sampler", in, out, "--hold", "0.25", "--hold-by", "token", "--steps", "3"}, &stdout, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
 	got, meta, err := model.Load(cpu.New(), out)
@@ -28,7 +28,7 @@ func TestCkptSampler(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := cfg.Sampler
-	want.Steps, want.Hold = 3, 0.25
+	want.Steps, want.Hold, want.HoldTokens = 3, 0.25, true
 	if got.Cfg.Sampler != want || meta["ncstudio.preset"] != "tiny" {
 		t.Errorf("sampler %+v (want %+v), metadata %v", got.Cfg.Sampler, want, meta)
 	}
@@ -44,5 +44,6 @@ func TestCkptSampler(t *testing.T) {
 		{[]string{"ckpt", "sampler", writeTestCkpt(t), filepath.Join(dir, "x.safetensors")}, "not an NC Studio model", 1},
 		{[]string{"ckpt", "sampler", in, filepath.Join(dir, "y.safetensors"), "--steps", "65"}, "--steps", 2},
 		{[]string{"ckpt", "sampler", in}, "want IN and OUT", 2},
+		{[]string{"ckpt", "sampler", in, filepath.Join(dir, "z.safetensors"), "--hold-by", "glyph"}, "--hold-by is cell or token", 2},
 	})
 }

@@ -43,7 +43,7 @@ func runEval(c *context) error {
 	plotFile := c.Flags.String("plot", "", "write the rollout drift (PSNR by step, one line per checkpoint) as a PNG")
 	samplerSteps := c.Flags.Int("sampler-steps", 0, "sampler steps per frame (default: each checkpoint's)")
 	contextNoise := c.Flags.Float64("context-noise", -1, "noise added to context latents while sampling (default: each checkpoint's)")
-	hold := c.Flags.Float64("hold", -1, "keep latent cells whose predicted change is below this RMS as they were; 0 keeps every prediction (default: each checkpoint's)")
+	setHold := holdFlags(c.Flags)
 	if _, err := c.Parse(); err != nil {
 		return err
 	}
@@ -72,8 +72,8 @@ func runEval(c *context) error {
 		if *contextNoise >= 0 {
 			m.Cfg.Sampler.ContextNoise = float32(*contextNoise)
 		}
-		if *hold >= 0 {
-			m.Cfg.Sampler.Hold = float32(*hold)
+		if err := setHold(&m.Cfg.Sampler); err != nil {
+			return err
 		}
 		ds, err := dataset.Open(data, m.Cfg.TraceKind(), m.Cfg.Width, m.Cfg.Height)
 		if err != nil {
@@ -84,7 +84,7 @@ func runEval(c *context) error {
 			Idle: *idle, IdleSteps: *idleSteps, Seed: *seed, Progress: bar.update})
 		bar.finish()
 		res := eval.Result{Checkpoint: path, Injection: m.Cfg.Dyn.Injection, Traces: len(ds.Traces), Frames: ds.Frames(), Report: rep,
-			SamplerSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise, Hold: m.Cfg.Sampler.Hold}
+			SamplerSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise, Hold: m.Cfg.Sampler.Hold, HoldTokens: m.Cfg.Sampler.HoldTokens}
 		ds.Close()
 		if err != nil {
 			return err

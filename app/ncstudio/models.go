@@ -1,6 +1,8 @@
 package main
 
 import (
+	"flag"
+
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
@@ -44,4 +46,33 @@ func loadSpec(path string) (*sandbox.Spec, error) {
 		return sandbox.DefaultSpec(), nil
 	}
 	return sandbox.LoadSpec(path)
+}
+
+// holdFlags adds the sampler's hold flags to a command: --hold (the
+// threshold) and --hold-by (cells or tokens). The returned apply sets the
+// ones given on a model's sampler settings and checks them.
+func holdFlags(fs *flag.FlagSet) (apply func(*model.SamplerConfig) error) {
+	hold := fs.Float64("hold", -1, "keep latent cells whose predicted change (RMS) is below this as they were; 0 keeps every prediction (default: the checkpoint's)")
+	by := fs.String("hold-by", "", "what --hold keeps or lets change as one: cell (each latent cell), token (the patch of cells a dynamics token covers, whole glyphs in a terminal) (default: the checkpoint's)")
+	return func(s *model.SamplerConfig) error {
+		switch *by {
+		case "":
+		case "cell", "token":
+			s.HoldTokens = *by == "token"
+		default:
+			return usagef("--hold-by is cell or token, not %q", *by)
+		}
+		if *hold >= 0 {
+			s.Hold = float32(*hold)
+		}
+		return nil
+	}
+}
+
+// holdUnit names what a sampler's hold keeps as one: "cell" or "token".
+func holdUnit(s model.SamplerConfig) string {
+	if s.HoldTokens {
+		return "token"
+	}
+	return "cell"
 }

@@ -29,6 +29,7 @@ type Result struct {
 	SamplerSteps int     `json:"sampler_steps"`
 	ContextNoise float32 `json:"context_noise"`
 	Hold         float32 `json:"hold,omitempty"`
+	HoldTokens   bool    `json:"hold_tokens,omitempty"`
 	// ProbeSuccess is the share of the standard probes passed, when run.
 	ProbeSuccess *float64 `json:"probe_success,omitempty"`
 }

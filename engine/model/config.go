@@ -110,6 +110,11 @@ type SamplerConfig struct {
 	// errors a model makes where nothing happens then cannot pile up into
 	// drift. 0 (the default) keeps every prediction.
 	Hold float32 `json:"hold,omitempty"`
+	// HoldTokens applies Hold to whole tokens (patch x patch latent cells,
+	// the RMS over all of them) instead of single cells: a terminal glyph
+	// spans several cells, and holding some of them but not the others
+	// leaves half-drawn characters.
+	HoldTokens bool `json:"hold_tokens,omitempty"`
 }
 
 // Levels is the number of resolution levels of the autoencoder.

@@ -23,11 +23,12 @@ type Session struct {
 	prev    action.Action
 	steps   int
 
-	// SampleSteps, ContextNoise and Hold start at the model's sampler
-	// defaults (SamplerConfig).
+	// SampleSteps, ContextNoise, Hold and HoldTokens start at the model's
+	// sampler defaults (SamplerConfig).
 	SampleSteps  int
 	ContextNoise float32
 	Hold         float32
+	HoldTokens   bool
 	// Observe, if set, sees every sampler step of every Step (the studio's
 	// Debug page shows the denoising trajectory of a frame with it).
 	Observe SampleObserver
@@ -61,7 +62,7 @@ func (m *Model) NewSessionHistory(frames []*image.RGBA, prev action.Action, seed
 	s := &Session{m: m, pcg: pcg, rng: rand.New(pcg),
 		history: be.Zeros(1, k*cz, lh, lw), latent: be.Zeros(1, cz, lh, lw),
 		SampleSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise, Hold: m.Cfg.Sampler.Hold,
-		feats: make([]float32, ActionFeatures), cmap: make([]float32, lw*lh), prev: prev}
+		HoldTokens: m.Cfg.Sampler.HoldTokens, feats: make([]float32, ActionFeatures), cmap: make([]float32, lw*lh), prev: prev}
 	full := make([]float32, 0, k*cz*lw*lh)
 	for i := range k {
 		z := be.ToHost(m.EncodeFrame(frames[min(i, len(frames)-1)]))
@@ -122,22 +123,36 @@ func (s *Session) Step(a action.Action) *tensor.Tensor {
 }
 
 // holdSmallChanges puts back the newest latent's value in every cell of z
-// whose change from it is below s.Hold (RMS over the channels).
+// whose change from it is below s.Hold (RMS over the channels), or in every
+// token's block of cells whose change is below it with s.HoldTokens.
 func (s *Session) holdSmallChanges(z *tensor.Tensor) {
 	be := s.m.be
 	next, last := be.ToHost(z), be.ToHost(s.latent)
 	cz := s.m.Cfg.AE.Latent
-	cells := len(next) / cz
-	limit := float64(s.Hold) * float64(s.Hold) * float64(cz)
-	for i := range cells {
-		sum := 0.0
-		for c := range cz {
-			d := float64(next[c*cells+i] - last[c*cells+i])
-			sum += d * d
+	lw, lh := s.m.Cfg.LatentSize()
+	side := 1
+	if s.HoldTokens {
+		side = s.m.Cfg.Dyn.Patch // Check: the latent is a whole number of patches
+	}
+	limit := float64(s.Hold) * float64(s.Hold) * float64(cz*side*side)
+	block := func(x0, y0 int, visit func(i int)) {
+		for y := y0; y < y0+side; y++ {
+			for x := x0; x < x0+side; x++ {
+				for c := range cz {
+					visit((c*lh+y)*lw + x)
+				}
+			}
 		}
-		if sum < limit {
-			for c := range cz {
-				next[c*cells+i] = last[c*cells+i]
+	}
+	for y0 := 0; y0 < lh; y0 += side {
+		for x0 := 0; x0 < lw; x0 += side {
+			sum := 0.0
+			block(x0, y0, func(i int) {
+				d := float64(next[i] - last[i])
+				sum += d * d
+			})
+			if sum < limit {
+				block(x0, y0, func(i int) { next[i] = last[i] })
 			}
 		}
 	}

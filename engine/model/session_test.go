@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"image"
 	"math"
 	"math/rand/v2"
@@ -119,9 +120,16 @@ func TestFlowLossLearns(t *testing.T) {
 }
 
 // TestSessionHold: with Hold set, cells whose predicted change is below it
-// keep the previous latent's values exactly, the others take the prediction.
+// keep the previous latent's values exactly, the others take the prediction;
+// with HoldTokens the same holds for whole tokens (patch x patch cells).
 func TestSessionHold(t *testing.T) {
 	m := tinyModel(t)
+	for _, tokens := range []bool{false, true} {
+		t.Run(fmt.Sprintf("tokens=%v", tokens), func(t *testing.T) { testSessionHold(t, m, tokens) })
+	}
+}
+
+func testSessionHold(t *testing.T, m *Model, tokens bool) {
 	frame := testFrame(m.Cfg.Width, m.Cfg.Height)
 	a := action.Action{X: 3, Y: 4}
 	free, _ := m.NewSession(frame, 5)
@@ -129,32 +137,40 @@ func TestSessionHold(t *testing.T) {
 	before := slices.Clone(held.Latent().Host())
 	next := slices.Clone(free.Step(a).Host())
 	cz := m.Cfg.AE.Latent
-	cells := len(before) / cz
-	change := make([]float64, cells) // RMS over the channels, per cell
+	lw, lh := m.Cfg.LatentSize()
+	cells := lw * lh
+	side := 1
+	if tokens {
+		side = m.Cfg.Dyn.Patch
+	}
+	blockOf := func(i int) int { return (i/lw/side)*(lw/side) + i%lw/side }
+	blocks := cells / (side * side)
+	change := make([]float64, blocks) // mean square over the channels and cells of a block
 	for i := range cells {
 		for c := range cz {
 			d := float64(next[c*cells+i] - before[c*cells+i])
-			change[i] += d * d / float64(cz)
+			change[blockOf(i)] += d * d / float64(cz*side*side)
 		}
 	}
-	// A threshold halfway between two cells' changes, so rounding cannot
-	// put a cell on the other side.
+	// A threshold halfway between two blocks' changes, so rounding cannot
+	// put a block on the other side.
 	sorted := slices.Sorted(slices.Values(change))
-	mid := (sorted[cells/2-1] + sorted[cells/2]) / 2
-	held.Hold = float32(math.Sqrt(mid))
+	mid := (sorted[blocks/2-1] + sorted[blocks/2]) / 2
+	held.Hold, held.HoldTokens = float32(math.Sqrt(mid)), tokens
 	got := held.Step(a).Host()
 	kept, moved := 0, 0
 	for i := range cells {
+		still := change[blockOf(i)] < mid
 		for c := range cz {
 			want := next[c*cells+i]
-			if change[i] < mid {
+			if still {
 				want = before[c*cells+i]
 			}
 			if got[c*cells+i] != want {
-				t.Fatalf("cell %d channel %d: %v, want %v (change %g, hold %g)", i, c, got[c*cells+i], want, change[i], held.Hold)
+				t.Fatalf("cell %d channel %d: %v, want %v (block change %g, hold %g)", i, c, got[c*cells+i], want, change[blockOf(i)], held.Hold)
 			}
 		}
-		if change[i] < mid {
+		if still {
 			kept++
 		} else {
 			moved++
