@@ -91,6 +91,9 @@ func NewRunner(m *model.Model, spec *sandbox.Spec, seed uint64, sessions Session
 		sessions = LocalSessions(m)
 	}
 	r := &Runner{m: m, seed: seed, sampleSteps: m.Cfg.Sampler.Steps, hold: m.Cfg.Sampler.Hold, sessions: sessions}
+	// Keys typed faster than the model steps (a slow step, a display that
+	// lags) reach it one a step, as in its training traces, not many at once.
+	r.input.PaceKeys(1)
 	if tc := m.Cfg.Terminal; tc != nil {
 		o := termrec.ForModel(tc)
 		o.FPS = m.Cfg.FPS

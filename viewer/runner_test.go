@@ -32,6 +32,12 @@ func TestRunnerTerminal(t *testing.T) {
 	if got := read(r.Latest()); got != "$" {
 		t.Fatalf("first frame %q, want the prompt", got)
 	}
+	// Keys that arrive within one step are shown one a step.
+	r.Input().KeyDown("e")
+	r.Input().KeyDown("c")
+	if a, b := r.Input().Step(), r.Input().Step(); len(a.KeyDown) != 1 || len(b.KeyDown) != 1 {
+		t.Errorf("keys typed at once reach the model as %v then %v, want one a step", a, b)
+	}
 	keys, _ := term.ParseInput([]byte("echo $((6*7))\r"))
 	for _, k := range keys {
 		r.StepWith(term.KeysAction([]term.Key{k}))

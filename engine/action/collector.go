@@ -11,16 +11,33 @@ import "sync"
 // in the next, and the two clicks of a double click faster than the frame
 // rate stay two clicks (up, down, up, down over successive steps) instead of
 // merging into one long press.
+//
+// Keys are by default shown in the step they were typed in, all of them: a
+// recording must keep what happened in each frame. A player sets PaceKeys
+// so that keys typed faster than it steps (a slow step, a lagging display)
+// are spread over the following steps instead of reaching the model as one
+// step of many keys, which it has seldom seen.
 type Collector struct {
-	mu       sync.Mutex
-	x, y     int
-	buttons  Buttons   // physically down now
-	shown    Buttons   // in the last step returned
-	changes  []Buttons // button states still to show, one per step
+	mu      sync.Mutex
+	x, y    int
+	buttons Buttons   // physically down now
+	shown   Buttons   // in the last step returned
+	changes []Buttons // button states still to show, one per step
+	keys    []keyStep // key events still to show, the first in the next step
+	perStep int       // most key presses in a step; 0: no limit
+	scroll  int
+}
+
+// keyStep holds the key events of one step.
+type keyStep struct {
 	down, up []string
 	text     []rune
-	scroll   int
+	presses  int // downs of keys other than modifiers
 }
+
+// maxKeySteps bounds the keys queued by PaceKeys (a key held down repeats
+// while steps are slow); beyond it the last step takes them all.
+const maxKeySteps = 256
 
 // Move records the cursor position in frame pixels.
 func (c *Collector) Move(x, y int) {
@@ -55,24 +72,52 @@ func (c *Collector) setButtons(b Buttons) {
 	}
 }
 
+// PaceKeys shows at most n key presses a step (0: no limit, the default).
+// A modifier (Shift, Control, ...) goes with the key after it, and a key's
+// release and text with its press or a later step.
+func (c *Collector) PaceKeys(n int) {
+	c.mu.Lock()
+	c.perStep = max(n, 0)
+	c.mu.Unlock()
+}
+
 // KeyDown and KeyUp record a key by its X keysym name.
 func (c *Collector) KeyDown(keysym string) {
 	c.mu.Lock()
-	c.down = append(c.down, keysym)
+	press := !IsModifier(keysym)
+	k := c.lastKeyStep()
+	if c.perStep > 0 && k.presses >= c.perStep && len(c.keys) < maxKeySteps {
+		c.keys = append(c.keys, keyStep{})
+		k = &c.keys[len(c.keys)-1]
+	}
+	k.down = append(k.down, keysym)
+	if press {
+		k.presses++
+	}
 	c.mu.Unlock()
 }
 
 func (c *Collector) KeyUp(keysym string) {
 	c.mu.Lock()
-	c.up = append(c.up, keysym)
+	k := c.lastKeyStep()
+	k.up = append(k.up, keysym)
 	c.mu.Unlock()
 }
 
 // Type records typed text.
 func (c *Collector) Type(s string) {
 	c.mu.Lock()
-	c.text = append(c.text, []rune(s)...)
+	k := c.lastKeyStep()
+	k.text = append(k.text, []rune(s)...)
 	c.mu.Unlock()
+}
+
+// lastKeyStep is the step that new key events join. Called with mu held.
+func (c *Collector) lastKeyStep() *keyStep {
+	if len(c.keys) == 0 {
+		c.keys = append(c.keys, keyStep{})
+	}
+	return &c.keys[len(c.keys)-1]
 }
 
 // Scroll records wheel steps (positive: up).
@@ -89,7 +134,12 @@ func (c *Collector) Step() Action {
 	if len(c.changes) > 0 {
 		c.shown, c.changes = c.changes[0], c.changes[1:]
 	}
-	a := Action{X: c.x, Y: c.y, Buttons: c.shown, KeyDown: c.down, KeyUp: c.up, Text: string(c.text), Scroll: c.scroll}
-	c.down, c.up, c.text, c.scroll = nil, nil, nil, 0
+	a := Action{X: c.x, Y: c.y, Buttons: c.shown, Scroll: c.scroll}
+	c.scroll = 0
+	if len(c.keys) > 0 {
+		k := c.keys[0]
+		c.keys = c.keys[1:]
+		a.KeyDown, a.KeyUp, a.Text = k.down, k.up, string(k.text)
+	}
 	return a
 }

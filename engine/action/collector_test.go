@@ -113,3 +113,75 @@ func TestCollectorConcurrentUse(t *testing.T) {
 		t.Fatalf("typed %d characters, want 400", got)
 	}
 }
+
+// With PaceKeys(1) keys typed within one step come out one a step, each with
+// its modifier, release and text; without it they stay in their step.
+func TestCollectorPacesKeys(t *testing.T) {
+	typeInto := func(c *Collector) {
+		c.KeyDown("e")
+		c.Type("e")
+		c.KeyUp("e")
+		c.KeyDown("Shift_L")
+		c.KeyDown("dollar")
+		c.Type("$")
+		c.KeyUp("dollar")
+		c.KeyUp("Shift_L")
+		c.KeyDown("Return")
+		c.KeyUp("Return")
+		c.Scroll(1)
+	}
+	var all Collector
+	typeInto(&all)
+	want := Action{KeyDown: []string{"e", "Shift_L", "dollar", "Return"}, KeyUp: []string{"e", "dollar", "Shift_L", "Return"}, Text: "e$", Scroll: 1}
+	if got := all.Step(); !reflect.DeepEqual(got, want) {
+		t.Errorf("unpaced step = %v, want %v", got, want)
+	}
+
+	var paced Collector
+	paced.PaceKeys(1)
+	typeInto(&paced)
+	steps := []Action{
+		{KeyDown: []string{"e"}, KeyUp: []string{"e"}, Text: "e", Scroll: 1},
+		{KeyDown: []string{"Shift_L", "dollar"}, KeyUp: []string{"dollar", "Shift_L"}, Text: "$"},
+		{KeyDown: []string{"Return"}, KeyUp: []string{"Return"}},
+		{},
+	}
+	for i, want := range steps {
+		if got := paced.Step(); !reflect.DeepEqual(got, want) {
+			t.Errorf("paced step %d = %v, want %v", i, got, want)
+		}
+	}
+
+	// A key typed while others wait joins the queue's end.
+	paced.KeyDown("a")
+	paced.KeyDown("b")
+	if got := paced.Step(); !reflect.DeepEqual(got.KeyDown, []string{"a"}) {
+		t.Errorf("got %v", got)
+	}
+	paced.KeyDown("c")
+	for _, want := range []string{"b", "c"} {
+		if got := paced.Step(); !reflect.DeepEqual(got.KeyDown, []string{want}) {
+			t.Errorf("got %v, want %s", got, want)
+		}
+	}
+
+	// A key held down while steps stall queues at most maxKeySteps steps.
+	for range 2 * maxKeySteps {
+		paced.KeyDown("x")
+	}
+	n := 0
+	for len(paced.Step().KeyDown) > 0 {
+		n++
+	}
+	if n != maxKeySteps {
+		t.Errorf("%d steps of queued keys, want %d", n, maxKeySteps)
+	}
+}
+
+func TestIsModifier(t *testing.T) {
+	for name, want := range map[string]bool{"Shift_L": true, "Control_R": true, "Alt_L": true, "Super_L": true, "Caps_Lock": true, "a": false, "Return": false, "F1": false, "dollar": false, "nonsense": false} {
+		if IsModifier(name) != want {
+			t.Errorf("IsModifier(%q) = %v", name, !want)
+		}
+	}
+}

@@ -64,3 +64,11 @@ func KeysymName(code uint32) (string, bool) {
 	n, ok := keysymNames[code]
 	return n, ok
 }
+
+// IsModifier says whether a keysym is a modifier key (Shift, Control, Caps
+// Lock, Alt, Super: X's 0xffe1-0xffee block), which changes the key pressed
+// with it rather than typing anything itself.
+func IsModifier(name string) bool {
+	c, ok := KeysymCode(name)
+	return ok && c >= 0xffe1 && c <= 0xffee
+}
