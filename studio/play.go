@@ -110,8 +110,11 @@ func newPlayPage(m *model.Model, checkpoint, outDir string, spec *sandbox.Spec, 
 		}
 	})
 	p.hold.SetSelected(formatHold(m.Cfg.Sampler.Hold))
-	bar := container.NewHBox(p.pause, step, reset, widget.NewSeparator(), widget.NewLabel("Sampler steps"), fewer, p.sampler, more,
-		widget.NewLabel("Hold"), p.hold, widget.NewLabel("Steps/s"), p.rate, widget.NewSeparator())
+	// Two rows, how it steps and what it shows: in one, the recording and
+	// device controls ended past the right edge of a 1280-pixel screen.
+	steps := container.NewHBox(p.pause, step, reset, widget.NewSeparator(), widget.NewLabel("Sampler steps"), fewer, p.sampler, more,
+		widget.NewLabel("Hold"), p.hold, widget.NewLabel("Steps/s"), p.rate)
+	view := container.NewHBox()
 	for _, c := range overlayChecks {
 		field := c.f
 		chk := widget.NewCheck(c.name, func(on bool) {
@@ -122,16 +125,16 @@ func newPlayPage(m *model.Model, checkpoint, outDir string, spec *sandbox.Spec, 
 			}
 		})
 		p.checks = append(p.checks, chk)
-		bar.Add(chk)
+		view.Add(chk)
 	}
 	help := widget.NewButtonWithIcon("Keys", theme.HelpIcon(), func() { off.Control(viewer.ToggleHelp) })
 	help.Importance = widget.LowImportance
-	bar.Add(help)
-	bar.Add(widget.NewSeparator())
-	bar.Add(p.record)
-	bar.Add(widget.NewSeparator())
-	bar.Add(widget.NewLabel("Steps on"))
-	bar.Add(p.device.sel)
+	view.Add(help)
+	view.Add(widget.NewSeparator())
+	view.Add(p.record)
+	view.Add(widget.NewSeparator())
+	view.Add(widget.NewLabel("Steps on"))
+	view.Add(p.device.sel)
 
 	p.status = widget.NewLabel("")
 	p.status.Truncation = fyne.TextTruncateEllipsis
@@ -139,7 +142,8 @@ func newPlayPage(m *model.Model, checkpoint, outDir string, spec *sandbox.Spec, 
 		checkpoint, m.Cfg.Width, m.Cfg.Height, m.Cfg.Dyn.Injection))
 	hint.Importance = widget.LowImportance
 	hint.Truncation = fyne.TextTruncateEllipsis
-	p.content = container.NewBorder(container.NewHScroll(bar), container.NewVBox(p.status, hint, p.device.line), nil, nil, p.vp)
+	toolbar := container.NewVBox(container.NewHScroll(steps), container.NewHScroll(view))
+	p.content = container.NewBorder(toolbar, container.NewVBox(p.status, hint, p.device.line), nil, nil, p.vp)
 	p.sync()
 	return p, nil
 }
