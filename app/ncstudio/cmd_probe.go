@@ -30,6 +30,7 @@ type probeReport struct {
 	Checkpoint string         `json:"checkpoint"`
 	Spec       string         `json:"spec"`
 	Success    float64        `json:"success"`
+	Echoed     float64        `json:"echoed,omitempty"` // terminal: mean share of the command drawn right
 	Results    []probe.Result `json:"results"`
 }
 
@@ -58,7 +59,7 @@ func runProbe(c *context) error {
 			return err
 		}
 	}
-	rep := probeReport{Checkpoint: *ckptPath, Spec: suite, Success: probe.SuccessRate(results), Results: results}
+	rep := probeReport{Checkpoint: *ckptPath, Spec: suite, Success: probe.SuccessRate(results), Echoed: probe.MeanEchoed(results), Results: results}
 	return c.Emit(rep, func(w io.Writer) {
 		for _, r := range results {
 			mark := "FAIL"
@@ -66,12 +67,15 @@ func runProbe(c *context) error {
 				mark = "pass"
 			}
 			if m.Cfg.Terminal != nil {
-				fmt.Fprintf(w, "%s  %-30s read %-8q changed PSNR %5.1f dB (%d steps)\n", mark, r.Name, r.Answer, r.ChangedPSNR, r.Steps)
+				fmt.Fprintf(w, "%s  %-30s echoed %3.0f%%  read %-8q changed PSNR %5.1f dB (%d steps)\n", mark, r.Name, 100*r.Echoed, r.Answer, r.ChangedPSNR, r.Steps)
 				continue
 			}
 			fmt.Fprintf(w, "%s  %-22s changed PSNR %5.1f dB, distance ratio %.2f (%d steps)\n", mark, r.Name, r.ChangedPSNR, r.Ratio, r.Steps)
 		}
 		fmt.Fprintf(w, "success %.2f (%d probes of %s)\n", rep.Success, len(results), suite)
+		if m.Cfg.Terminal != nil {
+			fmt.Fprintf(w, "commands echoed: %.2f of their characters drawn right before Return\n", rep.Echoed)
+		}
 	})
 }
 

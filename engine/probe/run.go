@@ -17,6 +17,9 @@ type Result struct {
 	Steps       int     `json:"steps"`
 	// Answer is what a terminal probe read off the model's frame.
 	Answer string `json:"answer,omitempty"`
+	// Echoed is, for a terminal probe, the share of the command's
+	// characters the model drew right once it was typed (before Return).
+	Echoed float64 `json:"echoed,omitempty"`
 	// Start, Want (the sandbox) and Got (the model) are the frames compared.
 	Start, Want, Got *image.RGBA `json:"-"`
 	// Film, with RunOptions.Film, shows every step: the expected frame
@@ -88,4 +91,13 @@ func frameOf(d *sandbox.Desktop) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	d.Render(img)
 	return img
+}
+
+// MeanEchoed is the mean of the results' Echoed (terminal probes).
+func MeanEchoed(rs []Result) float64 {
+	sum := 0.0
+	for _, r := range rs {
+		sum += r.Echoed
+	}
+	return sum / float64(max(len(rs), 1))
 }

@@ -73,6 +73,10 @@ func Arithmetic(m *model.Model, n int, o RunOptions) ([]Result, error) {
 		for i, a := range steps {
 			s.Step(a)
 			r.Steps++
+			if i == len(keys)-2 { // the command typed, Return not yet
+				s.Frame(r.Got)
+				r.Echoed = Echoed(reader.Read(r.Got, tc.Cols, tc.Rows), tc.Cols, cmd)
+			}
 			if o.Film {
 				want := r.Want
 				if i < len(cmd) { // the command echoed so far
@@ -91,6 +95,23 @@ func Arithmetic(m *model.Model, n int, o RunOptions) ([]Result, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// Echoed is the share of cmd's characters that screen shows where a shell
+// typed from a bare "$ " prompt at its top left would echo them (wrapping at
+// cols): partial credit for a probe whose command was not typed whole.
+func Echoed(screen []string, cols int, cmd string) float64 {
+	if cmd == "" {
+		return 0
+	}
+	right := 0
+	for i, c := range []byte(cmd) {
+		x, y := (len("$ ")+i)%cols, (len("$ ")+i)/cols
+		if y < len(screen) && x < len(screen[y]) && screen[y][x] == c {
+			right++
+		}
+	}
+	return float64(right) / float64(len(cmd))
 }
 
 // ArithmeticAnswer is the line under the (last) line showing cmd, "" when

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"math"
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/cpu"
@@ -24,6 +25,26 @@ func TestArithmeticAnswer(t *testing.T) {
 	}
 }
 
+func TestEchoed(t *testing.T) {
+	cmd := `python3 -c "print(68+1)"`
+	for _, c := range []struct {
+		screen []string
+		cols   int
+		want   float64
+	}{
+		{[]string{"$ " + cmd}, 32, 1},
+		{[]string{"$ pyth"}, 32, 4.0 / 24},
+		{[]string{"$ pvth"}, 32, 3.0 / 24},
+		{[]string{"$ python3 -c \"pr", "int(68+1)\""}, 16, 1},     // wrapped at 16 columns
+		{[]string{"$ python3 -c \"print(68+1)\""}, 16, 14.0 / 24}, // not wrapped where it should be
+		{nil, 32, 0},
+	} {
+		if got := Echoed(c.screen, c.cols, cmd); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("Echoed(%q, %d) = %.4f, want %.4f", c.screen, c.cols, got, c.want)
+		}
+	}
+}
+
 // TestArithmeticOnAModel runs the probe on an untrained terminal model: it
 // plays, renders the bash frame it compares with, and does not pass.
 func TestArithmeticOnAModel(t *testing.T) {
@@ -39,7 +60,7 @@ func TestArithmeticOnAModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != 2 || rs[0].Pass || rs[0].Steps != len(rs[0].Name)+1+ArithmeticWait || rs[0].Want.Bounds().Dx() != 64 {
+	if len(rs) != 2 || rs[0].Pass || rs[0].Echoed < 0 || rs[0].Echoed >= 1 || rs[0].Steps != len(rs[0].Name)+1+ArithmeticWait || rs[0].Want.Bounds().Dx() != 64 {
 		t.Errorf("results %+v", rs[0])
 	}
 	checkFilmEnd(t, rs[0])
