@@ -1,9 +1,15 @@
 // The CPU emulator of the CUDA kernels (see kernels/emu.h): the kernels
 // compiled by g++, a kernel registry, and launches that run each block's
-// threads as fibers (ucontext) on the calling thread. A fiber runs until it
-// waits at a barrier or a warp exchange, then the next one runs; a block is
-// done when all its fibers have returned. Switching fibers costs far less
-// than waking threads, and the order is deterministic.
+// threads as fibers on the calling thread. A fiber runs until it waits at a
+// barrier or a warp exchange, then the next one runs; a block is done when
+// all its fibers have finished. Switching fibers costs far less than waking
+// threads, and the order is deterministic.
+//
+// On x86-64 a switch saves the callee-saved registers on the fiber's own
+// stack and moves the stack pointer (ncs_switch below): no system call.
+// Elsewhere it is swapcontext, which also saves and restores the signal
+// mask with a system call at every switch; on a virtual machine where those
+// are dear, that made the emulator spend half its time in the kernel.
 #include "kernels/ncstudio.cu"
 
 #include <ucontext.h>
@@ -14,6 +20,37 @@
 #include <mutex>
 #include <string>
 #include <vector>
+
+#if defined(__x86_64__)
+// ncs_switch(from, to) pushes the System V callee-saved registers, stores
+// the stack pointer in *from, switches to the stack to and pops them from
+// it: the other context resumes where it last called ncs_switch (or, on a
+// new stack, in fiber_start).
+extern "C" void ncs_switch(void** from, void* to);
+asm(R"(
+	.pushsection .text
+	.globl ncs_switch
+	.type ncs_switch, @function
+ncs_switch:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, (%rdi)
+	movq %rsi, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	ret
+	.size ncs_switch, .-ncs_switch
+	.popsection
+)");
+#endif
 
 namespace emu {
 
@@ -40,7 +77,11 @@ struct Barrier {
 };
 
 struct Fiber {
+#if defined(__x86_64__)
+	void* sp;  // saved stack pointer while it waits
+#else
 	ucontext_t ctx;
+#endif
 	std::unique_ptr<char[]> stack;
 	dim3 tid;
 	bool done = false;
@@ -50,7 +91,11 @@ const size_t stack_bytes = 256 << 10;  // kernels keep a few KiB of fragments
 
 // State of the launch in progress (one at a time, under launch_mu).
 std::mutex launch_mu;
+#if defined(__x86_64__)
+void* scheduler;  // run_block's stack pointer while a fiber runs
+#else
 ucontext_t scheduler;
+#endif
 std::vector<Fiber> fibers;
 int current;  // the fiber running
 Barrier block_barrier;
@@ -60,7 +105,11 @@ const Entry* entry;
 const uint64_t* entry_args;
 bool reverse_order;  // run a block's fibers last to first (see ncs_emu_reverse)
 
+#if defined(__x86_64__)
+void yield() { ncs_switch(&fibers[current].sp, scheduler); }
+#else
 void yield() { swapcontext(&fibers[current].ctx, &scheduler); }
+#endif
 
 void wait(Barrier& b) {
 	unsigned gen = b.generation;
@@ -75,8 +124,29 @@ void wait(Barrier& b) {
 void fiber_main(int t) {
 	(*entry)(entry_args);
 	fibers[t].done = true;
-	// Returning resumes the scheduler (uc_link).
+#if defined(__x86_64__)
+	ncs_switch(&fibers[t].sp, scheduler);  // never resumed
+#endif
+	// With ucontext, returning resumes the scheduler (uc_link).
 }
+
+#if defined(__x86_64__)
+// fiber_start is where a new fiber's first switch returns to.
+void fiber_start() { fiber_main(current); }
+
+// new_stack lays out a fresh stack as ncs_switch leaves one: six zeroed
+// registers, then fiber_start as the return address, 16-byte aligned so
+// that fiber_start begins as after a call.
+void* new_stack(char* stack, size_t bytes) {
+	auto top = reinterpret_cast<uintptr_t>(stack + bytes) & ~uintptr_t(15);
+	auto* ret = reinterpret_cast<void**>(top - 16);
+	ret[0] = reinterpret_cast<void*>(fiber_start);
+	ret[1] = nullptr;
+	void** sp = ret - 6;
+	for (int i = 0; i < 6; i++) sp[i] = nullptr;
+	return sp;
+}
+#endif
 
 }  // namespace
 
@@ -101,11 +171,15 @@ uint64_t exchange(uint64_t v, int src_lane) {
 static void run_block(int threads) {
 	for (int t = 0; t < threads; t++) {
 		Fiber& f = fibers[t];
+#if defined(__x86_64__)
+		f.sp = new_stack(f.stack.get(), stack_bytes);
+#else
 		getcontext(&f.ctx);
 		f.ctx.uc_stack.ss_sp = f.stack.get();
 		f.ctx.uc_stack.ss_size = stack_bytes;
 		f.ctx.uc_link = &scheduler;
 		makecontext(&f.ctx, reinterpret_cast<void (*)()>(fiber_main), 1, t);
+#endif
 		f.done = false;
 	}
 	for (int left = threads; left > 0;) {
@@ -115,7 +189,11 @@ static void run_block(int threads) {
 			if (fibers[t].done) continue;
 			current = t;
 			thread_idx = fibers[t].tid;
+#if defined(__x86_64__)
+			ncs_switch(&scheduler, fibers[t].sp);
+#else
 			swapcontext(&scheduler, &fibers[t].ctx);
+#endif
 			left += !fibers[t].done;
 		}
 	}
