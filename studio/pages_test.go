@@ -31,10 +31,8 @@ func pagesWorkspace(t *testing.T) workspace.Workspace {
 }
 
 // waitTrainer waits for training to reach want. The deadline only catches a
-// run that never gets there: on the CUDA emulator a tiny run takes about two
-// minutes on a 2-core virtual machine whose system calls are slow (every
-// fiber switch of the emulator makes one), which the former two-minute
-// deadline failed on.
+// run that never gets there, so it is generous: a tiny run on the CUDA
+// emulator has taken over two minutes on a slow 2-core virtual machine.
 func waitTrainer(t *testing.T, tr *trainer, want trainState) trainSnapshot {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Minute); ; time.Sleep(20 * time.Millisecond) {

@@ -25,7 +25,7 @@
 // ncs_switch(from, to) pushes the System V callee-saved registers, stores
 // the stack pointer in *from, switches to the stack to and pops them from
 // it: the other context resumes where it last called ncs_switch (or, on a
-// new stack, in fiber_start).
+// new stack, in emu's fiber_start).
 extern "C" void ncs_switch(void** from, void* to);
 asm(R"(
 	.pushsection .text
@@ -76,12 +76,41 @@ struct Barrier {
 	unsigned generation = 0;
 };
 
-struct Fiber {
+// Context is where a fiber (or the scheduler) resumes; switch_context saves
+// the running one in from and resumes to; init_context makes a context that
+// starts fiber_start on a stack of its own.
+void fiber_start();
 #if defined(__x86_64__)
-	void* sp;  // saved stack pointer while it waits
+using Context = void*;  // the stack pointer, with the registers pushed on it
+void switch_context(Context* from, Context* to) { ncs_switch(from, *to); }
+
+// A fresh stack is laid out as ncs_switch leaves one: six zeroed registers,
+// then fiber_start as the return address, 16-byte aligned so that
+// fiber_start begins as after a call.
+void init_context(Context* c, char* stack, size_t bytes) {
+	auto top = reinterpret_cast<uintptr_t>(stack + bytes) & ~uintptr_t(15);
+	auto* ret = reinterpret_cast<void**>(top - 16);
+	ret[0] = reinterpret_cast<void*>(fiber_start);
+	ret[1] = nullptr;
+	void** sp = ret - 6;
+	for (int i = 0; i < 6; i++) sp[i] = nullptr;
+	*c = sp;
+}
 #else
-	ucontext_t ctx;
+using Context = ucontext_t;
+void switch_context(Context* from, Context* to) { swapcontext(from, to); }
+
+void init_context(Context* c, char* stack, size_t bytes) {
+	getcontext(c);
+	c->uc_stack.ss_sp = stack;
+	c->uc_stack.ss_size = bytes;
+	c->uc_link = nullptr;  // fiber_start never returns
+	makecontext(c, fiber_start, 0);
+}
 #endif
+
+struct Fiber {
+	Context ctx;
 	std::unique_ptr<char[]> stack;
 	dim3 tid;
 	bool done = false;
@@ -91,11 +120,7 @@ const size_t stack_bytes = 256 << 10;  // kernels keep a few KiB of fragments
 
 // State of the launch in progress (one at a time, under launch_mu).
 std::mutex launch_mu;
-#if defined(__x86_64__)
-void* scheduler;  // run_block's stack pointer while a fiber runs
-#else
-ucontext_t scheduler;
-#endif
+Context scheduler;  // run_block, while a fiber runs
 std::vector<Fiber> fibers;
 int current;  // the fiber running
 Barrier block_barrier;
@@ -105,11 +130,7 @@ const Entry* entry;
 const uint64_t* entry_args;
 bool reverse_order;  // run a block's fibers last to first (see ncs_emu_reverse)
 
-#if defined(__x86_64__)
-void yield() { ncs_switch(&fibers[current].sp, scheduler); }
-#else
-void yield() { swapcontext(&fibers[current].ctx, &scheduler); }
-#endif
+void yield() { switch_context(&fibers[current].ctx, &scheduler); }
 
 void wait(Barrier& b) {
 	unsigned gen = b.generation;
@@ -121,32 +142,14 @@ void wait(Barrier& b) {
 	while (b.generation == gen) yield();
 }
 
-void fiber_main(int t) {
+// fiber_start runs the kernel as the current fiber's thread, then returns
+// to the scheduler for good.
+void fiber_start() {
+	int t = current;
 	(*entry)(entry_args);
 	fibers[t].done = true;
-#if defined(__x86_64__)
-	ncs_switch(&fibers[t].sp, scheduler);  // never resumed
-#endif
-	// With ucontext, returning resumes the scheduler (uc_link).
+	switch_context(&fibers[t].ctx, &scheduler);  // never resumed
 }
-
-#if defined(__x86_64__)
-// fiber_start is where a new fiber's first switch returns to.
-void fiber_start() { fiber_main(current); }
-
-// new_stack lays out a fresh stack as ncs_switch leaves one: six zeroed
-// registers, then fiber_start as the return address, 16-byte aligned so
-// that fiber_start begins as after a call.
-void* new_stack(char* stack, size_t bytes) {
-	auto top = reinterpret_cast<uintptr_t>(stack + bytes) & ~uintptr_t(15);
-	auto* ret = reinterpret_cast<void**>(top - 16);
-	ret[0] = reinterpret_cast<void*>(fiber_start);
-	ret[1] = nullptr;
-	void** sp = ret - 6;
-	for (int i = 0; i < 6; i++) sp[i] = nullptr;
-	return sp;
-}
-#endif
 
 }  // namespace
 
@@ -171,15 +174,7 @@ uint64_t exchange(uint64_t v, int src_lane) {
 static void run_block(int threads) {
 	for (int t = 0; t < threads; t++) {
 		Fiber& f = fibers[t];
-#if defined(__x86_64__)
-		f.sp = new_stack(f.stack.get(), stack_bytes);
-#else
-		getcontext(&f.ctx);
-		f.ctx.uc_stack.ss_sp = f.stack.get();
-		f.ctx.uc_stack.ss_size = stack_bytes;
-		f.ctx.uc_link = &scheduler;
-		makecontext(&f.ctx, reinterpret_cast<void (*)()>(fiber_main), 1, t);
-#endif
+		init_context(&f.ctx, f.stack.get(), stack_bytes);
 		f.done = false;
 	}
 	for (int left = threads; left > 0;) {
@@ -189,11 +184,7 @@ static void run_block(int threads) {
 			if (fibers[t].done) continue;
 			current = t;
 			thread_idx = fibers[t].tid;
-#if defined(__x86_64__)
-			ncs_switch(&scheduler, fibers[t].sp);
-#else
-			swapcontext(&scheduler, &fibers[t].ctx);
-#endif
+			switch_context(&scheduler, &fibers[t].ctx);
 			left += !fibers[t].done;
 		}
 	}
