@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 
 	"github.com/ncstudio/ncstudio/engine/dataset"
 	"github.com/ncstudio/ncstudio/engine/trace"
@@ -65,7 +64,7 @@ func runTraceArrays(c *context) error {
 	bar.finish()
 	res := traceArrays{Dir: *out, Frames: d.Frames(), Width: m.Width, Height: m.Height, Traces: index}
 	return c.Emit(res, func(w io.Writer) {
-		fmt.Fprintf(w, "wrote %d frames (%dx%d) of %d trace(s) to %s, %s\n", res.Frames, m.Width, m.Height,
-			len(res.Traces), *out, filepath.Join(*out, dataset.FramesArray))
+		fmt.Fprintf(w, "wrote %d frames (%dx%d) of %d trace(s) to %s (%s, %s, %s)\n", res.Frames, m.Width, m.Height,
+			len(res.Traces), *out, dataset.FramesArray, dataset.CursorArray, dataset.ArraysIndex)
 	})
 }

@@ -73,8 +73,11 @@ func Arithmetic(m *model.Model, n int, o RunOptions) ([]Result, error) {
 		for i, a := range steps {
 			s.Step(a)
 			r.Steps++
-			if i == len(keys)-2 { // the command typed, Return not yet
+			typed := i == len(keys)-2 // the command typed, Return not yet
+			if typed || o.Film {
 				s.Frame(r.Got)
+			}
+			if typed {
 				r.Echoed = Echoed(reader.Read(r.Got, tc.Cols, tc.Rows), tc.Cols, cmd)
 			}
 			if o.Film {
@@ -84,7 +87,6 @@ func Arithmetic(m *model.Model, n int, o RunOptions) ([]Result, error) {
 						return nil, err
 					}
 				}
-				s.Frame(r.Got)
 				putFilm(r.Film, i, want, r.Got)
 			}
 		}

@@ -51,10 +51,9 @@ def load_arrays(dirs, device):
     return torch.cat(frames), torch.cat(cursor)
 
 
-def batch_of(frames, cursor, idx, cursor_weight):
-    x = frames[idx].permute(0, 3, 1, 2).float() / 127.5 - 1
-    w = 1 + cursor_weight * cursor[idx][:, None].float()
-    return x, w
+def frames_at(frames, idx):
+    """Frames idx as [B, 3, H, W] in [-1, 1], as the engine's FrameToTensor."""
+    return frames[idx].permute(0, 3, 1, 2).float() / 127.5 - 1
 
 
 def psnr(model, frames, idx):
@@ -62,7 +61,7 @@ def psnr(model, frames, idx):
     out = []
     with torch.no_grad():
         for part in idx.split(256):
-            x, _ = batch_of(frames, frames[..., 0], part, 0)
+            x = frames_at(frames, part)
             y = model.decode(model.encode(x))
             a = ((x + 1) * 127.5).round()
             b = ((y + 1) * 127.5).clamp(0, 255).round()
@@ -114,17 +113,18 @@ def main():
     before = psnr(model, vframes, vidx)
     print(json.dumps({"frames": len(frames), "valid_psnr": round(before, 3), "device": a.device}), flush=True)
 
+    sync = torch.cuda.synchronize if a.device == "cuda" else (lambda: None)
     steps, step, t0 = a.steps, 0, time.perf_counter()
-    timed_from = None
     gen = torch.Generator(device=a.device).manual_seed(a.seed)
     while step < steps:
+        # With --seconds, steps 30-80 (after cuDNN's tuning) time the run.
         if a.seconds and step == 30:
-            torch.cuda.synchronize() if a.device == "cuda" else None
-            timed_from = (time.perf_counter(), step)
-        if a.seconds and step == 80 and timed_from:
-            torch.cuda.synchronize() if a.device == "cuda" else None
-            rate = (step - timed_from[1]) / (time.perf_counter() - timed_from[0])
-            steps = max(step + 1, int(rate * (a.seconds - (time.perf_counter() - t0))) + step)
+            sync()
+            timed_from = time.perf_counter()
+        if a.seconds and step == 80:
+            sync()
+            rate = 50 / (time.perf_counter() - timed_from)
+            steps = step + max(1, int(rate * (a.seconds - (time.perf_counter() - t0))))
             print(json.dumps({"steps_per_second": round(rate, 1), "steps": steps}), flush=True)
         lr = a.lr * min(1, (step + 1) / a.warmup)
         if step >= a.warmup:
@@ -133,7 +133,8 @@ def main():
         for g in opt.param_groups:
             g["lr"] = lr
         idx = torch.randint(0, len(frames), (a.batch,), device=a.device, generator=gen)
-        x, wt = batch_of(frames, cursor, idx, a.cursor_weight)
+        x = frames_at(frames, idx)
+        wt = 1 + a.cursor_weight * cursor[idx][:, None].float()
         opt.zero_grad(set_to_none=True)
         z = model.encode(x)
         d = model.decode(z) - x
