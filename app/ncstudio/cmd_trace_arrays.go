@@ -3,8 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/dataset"
+	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/trace"
 )
 
@@ -12,7 +15,7 @@ func init() {
 	register(&command{
 		name:    "trace arrays",
 		usage:   "--data DIR... --out DIR",
-		summary: "write traces' frames and cursor masks as NumPy arrays, for training with PyTorch (engine/pyref/train_ae.py)",
+		summary: "write traces' frames, cursor masks, actions and events as NumPy arrays, for training with PyTorch (engine/pyref/train_ae.py, train_dyn.py)",
 		run:     runTraceArrays,
 	})
 }
@@ -29,7 +32,7 @@ type traceArrays struct {
 func runTraceArrays(c *context) error {
 	var data listFlag
 	c.Flags.Var(&data, "data", "traces or directories of traces (repeatable)")
-	out := c.Flags.String("out", "", "directory to write frames.npy, cursor.npy and traces.json into")
+	out := c.Flags.String("out", "", "directory to write the arrays (frames.npy, cursor.npy, actions.npy, pointer.npy, events.npy) and traces.json into")
 	args, err := c.Parse()
 	if err != nil {
 		return err
@@ -57,14 +60,17 @@ func runTraceArrays(c *context) error {
 	}
 	defer d.Close()
 	bar := newProgress(c.Stderr, "arrays", "frames", d.Frames())
-	index, err := d.WriteArrays(*out, bar.set)
+	feat := dataset.Featurizer{Features: model.ActionFeatures, Featurize: func(dst []float32, prev, a action.Action) {
+		model.Featurize(dst, prev, a, m.Width, m.Height)
+	}}
+	index, err := d.WriteArrays(*out, feat, bar.set)
 	if err != nil {
 		return fmt.Errorf("trace arrays: %s: %w", *out, err)
 	}
 	bar.finish()
 	res := traceArrays{Dir: *out, Frames: d.Frames(), Width: m.Width, Height: m.Height, Traces: index}
 	return c.Emit(res, func(w io.Writer) {
-		fmt.Fprintf(w, "wrote %d frames (%dx%d) of %d trace(s) to %s (%s, %s, %s)\n", res.Frames, m.Width, m.Height,
-			len(res.Traces), *out, dataset.FramesArray, dataset.CursorArray, dataset.ArraysIndex)
+		fmt.Fprintf(w, "wrote %d frames (%dx%d) of %d trace(s) to %s (%s)\n", res.Frames, m.Width, m.Height, len(res.Traces), *out,
+			strings.Join([]string{dataset.FramesArray, dataset.CursorArray, dataset.ActionsArray, dataset.PointerArray, dataset.EventsArray, dataset.ArraysIndex}, ", "))
 	})
 }

@@ -10,14 +10,20 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/atomicfile"
 )
 
-// Array files WriteArrays writes into its directory.
+// Array files WriteArrays writes into its directory. Row i of actions,
+// pointer and events is step i, which leads from frame i to frame i+1 (the
+// last frame of a trace has an action too, which no frame follows).
 const (
-	FramesArray = "frames.npy" // uint8 [N, H, W, 3], RGB
-	CursorArray = "cursor.npy" // uint8 [N, H, W], 1 where the cursor is drawn
-	ArraysIndex = "traces.json"
+	FramesArray  = "frames.npy"  // uint8 [N, H, W, 3], RGB
+	CursorArray  = "cursor.npy"  // uint8 [N, H, W], 1 where the cursor is drawn
+	ActionsArray = "actions.npy" // float32 [N, F], the action's features as the model sees them
+	PointerArray = "pointer.npy" // int32 [N, 2], the action's pointer x, y (for the cursor map)
+	EventsArray  = "events.npy"  // uint8 [N], 1 where the next frame changes EventMinChange of the pixels
+	ArraysIndex  = "traces.json"
 )
 
 // ArrayTrace is one trace's place in the arrays (traces.json).
@@ -27,13 +33,21 @@ type ArrayTrace struct {
 	Frames int    `json:"frames"`
 }
 
-// WriteArrays writes every frame of d and its cursor mask (as Trace.Mask
-// gives it, the cursor supervision's pixels) as NumPy arrays into dir, so
-// that training outside the engine (engine/pyref/train_ae.py) sees exactly
-// the frames and weights ours does. Each file is written atomically;
-// progress, if set, is called with the frames written so far. It returns
-// where each trace's frames are (also written to traces.json).
-func (d *Dataset) WriteArrays(dir string, progress func(done int)) ([]ArrayTrace, error) {
+// Featurizer writes the features of action a, which followed prev (Features
+// floats), into dst: the model's own (model.Featurize at the frames' size).
+type Featurizer struct {
+	Features  int
+	Featurize func(dst []float32, prev, a action.Action)
+}
+
+// WriteArrays writes every frame of d, its cursor mask (as Trace.Mask gives
+// it, the cursor supervision's pixels), every step's action features and
+// pointer, and which steps are events, as NumPy arrays into dir, so that
+// training outside the engine (engine/pyref/train_ae.py, train_dyn.py) sees
+// exactly the frames, inputs and weights ours does. Each file is written
+// atomically; progress, if set, is called with the frames written so far.
+// It returns where each trace's frames are (also written to traces.json).
+func (d *Dataset) WriteArrays(dir string, f Featurizer, progress func(done int)) ([]ArrayTrace, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -44,13 +58,10 @@ func (d *Dataset) WriteArrays(dir string, progress func(done int)) ([]ArrayTrace
 		index = append(index, ArrayTrace{Path: t.Path, First: n, Frames: t.R.Len()})
 		n += t.R.Len()
 	}
+	events := make([]byte, n)
 	done := 0
-	err := atomicfile.Write(filepath.Join(dir, FramesArray), func(out io.Writer) error {
-		bw := bufio.NewWriterSize(out, 1<<20)
-		if err := writeNPYHeader(bw, n, h, w, 3); err != nil {
-			return err
-		}
-		row := make([]byte, w*h*3)
+	err := writeArray(dir, FramesArray, "|u1", []int{n, h, w, 3}, func(bw io.Writer) error {
+		row, prev := make([]byte, w*h*3), make([]byte, w*h*3)
 		for _, t := range d.Traces {
 			for i := range t.R.Len() {
 				img, err := t.R.Frame(i)
@@ -63,24 +74,24 @@ func (d *Dataset) WriteArrays(dir string, progress func(done int)) ([]ArrayTrace
 						copy(row[(y*w+x)*3:(y*w+x)*3+3], src[4*x:4*x+3])
 					}
 				}
+				if i > 0 && changedShare(prev, row) >= EventMinChange {
+					events[done-1] = 1
+				}
 				if _, err := bw.Write(row); err != nil {
 					return err
 				}
+				row, prev = prev, row
 				if done++; progress != nil && done%256 == 0 {
 					progress(done)
 				}
 			}
 		}
-		return bw.Flush()
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = atomicfile.Write(filepath.Join(dir, CursorArray), func(out io.Writer) error {
-		bw := bufio.NewWriterSize(out, 1<<20)
-		if err := writeNPYHeader(bw, n, h, w); err != nil {
-			return err
-		}
+	err = writeArray(dir, CursorArray, "|u1", []int{n, h, w}, func(bw io.Writer) error {
 		mask := make([]float32, w*h)
 		row := make([]byte, w*h)
 		for _, t := range d.Traces {
@@ -94,7 +105,44 @@ func (d *Dataset) WriteArrays(dir string, progress func(done int)) ([]ArrayTrace
 				}
 			}
 		}
-		return bw.Flush()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = writeArray(dir, ActionsArray, "<f4", []int{n, f.Features}, func(bw io.Writer) error {
+		feats := make([]float32, f.Features)
+		for _, t := range d.Traces {
+			for i := range t.R.Len() {
+				prev, a := t.StepActions(i)
+				f.Featurize(feats, prev, a)
+				if err := binary.Write(bw, binary.LittleEndian, feats); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = writeArray(dir, PointerArray, "<i4", []int{n, 2}, func(bw io.Writer) error {
+		for _, t := range d.Traces {
+			for i := range t.R.Len() {
+				a := t.R.Action(i)
+				if err := binary.Write(bw, binary.LittleEndian, [2]int32{int32(a.X), int32(a.Y)}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = writeArray(dir, EventsArray, "|u1", []int{n}, func(bw io.Writer) error {
+		_, err := bw.Write(events)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -109,16 +157,35 @@ func (d *Dataset) WriteArrays(dir string, progress func(done int)) ([]ArrayTrace
 	})
 }
 
-// writeNPYHeader writes the header of a C-ordered uint8 array of the given
-// shape in NumPy's .npy format, version 1.0: magic, version, the header's
+// writeArray writes dir/name atomically as an .npy array of NumPy dtype
+// descr and the given shape, its data from body (through a buffer).
+func writeArray(dir, name, descr string, shape []int, body func(w io.Writer) error) error {
+	return atomicfile.Write(filepath.Join(dir, name), func(out io.Writer) error {
+		bw := bufio.NewWriterSize(out, 1<<20)
+		if err := writeNPYHeader(bw, descr, shape...); err != nil {
+			return err
+		}
+		if err := body(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+}
+
+// writeNPYHeader writes the header of a C-ordered array of NumPy dtype
+// descr ("|u1", "<f4", "<i4") and the given shape in NumPy's .npy format, version 1.0: magic, version, the header's
 // length, and a Python dict literal padded so the data starts at a
 // multiple of 64 bytes.
-func writeNPYHeader(w io.Writer, shape ...int) error {
+func writeNPYHeader(w io.Writer, descr string, shape ...int) error {
 	dims := make([]string, len(shape))
 	for i, s := range shape {
 		dims[i] = fmt.Sprint(s)
 	}
-	dict := fmt.Sprintf("{'descr': '|u1', 'fortran_order': False, 'shape': (%s), }", strings.Join(dims, ", "))
+	tuple := strings.Join(dims, ", ")
+	if len(dims) == 1 {
+		tuple += "," // a Python 1-tuple: (n,)
+	}
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, tuple)
 	const prefix = 10 // magic (6), version (2), header length (2)
 	pad := 64 - (prefix+len(dict)+1)%64
 	if pad == 64 {

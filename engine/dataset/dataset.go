@@ -200,6 +200,18 @@ func (t *Trace) Mask(dst []float32, i, width, height int) {
 	}
 }
 
+// StepActions returns the action of step i of t (which leads from frame i
+// to frame i+1) and the one before it, as the model featurizes them. Step 0
+// has no action before it: the pointer rests where the trace's cursor
+// starts, with nothing held or typed.
+func (t *Trace) StepActions(i int) (prev, a action.Action) {
+	a = t.R.Action(i)
+	if i > 0 {
+		return t.R.Action(i - 1), a
+	}
+	return action.Action{X: t.Cursor[0].X, Y: t.Cursor[0].Y}, a
+}
+
 // Pick chooses a trace with probability proportional to its length and an
 // index in [lo, len-hi).
 func (d *Dataset) Pick(rng *rand.Rand, lo, hi int) (*Trace, int) {

@@ -120,7 +120,7 @@ def tokens(cfg):
 def time_features(tau, sigma):
     """Sinusoids of both noise levels: [B, 2 * TIME_FEATURES]."""
     half = TIME_FEATURES // 2
-    k = torch.arange(half, dtype=tau.dtype)
+    k = torch.arange(half, dtype=tau.dtype, device=tau.device)
     freqs = torch.exp(-math.log(10000) * k / half)
     parts = []
     for v in (tau, sigma):
@@ -262,18 +262,42 @@ def ae_loss(model, frames, weight):
     return (weight * d * d).mean() + (weight * d.abs()).mean()
 
 
-def flow_loss(model, target, context, cursor, actions, weight):
-    """The flow-matching training loss of a batch, as the engine computes it:
-    the weighted MSE of the predicted next latent at a logit-normal flow time."""
-    b = target.shape[0]
-    tau = torch.sigmoid(torch.randn(b, dtype=target.dtype))
-    sigma = torch.where(torch.rand(b) < 0.5, 0.1 * torch.rand(b), torch.zeros(b)).to(target.dtype)
-    eps = torch.randn_like(target)
+# START_SHARE is the share of training items at flow time 0, where every
+# sample starts (engine/model/flow.go).
+START_SHARE = 0.25
+
+
+def flow_loss(model, target, context, cursor, actions, weight, context_noise_max=0.1, gen=None):
+    """The dynamics' training loss of a batch, as the engine's FlowLoss: the
+    weighted MSE of the predicted next latent at a logit-normal flow time (a
+    quarter of the items at 0), half of the contexts noised at a level drawn
+    from [0, context_noise_max]."""
+    b, dev, dt = target.shape[0], target.device, target.dtype
+    rand = lambda *s: torch.rand(*s, device=dev, dtype=dt, generator=gen)  # noqa: E731
+    randn = lambda *s: torch.randn(*s, device=dev, dtype=dt, generator=gen)  # noqa: E731
+    tau = torch.where(rand(b) < START_SHARE, torch.zeros(b, device=dev, dtype=dt), torch.sigmoid(randn(b)))
+    sigma = torch.where(rand(b) < 0.5, context_noise_max * rand(b), torch.zeros(b, device=dev, dtype=dt))
     t4 = tau[:, None, None, None]
-    x = (1 - t4) * eps + t4 * target
-    ctx = context + sigma[:, None, None, None] * torch.randn_like(context)
+    x = (1 - t4) * randn(*target.shape) + t4 * target
+    ctx = context + sigma[:, None, None, None] * randn(*context.shape)
     pred = model.predict(x, ctx, cursor, actions, tau, sigma)
     return (weight * (pred - target) ** 2).mean()
+
+
+def sample(model, context, cursor, actions, steps, context_noise, gen=None):
+    """Next latents as a session samples them (the engine's Model.Sample):
+    from noise with `steps` Euler steps, the last landing on the prediction."""
+    b, cz = context.shape[0], model.cfg["autoencoder"]["latent_channels"]
+    dev, dt = context.device, context.dtype
+    x = torch.randn(b, cz, *context.shape[2:], device=dev, dtype=dt, generator=gen)
+    sigma = torch.full((b,), context_noise, device=dev, dtype=dt)
+    if context_noise > 0:
+        context = context + context_noise * torch.randn(*context.shape, device=dev, dtype=dt, generator=gen)
+    for s in range(steps):
+        t = s / steps
+        pred = model.predict(x, context, cursor, actions, torch.full((b,), t, device=dev, dtype=dt), sigma)
+        x = x + (pred - x) / steps / (1 - t)
+    return x
 
 
 def bench(path, batch, steps, threads, device="cpu", compiled=False):

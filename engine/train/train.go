@@ -707,14 +707,7 @@ func (t *trainer) sampleNext(traces []*dataset.Trace, steps []int, shift int) []
 func (t *trainer) actionInputs(j int, tr *dataset.Trace, i int) {
 	cfg := &t.m.Cfg
 	lw, lh := cfg.LatentSize()
-	a := tr.R.Action(i)
-	prev := a
-	if i > 0 {
-		prev = tr.R.Action(i - 1)
-	} else {
-		prev.X, prev.Y = tr.Cursor[0].X, tr.Cursor[0].Y
-		prev.Buttons, prev.KeyDown, prev.KeyUp, prev.Text, prev.Scroll = 0, nil, nil, "", 0
-	}
+	prev, a := tr.StepActions(i)
 	model.Featurize(t.host.acts[j*model.ActionFeatures:(j+1)*model.ActionFeatures], prev, a, cfg.Width, cfg.Height)
 	if cfg.Dyn.CursorMap {
 		model.CursorMap(t.host.cmap[j*lw*lh:(j+1)*lw*lh], a.X, a.Y, cfg.Width, cfg.Height, lw, lh, cfg.Dyn.CursorSigma)

@@ -1,0 +1,232 @@
+"""Trains (fine-tunes) an NC Studio checkpoint's dynamics with PyTorch, for a
+machine with a GPU: the engine's dynamics stage (engine/train) on the same
+inputs. Every frame is encoded once by the checkpoint's encoder; a batch
+item is a step i of a trace: the K latents before it (newest first, clamped
+at the trace's start), the features of its action (actions.npy, written by
+the engine's own code) and the cursor map at its pointer, and the target,
+frame i+1's latent. The loss is the engine's flow matching (ncmodel.flow_loss)
+weighted 1 + cursor-weight on the latent cells the cursor covers in frames i
+and i+1. With --event-share S, a share S of the items are steps whose next
+frame changes 5% or more of the pixels (events.npy); with --unroll N, a share
+(--unroll-share) of the batches has contexts whose newest N latents the model
+predicted itself (no gradient through them), as `ncstudio train --unroll`.
+AdamW and the schedule are the engine's. The autoencoder stays untouched.
+
+The arrays come from `ncstudio trace arrays --data TRACES --out DIR`.
+
+    python3 train_dyn.py --init CKPT --arrays DIR [--arrays DIR...] --out CKPT
+        [--steps N | --seconds S] [--batch 32] [--lr 5e-4] [--warmup 200]
+        [--event-share 0] [--unroll 0] [--unroll-share 0.5] [--context-noise 0.1]
+        [--cursor-weight 10] [--valid DIR] [--device cuda] [--seed 1]
+
+It prints one JSON line per report and, at the start and the end, the
+one-step PSNR (the frame decoded from the sampled next latent, as a session
+plays it with the checkpoint's sampler and hold, against the true frame) of
+fixed validation windows: from --valid, else the last frames of the arrays.
+"""
+import argparse
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ncmodel import NCModel, flow_loss, latent_size, sample  # noqa: E402
+from trainloop import Budget, adamw, frame_psnr, frames_at, load_arrays, lr_at, report, save, setup  # noqa: E402
+
+ARRAYS = ("frames", "cursor", "actions", "pointer", "events")
+
+
+class Steps:
+    """The encoded arrays of some traces and the windows drawn from them."""
+
+    def __init__(self, model, dirs, device):
+        a, traces = load_arrays(dirs, ARRAYS, device)
+        cfg = model.cfg
+        h, w = a["frames"].shape[1:3]
+        if (w, h) != (cfg["width"], cfg["height"]):
+            sys.exit("%s: frames are %dx%d, the model's are %dx%d" % (dirs[0], w, h, cfg["width"], cfg["height"]))
+        if a["actions"].shape[1] != model.p("dyn.act1.weight").shape[1]:
+            sys.exit("%s: %d action features, the model takes %d" % (
+                dirs[0], a["actions"].shape[1], model.p("dyn.act1.weight").shape[1]))
+        self.model, self.cfg, self.device = model, cfg, device
+        self.frames, self.actions, self.pointer = a["frames"], a["actions"], a["pointer"]
+        self.latents = encode_all(model, a["frames"])
+        # A latent cell is the cursor's when any of its r x r pixels is.
+        r = cfg["width"] // latent_size(cfg)[0]
+        self.cursor_cells = F.max_pool2d(a["cursor"][:, None].float(), r) > 0
+        n = len(a["frames"])
+        self.first = torch.empty(n, dtype=torch.long, device=device)  # each frame's trace's first frame
+        self.end = torch.empty(n, dtype=torch.long, device=device)  # and one past its last
+        for first, count in traces:
+            self.first[first:first + count], self.end[first:first + count] = first, first + count
+        self.events = a["events"].nonzero().flatten()
+
+    def pick(self, b, lo, event_share, gen):
+        """b steps with a next frame in their trace, at least lo steps into
+        it; a share event_share of them events (as the engine's pick: an
+        event too early in its trace becomes an ordinary step)."""
+        n = torch.randint(0, len(self.frames), (b,), device=self.device, generator=gen)
+        first, end = self.first[n], self.end[n]
+        span = (end - first - 1 - lo).clamp_min(1)
+        steps = first + lo + (torch.rand(b, device=self.device, generator=gen) * span).long()
+        if event_share > 0 and len(self.events):
+            e = self.events[torch.randint(0, len(self.events), (b,), device=self.device, generator=gen)]
+            use = (torch.rand(b, device=self.device, generator=gen) < event_share) & (e - self.first[e] >= lo)
+            steps = torch.where(use, e, steps)
+        return steps
+
+    def latent(self, idx):
+        """Scaled latents of frames idx (kept in float16, as the engine's cache)."""
+        return self.latents[idx].float() * self.cfg["autoencoder"]["latent_scale"]
+
+    def context(self, steps, back=0):
+        """The K latents before frame steps-back+1, newest first, clamped at
+        the trace's start: [B, K*Cz, h, w]."""
+        k = self.cfg["dynamics"]["context"]
+        first = self.first[steps]
+        return torch.cat([self.latent(torch.maximum(steps - back - c, first)) for c in range(k)], dim=1)
+
+    def inputs(self, steps):
+        """The action features and (if the model has one) cursor map of steps."""
+        dyn = self.cfg["dynamics"]
+        cursor = None
+        if dyn.get("cursor_map", False):
+            lw, lh = latent_size(self.cfg)
+            p = self.pointer[steps].float()
+            cx = (p[:, 0] + 0.5) / self.cfg["width"] * lw
+            cy = (p[:, 1] + 0.5) / self.cfg["height"] * lh
+            gx = torch.arange(lw, device=self.device) + 0.5 - cx[:, None]
+            gy = torch.arange(lh, device=self.device) + 0.5 - cy[:, None]
+            d2 = gy[:, :, None] ** 2 + gx[:, None, :] ** 2
+            cursor = torch.exp(-d2 / (2 * dyn["cursor_sigma"] ** 2))[:, None]
+        return self.actions[steps], cursor
+
+    def weight(self, steps, cursor_weight):
+        """1 + cursor_weight on the cells the cursor covers in frame i (where
+        it must be erased if it moved) and i+1 (where it must be drawn)."""
+        hit = self.cursor_cells[steps] | self.cursor_cells[steps + 1]
+        return 1 + cursor_weight * hit.float()
+
+    def rolled_context(self, steps, unroll, gen):
+        """The context of steps with its newest `unroll` latents predicted by
+        the model from the true actions, oldest first, without gradient."""
+        k = self.cfg["dynamics"]["context"]
+        cz = self.cfg["autoencoder"]["latent_channels"]
+        sampler = self.cfg["sampler"]
+        ctx = self.context(steps, unroll)
+        with torch.no_grad():
+            for u in range(unroll, 0, -1):
+                actions, cursor = self.inputs(steps - u)
+                z = sample(self.model, ctx, cursor, actions, sampler["steps"], sampler.get("context_noise", 0), gen)
+                ctx = torch.cat([z, ctx[:, :(k - 1) * cz]], dim=1)
+        return ctx
+
+
+def encode_all(model, frames):
+    """Every frame's latent, unscaled, in float16."""
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(frames), 256):
+            out.append(model.encode(frames_at(frames, torch.arange(i, min(i + 256, len(frames)), device=frames.device))).half())
+    return torch.cat(out)
+
+
+def hold(model, z, newest):
+    """The sampler's hold: cells (or a token's patch of cells, with
+    hold_tokens) whose predicted change has an RMS over the channels below
+    sampler.hold keep the newest latent's value, as a session does."""
+    s = model.cfg["sampler"]
+    if s.get("hold", 0) <= 0:
+        return z
+    change = ((z - newest) ** 2).mean(dim=1, keepdim=True)
+    if s.get("hold_tokens", False):
+        p = model.cfg["dynamics"]["patch"]
+        change = F.interpolate(F.avg_pool2d(change, p), scale_factor=p, mode="nearest")
+    return torch.where(change < s["hold"] ** 2, newest, z)
+
+
+def one_step_psnr(model, data, steps, gen):
+    """Mean PSNR of the decoded one-step predictions of steps against their
+    next frames, sampled as a session plays (sampler steps, context noise, hold)."""
+    s, cz, out = model.cfg["sampler"], model.cfg["autoencoder"]["latent_channels"], []
+    with torch.no_grad():
+        for part in steps.split(256):
+            ctx = data.context(part)
+            actions, cursor = data.inputs(part)
+            z = hold(model, sample(model, ctx, cursor, actions, s["steps"], s.get("context_noise", 0), gen), ctx[:, :cz])
+            frame = model.decode(z / model.cfg["autoencoder"]["latent_scale"])
+            out.append(frame_psnr(frames_at(data.frames, part + 1), frame))
+    return torch.cat(out).mean().item()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--init", required=True)
+    ap.add_argument("--arrays", action="append", required=True)
+    ap.add_argument("--valid", action="append")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--seconds", type=float, default=0)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--event-share", type=float, default=0)
+    ap.add_argument("--unroll", type=int, default=0)
+    ap.add_argument("--unroll-share", type=float, default=0.5)
+    ap.add_argument("--context-noise", type=float, default=0.1)
+    ap.add_argument("--cursor-weight", type=float, default=10)
+    ap.add_argument("--valid-windows", type=int, default=512)
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--report-every", type=int, default=100)
+    a = ap.parse_args()
+    setup(a.device, a.seed)
+
+    model, meta = NCModel.load(a.init)
+    model = model.to(a.device)
+    data = Steps(model, a.arrays, a.device)
+    valid = Steps(model, a.valid, a.device) if a.valid else data
+    # Fixed validation windows, evenly spread over the steps with a next frame.
+    ok = (torch.arange(len(valid.frames), device=a.device) + 1 < valid.end).nonzero().flatten()
+    vsteps = ok[torch.linspace(0, len(ok) - 1, min(a.valid_windows, len(ok)), device=a.device).long()]
+    vgen = lambda: torch.Generator(device=a.device).manual_seed(7)  # noqa: E731  the same noise before and after
+
+    named = [(n, p) for n, p in model.named_engine_parameters() if n.startswith("dyn.")]
+    for n, p in model.named_engine_parameters():
+        p.requires_grad_(n.startswith("dyn."))
+    params = [p for _, p in named]
+    opt = adamw(named, a.lr)
+    before = one_step_psnr(model, valid, vsteps, vgen())
+    report(frames=len(data.frames), events=len(data.events), valid_one_step_psnr=round(before, 3), device=a.device)
+
+    budget = Budget(a.steps, a.seconds, a.device)
+    gen = torch.Generator(device=a.device).manual_seed(a.seed)
+    step = 0
+    while step < budget.check(step):
+        lr = lr_at(step + 1, budget.steps, a.warmup, a.lr)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        unroll = a.unroll if a.unroll > 0 and torch.rand(1, generator=gen, device=a.device).item() < a.unroll_share else 0
+        steps = data.pick(a.batch, unroll, a.event_share, gen)
+        ctx = data.rolled_context(steps, unroll, gen) if unroll else data.context(steps)
+        actions, cursor = data.inputs(steps)
+        opt.zero_grad(set_to_none=True)
+        loss = flow_loss(model, data.latent(steps + 1), ctx, cursor, actions, data.weight(steps, a.cursor_weight)[:, None],
+                         a.context_noise, gen)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        if step % a.report_every == 0 or step == budget.steps:
+            report(step=step, steps=budget.steps, loss=round(loss.item(), 6), lr=lr,
+                   steps_per_second=round(step / budget.elapsed(), 2))
+    after = one_step_psnr(model, valid, vsteps, vgen())
+    save(model, meta, a.out, "dynamics", step, "train_dyn.py")
+    report(done=step, seconds=round(budget.elapsed(), 1), valid_one_step_psnr_before=round(before, 3),
+           valid_one_step_psnr_after=round(after, 3), out=a.out)
+
+
+if __name__ == "__main__":
+    main()

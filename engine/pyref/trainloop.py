@@ -1,0 +1,125 @@
+"""What train_ae.py and train_dyn.py share: reading the arrays that
+`ncstudio trace arrays` writes, the engine's optimizer settings and
+learning-rate schedule, sizing a run to a number of seconds, and writing the
+checkpoint back atomically with its training metadata."""
+import datetime
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+
+def setup(device, seed):
+    """Seeds torch; on CUDA, matrix products and convolutions in tf32 (like
+    the engine's CUDA backend) with cuDNN's autotuner."""
+    torch.manual_seed(seed)
+    if device == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+        torch.backends.cudnn.benchmark = True
+
+
+def load_arrays(dirs, names, device):
+    """Loads arrays NAME.npy from each directory (concatenated along the first
+    axis, in order) and the traces of traces.json, their first frames shifted
+    to the concatenation. Returns ({name: tensor}, [(first, frames), ...])."""
+    parts = {n: [] for n in names}
+    traces, offset = [], 0
+    for d in dirs:
+        loaded = {}
+        for n in names:
+            path = os.path.join(d, n + ".npy")
+            if not os.path.exists(path):
+                sys.exit("%s: missing (write it with a current `ncstudio trace arrays`)" % path)
+            loaded[n] = np.load(path, mmap_mode="r")
+        count = len(next(iter(loaded.values())))
+        for n, a in loaded.items():
+            if len(a) != count:
+                sys.exit("%s: %s.npy has %d rows, the others %d" % (d, n, len(a), count))
+            parts[n].append(torch.from_numpy(np.array(a)).to(device))
+        with open(os.path.join(d, "traces.json")) as f:
+            for t in json.load(f):
+                traces.append((offset + t["first"], t["frames"]))
+        offset += count
+    return {n: torch.cat(p) for n, p in parts.items()}, traces
+
+
+def frames_at(frames, idx):
+    """Frames idx of uint8 [N, H, W, 3] as [B, 3, H, W] in [-1, 1], as the
+    engine's FrameToTensor."""
+    return frames[idx].permute(0, 3, 1, 2).float() / 127.5 - 1
+
+
+def frame_psnr(x, y):
+    """Mean PSNR (dB) of frames y against x, both [B, 3, H, W] in [-1, 1],
+    rounded to 0..255 as the engine draws them."""
+    a = ((x + 1) * 127.5).round()
+    b = ((y + 1) * 127.5).clamp(0, 255).round()
+    mse = ((a - b) ** 2).mean(dim=(1, 2, 3)).clamp_min(1e-10)
+    return 10 * torch.log10(255 ** 2 / mse)
+
+
+def adamw(named_params, lr):
+    """The engine's AdamW: betas 0.9/0.99, weight decay 0.01 except on
+    biases and gains (one-dimensional parameters)."""
+    decay = [p for _, p in named_params if p.dim() > 1]
+    plain = [p for _, p in named_params if p.dim() <= 1]
+    return torch.optim.AdamW([{"params": decay}, {"params": plain, "weight_decay": 0}],
+                             lr=lr, betas=(0.9, 0.99), weight_decay=0.01)
+
+
+def lr_at(step, steps, warmup, peak):
+    """The engine's schedule (optim.Schedule) at step (1-based): linear warm-up,
+    then a half cosine down to a tenth of the peak at the last step."""
+    if step <= warmup:
+        return peak * step / warmup
+    frac = min(1, (step - warmup) / max(1, steps - warmup))
+    return peak * (0.1 + 0.45 * (1 + math.cos(math.pi * frac)))
+
+
+class Budget:
+    """Sizes a run to `seconds` (0: keep `steps`) from the speed of steps
+    30-80, after cuDNN's tuning and the first allocations."""
+
+    def __init__(self, steps, seconds, device):
+        self.steps, self.seconds = steps, seconds
+        self.sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+        self.t0 = time.perf_counter()
+
+    def check(self, step):
+        """Called before each step (0-based); returns the steps of the run."""
+        if self.seconds and step == 30:
+            self.sync()
+            self.timed_from = time.perf_counter()
+        if self.seconds and step == 80:
+            self.sync()
+            rate = 50 / (time.perf_counter() - self.timed_from)
+            self.steps = step + max(1, int(rate * (self.seconds - self.elapsed())))
+            report(steps_per_second=round(rate, 1), steps=self.steps)
+        return self.steps
+
+    def elapsed(self):
+        return time.perf_counter() - self.t0
+
+
+def report(**fields):
+    print(json.dumps(fields), flush=True)
+
+
+def save(model, meta, out, stage, steps, script):
+    """Writes the checkpoint atomically (a crash leaves the old file or the
+    new, never half of one), with stage's step count added to the steps it
+    had and the command that trained it."""
+    meta = dict(meta)
+    key = "ncstudio.%s_steps" % stage
+    meta[key] = str(int(meta.get(key, "0")) + steps)
+    meta["ncstudio.command"] = "python3 engine/pyref/%s %s" % (script, " ".join(sys.argv[1:]))
+    meta["ncstudio.run_step"] = "%s/%d" % (stage, steps)
+    meta["ncstudio.trained"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    tmp = out + ".tmp"
+    model.to("cpu").save(tmp, meta)
+    os.replace(tmp, out)
