@@ -15,7 +15,7 @@ func init() {
 	register(&command{
 		name:    "trace arrays",
 		usage:   "--data DIR... --out DIR",
-		summary: "write traces' frames, cursor masks, actions and events as NumPy arrays, for training with PyTorch (engine/pyref/train_ae.py, train_dyn.py)",
+		summary: "write traces' frames, cursor masks, actions and events as NumPy arrays, for training with PyTorch (engine/pyref/train_*.py)",
 		run:     runTraceArrays,
 	})
 }

@@ -19,8 +19,18 @@ import (
 )
 
 // The PyTorch training path end to end on a tiny model: traces to arrays
-// (`trace arrays`), a stage trained by engine/pyref/train_ae.py or
-// train_dyn.py on the CPU, and the checkpoint it writes loaded back here.
+// (`trace arrays`), a stage trained by engine/pyref/train_ae.py,
+// train_dyn.py or train_dec.py on the CPU, and the checkpoint it writes
+// loaded back here.
+
+// TestTrainInPyTorch runs each script on one tiny model and its arrays.
+func TestTrainInPyTorch(t *testing.T) {
+	r := newPyrefRun(t)
+	t.Run("autoencoder", func(t *testing.T) { testTrainAE(t, r) })
+	t.Run("dynamics", func(t *testing.T) { testTrainDyn(t, r) })
+	t.Run("decoder", func(t *testing.T) { testTrainDec(t, r) })
+	t.Run("dynamics inputs", func(t *testing.T) { testTrainDynInputs(t, r) })
+}
 
 // pyrefRun is a tiny model trained by the engine and the arrays of its
 // training and held-out traces.
@@ -99,10 +109,9 @@ func (r pyrefRun) changed(t *testing.T, out, prefix string) (with, without int, 
 	return with, without, b.Metadata
 }
 
-// TestTrainAEInPyTorch: train_ae.py changes the autoencoder and not the
+// testTrainAE: train_ae.py changes the autoencoder and not the
 // dynamics, and its reconstruction of held-out frames gets better.
-func TestTrainAEInPyTorch(t *testing.T) {
-	r := newPyrefRun(t)
+func testTrainAE(t *testing.T, r pyrefRun) {
 	out := filepath.Join(r.dir, "ae.safetensors")
 	var done struct {
 		Steps  int     `json:"done"`
@@ -126,11 +135,10 @@ func TestTrainAEInPyTorch(t *testing.T) {
 	}
 }
 
-// TestTrainDynInPyTorch: train_dyn.py (events and unrolled contexts
+// testTrainDyn: train_dyn.py (events and unrolled contexts
 // included) changes the dynamics and not the autoencoder, and its one-step
 // predictions of held-out frames get better.
-func TestTrainDynInPyTorch(t *testing.T) {
-	r := newPyrefRun(t)
+func testTrainDyn(t *testing.T, r pyrefRun) {
 	out := filepath.Join(r.dir, "dyn.safetensors")
 	var done struct {
 		Steps  int     `json:"done"`
@@ -155,11 +163,38 @@ func TestTrainDynInPyTorch(t *testing.T) {
 	}
 }
 
-// TestTrainDynInputs checks what train_dyn.py feeds the dynamics against the
+// testTrainDec: train_dec.py (half of its batches on the
+// dynamics' predictions, unrolled and at events too) changes the decoder
+// alone, and the held-out reconstruction gets better.
+func testTrainDec(t *testing.T, r pyrefRun) {
+	out := filepath.Join(r.dir, "dec.safetensors")
+	var done struct {
+		Steps  int     `json:"done"`
+		Before float64 `json:"valid_psnr_before"`
+		After  float64 `json:"valid_psnr_after"`
+	}
+	log := r.python(t, &done, "train_dec.py", "--init", r.init, "--arrays", r.arrays, "--valid", r.valid, "--out", out,
+		"--steps", "80", "--batch", "8", "--lr", "3e-3", "--warmup", "5", "--event-share", "0.3", "--unroll", "2",
+		"--device", "cpu")
+	if done.Steps != 80 || done.After <= done.Before {
+		t.Errorf("80 steps: %+v (the held-out reconstruction should improve)\n%s", done, log)
+	}
+	dec, other, meta := r.changed(t, out, "dec.")
+	if other != 0 {
+		t.Errorf("%d encoder or dynamics tensors changed: only the decoder may", other)
+	}
+	if dec == 0 {
+		t.Error("no decoder parameter changed")
+	}
+	if meta["ncstudio.decoder_steps"] != "80" {
+		t.Errorf("decoder_steps %q, want 80", meta["ncstudio.decoder_steps"])
+	}
+}
+
+// testTrainDynInputs checks what train_dyn.py feeds the dynamics against the
 // engine: the cursor map at each step's pointer equals model.CursorMap, and
 // the loss weights mark the cells of the cursor's pixels in frames i and i+1.
-func TestTrainDynInputs(t *testing.T) {
-	r := newPyrefRun(t)
+func testTrainDynInputs(t *testing.T, r pyrefRun) {
 	script := `import json, sys, torch
 sys.path.insert(0, sys.argv[1])
 from ncmodel import NCModel

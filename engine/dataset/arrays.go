@@ -43,7 +43,7 @@ type Featurizer struct {
 // WriteArrays writes every frame of d, its cursor mask (as Trace.Mask gives
 // it, the cursor supervision's pixels), every step's action features and
 // pointer, and which steps are events, as NumPy arrays into dir, so that
-// training outside the engine (engine/pyref/train_ae.py, train_dyn.py) sees
+// training outside the engine (engine/pyref/train_*.py) sees
 // exactly the frames, inputs and weights ours does. Each file is written
 // atomically; progress, if set, is called with the frames written so far.
 // It returns where each trace's frames are (also written to traces.json).

@@ -256,10 +256,16 @@ class NCModel(nn.Module):
         return out
 
 
-def ae_loss(model, frames, weight):
-    """The autoencoder's training loss: weighted MSE + L1 of the reconstruction."""
-    d = model.decode(model.encode(frames)) - frames
+def recon_loss(recon, frames, weight):
+    """The loss of the autoencoder and decoder stages (the engine's
+    reconLoss): weighted MSE + L1 of a reconstruction of the frames."""
+    d = recon - frames
     return (weight * d * d).mean() + (weight * d.abs()).mean()
+
+
+def ae_loss(model, frames, weight):
+    """The autoencoder's training loss on frames."""
+    return recon_loss(model.decode(model.encode(frames)), frames, weight)
 
 
 # START_SHARE is the share of training items at flow time 0, where every

@@ -24,7 +24,6 @@ It prints one JSON line per report (step, loss, learning rate, steps per
 second) and, at the start and the end, the reconstruction PSNR of a fixed
 validation batch (from --valid, else the last frames of the arrays).
 """
-import argparse
 import copy
 import os
 import sys
@@ -32,8 +31,8 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ncmodel import NCModel  # noqa: E402
-from trainloop import Budget, adamw, frame_psnr, frames_at, load_arrays, lr_at, report, save, setup  # noqa: E402
+from ncmodel import NCModel, recon_loss  # noqa: E402
+from trainloop import arguments, frame_psnr, frames_at, load_arrays, report, run, save, setup, trainable  # noqa: E402
 
 
 def psnr(model, frames, idx):
@@ -47,21 +46,8 @@ def psnr(model, frames, idx):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--init", required=True)
-    ap.add_argument("--arrays", action="append", required=True)
-    ap.add_argument("--valid", action="append")
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--steps", type=int, default=2000)
-    ap.add_argument("--seconds", type=float, default=0)
-    ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=3e-4)
-    ap.add_argument("--warmup", type=int, default=100)
+    ap = arguments(__doc__, batch=64, lr=3e-4, warmup=100)
     ap.add_argument("--anchor", type=float, default=0)
-    ap.add_argument("--cursor-weight", type=float, default=10)
-    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--report-every", type=int, default=100)
     a = ap.parse_args()
     setup(a.device, a.seed)
 
@@ -79,42 +65,26 @@ def main():
     h, w = frames.shape[1:3]
     if (w, h) != (model.cfg["width"], model.cfg["height"]):
         sys.exit("%s: frames are %dx%d, the model's are %dx%d" % (a.arrays[0], w, h, model.cfg["width"], model.cfg["height"]))
-    named = [(n, p) for n, p in model.named_engine_parameters() if not n.startswith("dyn.")]
-    for n, p in model.named_engine_parameters():
-        p.requires_grad_(not n.startswith("dyn."))
-    params = [p for _, p in named]
-    opt = adamw(named, a.lr)
+    named = trainable(model, "ae")
     before = psnr(model, vframes, vidx)
     report(frames=len(frames), valid_psnr=round(before, 3), device=a.device)
 
-    budget = Budget(a.steps, a.seconds, a.device)
-    step = 0
-    gen = torch.Generator(device=a.device).manual_seed(a.seed)
-    while step < budget.check(step):
-        lr = lr_at(step + 1, budget.steps, a.warmup, a.lr)
-        for g in opt.param_groups:
-            g["lr"] = lr
+    def loss_fn(gen):
         idx = torch.randint(0, len(frames), (a.batch,), device=a.device, generator=gen)
         x = frames_at(frames, idx)
         wt = 1 + a.cursor_weight * cursor[idx][:, None].float()
-        opt.zero_grad(set_to_none=True)
         z = model.encode(x)
-        d = model.decode(z) - x
-        loss = (wt * d * d).mean() + (wt * d.abs()).mean()
+        loss = recon_loss(model.decode(z), x, wt)
         if start_enc is not None:
             with torch.no_grad():
                 z0 = start_enc.encode(x)
             loss = loss + a.anchor * (scale * (z - z0)).pow(2).mean()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        step += 1
-        if step % a.report_every == 0 or step == budget.steps:
-            report(step=step, steps=budget.steps, loss=round(loss.item(), 6), lr=lr,
-                   steps_per_second=round(step / budget.elapsed(), 2))
+        return loss
+
+    steps, seconds = run(a, named, loss_fn)
     after = psnr(model, vframes, vidx)
-    save(model, meta, a.out, "autoencoder", step, "train_ae.py")
-    report(done=step, seconds=round(budget.elapsed(), 1), valid_psnr_before=round(before, 3),
+    save(model, meta, a.out, "autoencoder", steps, "train_ae.py")
+    report(done=steps, seconds=round(seconds, 1), valid_psnr_before=round(before, 3),
            valid_psnr_after=round(after, 3), out=a.out)
 
 

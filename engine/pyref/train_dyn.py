@@ -17,14 +17,13 @@ The arrays come from `ncstudio trace arrays --data TRACES --out DIR`.
     python3 train_dyn.py --init CKPT --arrays DIR [--arrays DIR...] --out CKPT
         [--steps N | --seconds S] [--batch 32] [--lr 5e-4] [--warmup 200]
         [--event-share 0] [--unroll 0] [--unroll-share 0.5] [--context-noise 0.1]
-        [--cursor-weight 10] [--valid DIR] [--device cuda] [--seed 1]
+        [--cursor-weight 10] [--valid DIR] [--valid-windows 512] [--device cuda] [--seed 1]
 
 It prints one JSON line per report and, at the start and the end, the
 one-step PSNR (the frame decoded from the sampled next latent, as a session
 plays it with the checkpoint's sampler and hold, against the true frame) of
 fixed validation windows: from --valid, else the last frames of the arrays.
 """
-import argparse
 import os
 import sys
 
@@ -33,7 +32,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ncmodel import NCModel, flow_loss, latent_size, sample  # noqa: E402
-from trainloop import Budget, adamw, frame_psnr, frames_at, load_arrays, lr_at, report, save, setup  # noqa: E402
+from trainloop import arguments, frame_psnr, frames_at, load_arrays, report, run, save, setup, trainable  # noqa: E402
 
 ARRAYS = ("frames", "cursor", "actions", "pointer", "events")
 
@@ -51,7 +50,7 @@ class Steps:
             sys.exit("%s: %d action features, the model takes %d" % (
                 dirs[0], a["actions"].shape[1], model.p("dyn.act1.weight").shape[1]))
         self.model, self.cfg, self.device = model, cfg, device
-        self.frames, self.actions, self.pointer = a["frames"], a["actions"], a["pointer"]
+        self.frames, self.cursor, self.actions, self.pointer = a["frames"], a["cursor"], a["actions"], a["pointer"]
         self.latents = encode_all(model, a["frames"])
         # A latent cell is the cursor's when any of its r x r pixels is.
         r = cfg["width"] // latent_size(cfg)[0]
@@ -147,9 +146,22 @@ def hold(model, z, newest):
     return torch.where(change < s["hold"] ** 2, newest, z)
 
 
-def one_step_psnr(model, data, steps, gen):
+def load_steps(model, a):
+    """The training steps of a.arrays, the held-out ones (a.valid, else the
+    same) and a.valid_windows validation steps evenly spread over those with
+    a next frame."""
+    data = Steps(model, a.arrays, a.device)
+    valid = Steps(model, a.valid, a.device) if a.valid else data
+    ok = (torch.arange(len(valid.frames), device=a.device) + 1 < valid.end).nonzero().flatten()
+    vsteps = ok[torch.linspace(0, len(ok) - 1, min(a.valid_windows, len(ok)), device=a.device).long()]
+    return data, valid, vsteps
+
+
+def one_step_psnr(model, data, steps):
     """Mean PSNR of the decoded one-step predictions of steps against their
-    next frames, sampled as a session plays (sampler steps, context noise, hold)."""
+    next frames, sampled as a session plays (sampler steps, context noise,
+    hold), with the same noise on every call."""
+    gen = torch.Generator(device=data.device).manual_seed(7)
     s, cz, out = model.cfg["sampler"], model.cfg["autoencoder"]["latent_channels"], []
     with torch.no_grad():
         for part in steps.split(256):
@@ -162,69 +174,34 @@ def one_step_psnr(model, data, steps, gen):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--init", required=True)
-    ap.add_argument("--arrays", action="append", required=True)
-    ap.add_argument("--valid", action="append")
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--steps", type=int, default=2000)
-    ap.add_argument("--seconds", type=float, default=0)
-    ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=5e-4)
-    ap.add_argument("--warmup", type=int, default=200)
+    ap = arguments(__doc__, batch=32, lr=5e-4, warmup=200)
     ap.add_argument("--event-share", type=float, default=0)
     ap.add_argument("--unroll", type=int, default=0)
     ap.add_argument("--unroll-share", type=float, default=0.5)
     ap.add_argument("--context-noise", type=float, default=0.1)
-    ap.add_argument("--cursor-weight", type=float, default=10)
     ap.add_argument("--valid-windows", type=int, default=512)
-    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--report-every", type=int, default=100)
     a = ap.parse_args()
     setup(a.device, a.seed)
 
     model, meta = NCModel.load(a.init)
     model = model.to(a.device)
-    data = Steps(model, a.arrays, a.device)
-    valid = Steps(model, a.valid, a.device) if a.valid else data
-    # Fixed validation windows, evenly spread over the steps with a next frame.
-    ok = (torch.arange(len(valid.frames), device=a.device) + 1 < valid.end).nonzero().flatten()
-    vsteps = ok[torch.linspace(0, len(ok) - 1, min(a.valid_windows, len(ok)), device=a.device).long()]
-    vgen = lambda: torch.Generator(device=a.device).manual_seed(7)  # noqa: E731  the same noise before and after
-
-    named = [(n, p) for n, p in model.named_engine_parameters() if n.startswith("dyn.")]
-    for n, p in model.named_engine_parameters():
-        p.requires_grad_(n.startswith("dyn."))
-    params = [p for _, p in named]
-    opt = adamw(named, a.lr)
-    before = one_step_psnr(model, valid, vsteps, vgen())
+    data, valid, vsteps = load_steps(model, a)
+    named = trainable(model, "dyn")
+    before = one_step_psnr(model, valid, vsteps)
     report(frames=len(data.frames), events=len(data.events), valid_one_step_psnr=round(before, 3), device=a.device)
 
-    budget = Budget(a.steps, a.seconds, a.device)
-    gen = torch.Generator(device=a.device).manual_seed(a.seed)
-    step = 0
-    while step < budget.check(step):
-        lr = lr_at(step + 1, budget.steps, a.warmup, a.lr)
-        for g in opt.param_groups:
-            g["lr"] = lr
+    def loss_fn(gen):
         unroll = a.unroll if a.unroll > 0 and torch.rand(1, generator=gen, device=a.device).item() < a.unroll_share else 0
         steps = data.pick(a.batch, unroll, a.event_share, gen)
         ctx = data.rolled_context(steps, unroll, gen) if unroll else data.context(steps)
         actions, cursor = data.inputs(steps)
-        opt.zero_grad(set_to_none=True)
-        loss = flow_loss(model, data.latent(steps + 1), ctx, cursor, actions, data.weight(steps, a.cursor_weight)[:, None],
-                         a.context_noise, gen)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        step += 1
-        if step % a.report_every == 0 or step == budget.steps:
-            report(step=step, steps=budget.steps, loss=round(loss.item(), 6), lr=lr,
-                   steps_per_second=round(step / budget.elapsed(), 2))
-    after = one_step_psnr(model, valid, vsteps, vgen())
-    save(model, meta, a.out, "dynamics", step, "train_dyn.py")
-    report(done=step, seconds=round(budget.elapsed(), 1), valid_one_step_psnr_before=round(before, 3),
+        weight = data.weight(steps, a.cursor_weight)[:, None]
+        return flow_loss(model, data.latent(steps + 1), ctx, cursor, actions, weight, a.context_noise, gen)
+
+    steps, seconds = run(a, named, loss_fn)
+    after = one_step_psnr(model, valid, vsteps)
+    save(model, meta, a.out, "dynamics", steps, "train_dyn.py")
+    report(done=steps, seconds=round(seconds, 1), valid_one_step_psnr_before=round(before, 3),
            valid_one_step_psnr_after=round(after, 3), out=a.out)
 
 

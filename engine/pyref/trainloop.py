@@ -2,6 +2,7 @@
 `ncstudio trace arrays` writes, the engine's optimizer settings and
 learning-rate schedule, sizing a run to a number of seconds, and writing the
 checkpoint back atomically with its training metadata."""
+import argparse
 import datetime
 import json
 import math
@@ -11,6 +12,61 @@ import time
 
 import numpy as np
 import torch
+
+
+def arguments(doc, batch, lr, warmup):
+    """A parser with the flags every trainer takes, and these defaults."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--init", required=True, help="the checkpoint to start from")
+    ap.add_argument("--arrays", action="append", required=True, help="arrays of `ncstudio trace arrays` (repeatable)")
+    ap.add_argument("--valid", action="append", help="held-out arrays to report on (default: the last frames of --arrays)")
+    ap.add_argument("--out", required=True, help="the checkpoint to write")
+    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--seconds", type=float, default=0, help="size the run to this many seconds instead of --steps")
+    ap.add_argument("--batch", type=int, default=batch)
+    ap.add_argument("--lr", type=float, default=lr)
+    ap.add_argument("--warmup", type=int, default=warmup)
+    ap.add_argument("--cursor-weight", type=float, default=10)
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--report-every", type=int, default=100)
+    return ap
+
+
+def trainable(model, stage):
+    """Freezes every parameter but those of stage ("ae", "dyn", "dec"), and
+    returns the optimizer's (name, parameter) pairs."""
+    keep = {"ae": lambda n: not n.startswith("dyn."), "dyn": lambda n: n.startswith("dyn."),
+            "dec": lambda n: n.startswith("dec.")}[stage]
+    for n, p in model.named_engine_parameters():
+        p.requires_grad_(keep(n))
+    return [(n, p) for n, p in model.named_engine_parameters() if keep(n)]
+
+
+def run(a, named, loss_fn):
+    """The training loop: a.steps steps (or a.seconds' worth) of AdamW on
+    named, each on loss_fn(gen), with the engine's schedule, the gradient
+    norm clipped at 1 and a report every a.report_every steps. Returns the
+    steps taken and the seconds they took."""
+    params = [p for _, p in named]
+    opt = adamw(named, a.lr)
+    budget = Budget(a.steps, a.seconds, a.device)
+    gen = torch.Generator(device=a.device).manual_seed(a.seed)
+    step = 0
+    while step < budget.check(step):
+        lr = lr_at(step + 1, budget.steps, a.warmup, a.lr)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(gen)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        if step % a.report_every == 0 or step == budget.steps:
+            report(step=step, steps=budget.steps, loss=round(loss.item(), 6), lr=lr,
+                   steps_per_second=round(step / budget.elapsed(), 2))
+    return step, budget.elapsed()
 
 
 def setup(device, seed):
