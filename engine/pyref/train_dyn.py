@@ -54,21 +54,27 @@ class Steps:
         self.latents = encode_all(model, a["frames"])
         # A latent cell is the cursor's when any of its r x r pixels is.
         r = cfg["width"] // latent_size(cfg)[0]
-        self.cursor_cells = F.max_pool2d(a["cursor"][:, None].float(), r) > 0
+        self.cursor_cells = torch.cat([F.max_pool2d(c[:, None].float(), r) > 0 for c in a["cursor"].split(4096)])
         n = len(a["frames"])
         self.first = torch.empty(n, dtype=torch.long, device=device)  # each frame's trace's first frame
         self.end = torch.empty(n, dtype=torch.long, device=device)  # and one past its last
         for first, count in traces:
             self.first[first:first + count], self.end[first:first + count] = first, first + count
         self.events = a["events"].nonzero().flatten()
+        self.eligible = {}  # lo: the frames of traces with a step lo or more into them and a next frame
 
     def pick(self, b, lo, event_share, gen):
         """b steps with a next frame in their trace, at least lo steps into
         it; a share event_share of them events (as the engine's pick: an
         event too early in its trace becomes an ordinary step)."""
-        n = torch.randint(0, len(self.frames), (b,), device=self.device, generator=gen)
+        if lo not in self.eligible:
+            self.eligible[lo] = (self.end - self.first - 1 - lo > 0).nonzero().flatten()
+            if len(self.eligible[lo]) == 0:
+                sys.exit("no trace is longer than %d frames" % (lo + 1))
+        ok = self.eligible[lo]
+        n = ok[torch.randint(0, len(ok), (b,), device=self.device, generator=gen)]
         first, end = self.first[n], self.end[n]
-        span = (end - first - 1 - lo).clamp_min(1)
+        span = end - first - 1 - lo
         steps = first + lo + (torch.rand(b, device=self.device, generator=gen) * span).long()
         if event_share > 0 and len(self.events):
             e = self.events[torch.randint(0, len(self.events), (b,), device=self.device, generator=gen)]

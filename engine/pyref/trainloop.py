@@ -138,23 +138,31 @@ def lr_at(step, steps, warmup, peak):
 
 
 class Budget:
-    """Sizes a run to `seconds` (0: keep `steps`) from the speed of steps
-    30-80, after cuDNN's tuning and the first allocations."""
+    """The length of a run: `steps`, or with `seconds` as many steps as fit,
+    from the speed of the steps after the first 10 (cuDNN's tuning, the first
+    allocations): steps 10-40, or fewer when they take a fifth of the time.
+    Until then `steps` is a large number (the schedule's warm-up does not
+    depend on it)."""
 
     def __init__(self, steps, seconds, device):
-        self.steps, self.seconds = steps, seconds
+        self.seconds, self.sized = seconds, not seconds
+        self.steps = steps if self.sized else 10 ** 9
         self.sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
         self.t0 = time.perf_counter()
 
     def check(self, step):
         """Called before each step (0-based); returns the steps of the run."""
-        if self.seconds and step == 30:
-            self.sync()
+        if self.sized or step < 10:
+            return self.steps
+        self.sync()
+        if step == 10:
             self.timed_from = time.perf_counter()
-        if self.seconds and step == 80:
-            self.sync()
-            rate = 50 / (time.perf_counter() - self.timed_from)
-            self.steps = step + max(1, int(rate * (self.seconds - self.elapsed())))
+            return self.steps
+        timed = time.perf_counter() - self.timed_from
+        if step == 40 or timed > self.seconds / 5:
+            rate = (step - 10) / timed
+            self.steps = step + max(0, int(rate * (self.seconds - self.elapsed())))
+            self.sized = True
             report(steps_per_second=round(rate, 1), steps=self.steps)
         return self.steps
 
