@@ -41,10 +41,9 @@ func (c *Chart) Draw(w, h int) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	fill(img, img.Rect, color.RGBA{255, 255, 255, 255})
 	area := image.Rect(64, 28, w-16, h-40)
-	legendY := 18 // the legend's text baseline: beside the title, or below it
-	if c.legendBelowTitle(area) {
-		legendY += 16
-		area.Min.Y += 16
+	legend := c.legendPlaces(area)
+	if n := len(legend); n > 0 {
+		area.Min.Y += legend[n-1].Y - 18 // the rows below the title's
 	}
 	xmin, xmax, ymin, ymax := c.bounds()
 	ty := func(v float64) float64 {
@@ -102,24 +101,42 @@ func (c *Chart) Draw(w, h int) *image.RGBA {
 	label(img, area.Min.X, 18, c.Title)
 	label(img, (area.Min.X+area.Max.X-textWidth(c.XLabel))/2, h-8, c.XLabel)
 	label(img, 4, 18, c.YLabel)
-	x := area.Max.X
-	for i := len(c.Series) - 1; i >= 0; i-- {
-		s := c.Series[i]
-		x -= textWidth(s.Name) + 22
-		fill(img, image.Rect(x, legendY-6, x+14, legendY-3), s.Color)
-		label(img, x+18, legendY, s.Name)
+	for i, p := range legend {
+		fill(img, image.Rect(p.X, p.Y-6, p.X+14, p.Y-3), c.Series[i].Color)
+		label(img, p.X+18, p.Y, c.Series[i].Name)
 	}
 	return img
 }
 
-// legendBelowTitle reports whether the legend, right-aligned above the plot
-// area, would run into the title and so needs a row of its own.
-func (c *Chart) legendBelowTitle(area image.Rectangle) bool {
-	width := 0
-	for _, s := range c.Series {
-		width += textWidth(s.Name) + 22
+// legendPlaces lays the legend out above the plot area: each series' swatch
+// (x, text baseline y), in rows as wide as the area at most, each row
+// right-aligned; the first row shares the title's (baseline 18) when it
+// keeps clear of the title, and the others follow 16 pixels apart.
+func (c *Chart) legendPlaces(area image.Rectangle) []image.Point {
+	var rows [][]int
+	var widths []int
+	for i, s := range c.Series {
+		wd := textWidth(s.Name) + 22
+		if len(rows) == 0 || widths[len(rows)-1]+wd > area.Dx() {
+			rows, widths = append(rows, nil), append(widths, 0)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], i)
+		widths[len(rows)-1] += wd
 	}
-	return area.Max.X-width < area.Min.X+textWidth(c.Title)+12
+	y := 18
+	if len(rows) > 0 && area.Max.X-widths[0] < area.Min.X+textWidth(c.Title)+12 {
+		y += 16
+	}
+	places := make([]image.Point, len(c.Series))
+	for r, row := range rows {
+		x := area.Max.X - widths[r]
+		for _, i := range row {
+			places[i] = image.Pt(x, y)
+			x += textWidth(c.Series[i].Name) + 22
+		}
+		y += 16
+	}
+	return places
 }
 
 func (c *Chart) bounds() (xmin, xmax, ymin, ymax float64) {
