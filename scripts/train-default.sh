@@ -3,8 +3,8 @@
 # (seeds 1000-1007 goal-directed, 2000-2007 mixed, 4500 frames each at the
 # default's 128x96), the default preset and budget, then scores it on
 # held-out seeds and writes the half-float copy that `ncstudio` embeds.
-# About 8.5 hours on 2 cores; rerunning resumes where it stopped and skips
-# what is done.
+# About 10 hours on 2 cores and the autoencoder's last stages on a GPU (see
+# below); rerunning resumes where it stopped and skips what is done.
 #
 #   scripts/train-default.sh [RUN_DIR]      (default runs/default)
 set -euo pipefail
@@ -104,7 +104,35 @@ train "$place_dec" decoder 32000 --init "$place" "${twelve[@]}" --ae-steps 0 --d
 place_dec2=$run/default-place-dec2.safetensors
 train "$place_dec2" decoder 41492 --init "$place_dec" "${twelve[@]}" --ae-steps 0 --dyn-steps 0 --decoder-steps 12000 \
 	--decoder-predicted-share 0.3 --unroll 2 --event-share 0.3 --lr 3e-4 --seed 2
+# Then the autoencoder in PyTorch on a GPU (engine/pyref/train_ae.py, about
+# five minutes on an H200; on this CPU it would take many hours): 9,606
+# steps at batch 64, then 5,831 more at batch 128, on every trace above; the
+# latents moved little, so the dynamics still worked on them (those runs were
+# sized with --seconds and decayed biases too, so a rerun is close to the
+# embedded file, not identical). Then, on 2
+# cores, the decoder on the dynamics' predictions (2,500 steps, 10 minutes),
+# the dynamics on the new latents (14,000 steps, 45 minutes) and the decoder
+# again (2,500 steps, 12 minutes): the built-in since 2026-11-27 evening
+# (MODEL.md, "PyTorch").
+py=${PYTHON:-/usr/bin/python3}
+arrays=$run/arrays
+[ -f "$arrays/traces.json" ] || "$bin" trace arrays --data "$run/data" --data "$run/busy" --out "$arrays"
+ae=$run/default-ae.safetensors ae2=$run/default-ae2.safetensors
+[ -f "$ae" ] || "$py" engine/pyref/train_ae.py --init "$place_dec2" --arrays "$arrays" --out "$ae" \
+	--steps 9606 --batch 64 --lr 4e-4 --seed 2
+[ -f "$ae2" ] || "$py" engine/pyref/train_ae.py --init "$ae" --arrays "$arrays" --out "$ae2" \
+	--steps 5831 --batch 128 --lr 4e-4 --warmup 200 --seed 4
+two=()
+for s in 1000 1001 2000 2001; do two+=(--data "$(ls -d "$run"/data/*-seed$s.nctrace)"); done
+for s in 3000 3001; do two+=(--data "$(ls -d "$run"/busy/*-seed$s.nctrace)"); done
+aedec=$run/default-aedec.safetensors newdyn=$run/default-newdyn.safetensors newdec=$run/default-newdec.safetensors
+train "$aedec" decoder 43992 --init "$ae2" "${two[@]}" --ae-steps 0 --dyn-steps 0 --decoder-steps 2500 \
+	--decoder-predicted-share 0.5 --unroll 2 --event-share 0.3 --lr 2e-4
+train "$newdyn" dynamics 69000 --init "$aedec" "${six[@]}" --data "$run/busy" --ae-steps 0 --dyn-steps 14000 \
+	--unroll 2 --unroll-share 0.3 --event-share 0.5 --lr 5e-4
+train "$newdec" decoder 46492 --init "$newdyn" "${two[@]}" --ae-steps 0 --dyn-steps 0 --decoder-steps 2500 \
+	--decoder-predicted-share 0.5 --unroll 2 --event-share 0.3 --lr 2e-4
 "$bin" eval --ckpt "$ckpt" --ckpt "$final" --ckpt "$unrolled" --ckpt "$dec" --ckpt "$u6" --ckpt "$dp" --ckpt "$dp2" --ckpt "$ev3d" --ckpt "$held" --ckpt "$place" \
-	--ckpt "$place_dec" --ckpt "$place_dec2" --data "$run/heldout" --probe
-[ -f "$run/default-f16.safetensors" ] || "$bin" ckpt convert "$place_dec2" "$run/default-f16.safetensors" --dtype f16
+	--ckpt "$place_dec" --ckpt "$place_dec2" --ckpt "$newdyn" --ckpt "$newdec" --data "$run/heldout" --probe
+[ -f "$run/default-f16.safetensors" ] || "$bin" ckpt convert "$newdec" "$run/default-f16.safetensors" --dtype f16
 echo "to embed: cp $run/default-f16.safetensors engine/model/embedded/default.safetensors"
