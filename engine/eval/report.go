@@ -37,8 +37,20 @@ type Result struct {
 // holdGrey draws the hold baseline in charts.
 var holdGrey = color.RGBA{150, 150, 150, 255}
 
+// holdColor is the colour of a hold baseline: grey when it is the only
+// one, else its checkpoint's colour faded halfway to grey, so that each
+// line can be told from the others and matched to its checkpoint.
+func holdColor(c color.RGBA, n int) color.RGBA {
+	if n == 1 {
+		return holdGrey
+	}
+	mix := func(a, b uint8) uint8 { return uint8((int(a) + int(b)) / 2) }
+	return color.RGBA{mix(c.R, holdGrey.R), mix(c.G, holdGrey.G), mix(c.B, holdGrey.B), 255}
+}
+
 // DriftChart draws each result's rollout PSNR by step, one line each, and
-// the hold baseline in grey (once per distinct baseline).
+// the hold baseline (once per distinct baseline) in grey, or in faded
+// colours of the checkpoints when there are several.
 func DriftChart(results []Result, w, h int) *image.RGBA {
 	chart := plot.Chart{Title: "rollout PSNR (dB) by step, true actions", XLabel: "step"}
 	curve := func(name string, c color.RGBA, drift []float64) {
@@ -54,7 +66,7 @@ func DriftChart(results []Result, w, h int) *image.RGBA {
 	holds := distinctHolds(results)
 	for _, i := range holds {
 		if drift := results[i].Report.Hold.Drift; len(drift) > 0 {
-			curve(holdName(results[i], len(holds)), holdGrey, drift)
+			curve(holdName(results[i], len(holds)), holdColor(plot.Palette[i%len(plot.Palette)], len(holds)), drift)
 		}
 	}
 	return chart.Draw(w, h)

@@ -1,12 +1,15 @@
 package eval
 
 import (
+	"image"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/metrics"
+	"github.com/ncstudio/ncstudio/engine/plot"
 )
 
 func TestWriteReport(t *testing.T) {
@@ -80,5 +83,34 @@ func TestHoldRows(t *testing.T) {
 	// read as dashes, not zeros.
 	if !strings.Contains(b.String(), "| old.safetensors |  | 0.00 | 0.0000 | 0.00 | – | 0.000 | 0.0 | – | – | – |") {
 		t.Errorf("unmeasured scores are not dashes:\n%s", b.String())
+	}
+}
+
+// TestDriftChartHoldColors: one hold baseline is drawn grey; several are
+// drawn in their checkpoints' colours faded towards grey, each its own.
+func TestDriftChartHoldColors(t *testing.T) {
+	hold := func(psnr float64) Baseline {
+		return Baseline{OneStep: Scores{Frames: 10, PSNR: psnr}, Drift: []float64{psnr, psnr - 3, psnr - 4}}
+	}
+	results := []Result{
+		{Checkpoint: "a.safetensors", Report: Report{Drift: []float64{30, 28, 27}, Hold: hold(20)}},
+		{Checkpoint: "b.safetensors", Report: Report{Drift: []float64{29, 26, 25}, Hold: hold(24)}},
+	}
+	has := func(img *image.RGBA, c color.RGBA) bool {
+		for i := 0; i < len(img.Pix); i += 4 {
+			if img.Pix[i] == c.R && img.Pix[i+1] == c.G && img.Pix[i+2] == c.B {
+				return true
+			}
+		}
+		return false
+	}
+	two := DriftChart(results, 720, 360)
+	a, b := holdColor(plot.Palette[0], 2), holdColor(plot.Palette[1], 2)
+	if a == b || a == holdGrey || !has(two, a) || !has(two, b) {
+		t.Errorf("two baselines: colours %v and %v, drawn %v and %v", a, b, has(two, a), has(two, b))
+	}
+	results[1].Report.Hold = results[0].Report.Hold
+	if one := DriftChart(results, 720, 360); !has(one, holdGrey) || has(one, a) {
+		t.Error("one shared baseline is not drawn grey")
 	}
 }
