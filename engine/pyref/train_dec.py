@@ -22,6 +22,7 @@ reconstruction PSNR and the one-step PSNR (train_dyn.py's) of fixed
 validation frames and windows.
 """
 import os
+import random
 import sys
 
 import torch
@@ -63,9 +64,13 @@ def main():
     before = scores()
     report(frames=len(data.frames), valid_psnr=before[0], valid_one_step_psnr=before[1], device=a.device)
 
+    # Per-batch choices on the host: reading a GPU draw back would stall it
+    # every step.
+    coin = random.Random(a.seed)
+
     def loss_fn(gen):
-        if torch.rand(1, generator=gen, device=a.device).item() < a.predicted_share:
-            unroll = a.unroll if a.unroll > 0 and torch.rand(1, generator=gen, device=a.device).item() < a.unroll_share else 0
+        if coin.random() < a.predicted_share:
+            unroll = a.unroll if a.unroll > 0 and coin.random() < a.unroll_share else 0
             steps = data.pick(a.batch, unroll, a.event_share, gen)
             ctx = data.rolled_context(steps, unroll, gen) if unroll else data.context(steps)
             actions, cursor = data.inputs(steps)

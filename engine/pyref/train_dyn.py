@@ -25,6 +25,7 @@ plays it with the checkpoint's sampler and hold, against the true frame) of
 fixed validation windows: from --valid, else the last frames of the arrays.
 """
 import os
+import random
 import sys
 
 import torch
@@ -196,8 +197,12 @@ def main():
     before = one_step_psnr(model, valid, vsteps)
     report(frames=len(data.frames), events=len(data.events), valid_one_step_psnr=round(before, 3), device=a.device)
 
+    # Per-batch choices on the host: reading a GPU draw back would stall it
+    # every step.
+    coin = random.Random(a.seed)
+
     def loss_fn(gen):
-        unroll = a.unroll if a.unroll > 0 and torch.rand(1, generator=gen, device=a.device).item() < a.unroll_share else 0
+        unroll = a.unroll if a.unroll > 0 and coin.random() < a.unroll_share else 0
         steps = data.pick(a.batch, unroll, a.event_share, gen)
         ctx = data.rolled_context(steps, unroll, gen) if unroll else data.context(steps)
         actions, cursor = data.inputs(steps)
