@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,9 +27,9 @@ import (
 // TestTrainInPyTorch runs each script on one tiny model and its arrays.
 func TestTrainInPyTorch(t *testing.T) {
 	r := newPyrefRun(t)
-	t.Run("autoencoder", func(t *testing.T) { testTrainAE(t, r) })
-	t.Run("dynamics", func(t *testing.T) { testTrainDyn(t, r) })
-	t.Run("decoder", func(t *testing.T) { testTrainDec(t, r) })
+	for _, st := range pyrefStages {
+		t.Run(st.name, func(t *testing.T) { testTrainStage(t, r, st) })
+	}
 	t.Run("dynamics inputs", func(t *testing.T) { testTrainDynInputs(t, r) })
 }
 
@@ -109,85 +110,61 @@ func (r pyrefRun) changed(t *testing.T, out, prefix string) (with, without int, 
 	return with, without, b.Metadata
 }
 
-// testTrainAE: train_ae.py changes the autoencoder and not the
-// dynamics, and its reconstruction of held-out frames gets better.
-func testTrainAE(t *testing.T, r pyrefRun) {
-	out := filepath.Join(r.dir, "ae.safetensors")
-	var done struct {
-		Steps  int     `json:"done"`
-		Before float64 `json:"valid_psnr_before"`
-		After  float64 `json:"valid_psnr_after"`
-	}
-	log := r.python(t, &done, "train_ae.py", "--init", r.init, "--arrays", r.arrays, "--valid", r.valid, "--out", out,
-		"--steps", "60", "--batch", "8", "--lr", "3e-3", "--warmup", "5", "--device", "cpu")
-	if done.Steps != 60 || done.After <= done.Before {
-		t.Errorf("60 steps: %+v (the held-out reconstruction should improve)\n%s", done, log)
-	}
-	dyn, ae, meta := r.changed(t, out, "dyn.")
-	if dyn != 0 {
-		t.Errorf("%d dynamics tensors changed: the dynamics must stay as it was", dyn)
-	}
-	if ae == 0 {
-		t.Error("no autoencoder parameter changed")
-	}
-	if meta["ncstudio.autoencoder_steps"] != "80" {
-		t.Errorf("autoencoder_steps %q, want 80 (20 + 60)", meta["ncstudio.autoencoder_steps"])
-	}
+// pyrefStage is one training script and what it must do: train the
+// tensors named with (or, with frozenNamed, without) prefix and no others,
+// add steps to a stage's count, and improve a held-out score.
+type pyrefStage struct {
+	name, script string
+	args         []string
+	steps        int
+	prefix       string
+	frozenNamed  bool   // prefix names the tensors that must stay as they were
+	score        string // the report's key: score+"_before" and score+"_after"
+	stepsKey     string // metadata key of the stage's step count
+	wantSteps    string // the tiny model's count plus steps
 }
 
-// testTrainDyn: train_dyn.py (events and unrolled contexts
-// included) changes the dynamics and not the autoencoder, and its one-step
-// predictions of held-out frames get better.
-func testTrainDyn(t *testing.T, r pyrefRun) {
-	out := filepath.Join(r.dir, "dyn.safetensors")
-	var done struct {
-		Steps  int     `json:"done"`
-		Before float64 `json:"valid_one_step_psnr_before"`
-		After  float64 `json:"valid_one_step_psnr_after"`
-	}
-	log := r.python(t, &done, "train_dyn.py", "--init", r.init, "--arrays", r.arrays, "--valid", r.valid, "--out", out,
-		"--steps", "80", "--batch", "8", "--lr", "3e-3", "--warmup", "5", "--event-share", "0.3", "--unroll", "2",
-		"--device", "cpu")
-	if done.Steps != 80 || done.After <= done.Before {
-		t.Errorf("80 steps: %+v (the held-out one-step PSNR should improve)\n%s", done, log)
-	}
-	dyn, ae, meta := r.changed(t, out, "dyn.")
-	if ae != 0 {
-		t.Errorf("%d autoencoder tensors changed: the autoencoder must stay as it was", ae)
-	}
-	if dyn == 0 {
-		t.Error("no dynamics parameter changed")
-	}
-	if meta["ncstudio.dynamics_steps"] != "85" {
-		t.Errorf("dynamics_steps %q, want 85 (5 + 80)", meta["ncstudio.dynamics_steps"])
-	}
+var pyrefStages = []pyrefStage{
+	// train_ae.py changes the autoencoder and not the dynamics, and its
+	// reconstruction of held-out frames gets better.
+	{name: "autoencoder", script: "train_ae.py", steps: 60, prefix: "dyn.", frozenNamed: true,
+		score: "valid_psnr", stepsKey: "ncstudio.autoencoder_steps", wantSteps: "80"},
+	// train_dyn.py (events and unrolled contexts included) changes the
+	// dynamics and not the autoencoder, and its one-step predictions of
+	// held-out frames get better.
+	{name: "dynamics", script: "train_dyn.py", args: []string{"--event-share", "0.3", "--unroll", "2"}, steps: 80,
+		prefix: "dyn.", score: "valid_one_step_psnr", stepsKey: "ncstudio.dynamics_steps", wantSteps: "85"},
+	// train_dec.py (half of its batches on the dynamics' predictions,
+	// unrolled and at events too) changes the decoder alone, and the
+	// held-out reconstruction gets better.
+	{name: "decoder", script: "train_dec.py", args: []string{"--event-share", "0.3", "--unroll", "2"}, steps: 80,
+		prefix: "dec.", score: "valid_psnr", stepsKey: "ncstudio.decoder_steps", wantSteps: "80"},
 }
 
-// testTrainDec: train_dec.py (half of its batches on the
-// dynamics' predictions, unrolled and at events too) changes the decoder
-// alone, and the held-out reconstruction gets better.
-func testTrainDec(t *testing.T, r pyrefRun) {
-	out := filepath.Join(r.dir, "dec.safetensors")
-	var done struct {
-		Steps  int     `json:"done"`
-		Before float64 `json:"valid_psnr_before"`
-		After  float64 `json:"valid_psnr_after"`
+func testTrainStage(t *testing.T, r pyrefRun, st pyrefStage) {
+	out := filepath.Join(r.dir, st.name+".safetensors")
+	args := append([]string{"--init", r.init, "--arrays", r.arrays, "--valid", r.valid, "--out", out,
+		"--steps", strconv.Itoa(st.steps), "--batch", "8", "--lr", "3e-3", "--warmup", "5", "--device", "cpu"}, st.args...)
+	var done map[string]any
+	log := r.python(t, &done, st.script, args...)
+	before, _ := done[st.score+"_before"].(float64)
+	after, _ := done[st.score+"_after"].(float64)
+	if done["done"] != float64(st.steps) || after <= before {
+		t.Errorf("%d steps: %v (the held-out %s should improve)\n%s", st.steps, done, st.score, log)
 	}
-	log := r.python(t, &done, "train_dec.py", "--init", r.init, "--arrays", r.arrays, "--valid", r.valid, "--out", out,
-		"--steps", "80", "--batch", "8", "--lr", "3e-3", "--warmup", "5", "--event-share", "0.3", "--unroll", "2",
-		"--device", "cpu")
-	if done.Steps != 80 || done.After <= done.Before {
-		t.Errorf("80 steps: %+v (the held-out reconstruction should improve)\n%s", done, log)
+	named, others, meta := r.changed(t, out, st.prefix)
+	trained, frozen := named, others
+	if st.frozenNamed {
+		trained, frozen = others, named
 	}
-	dec, other, meta := r.changed(t, out, "dec.")
-	if other != 0 {
-		t.Errorf("%d encoder or dynamics tensors changed: only the decoder may", other)
+	if frozen != 0 {
+		t.Errorf("%d tensors changed that %s must leave as they were", frozen, st.script)
 	}
-	if dec == 0 {
-		t.Error("no decoder parameter changed")
+	if trained == 0 {
+		t.Errorf("no tensor %s trains changed", st.script)
 	}
-	if meta["ncstudio.decoder_steps"] != "80" {
-		t.Errorf("decoder_steps %q, want 80", meta["ncstudio.decoder_steps"])
+	if meta[st.stepsKey] != st.wantSteps {
+		t.Errorf("%s %q, want %s", st.stepsKey, meta[st.stepsKey], st.wantSteps)
 	}
 }
 

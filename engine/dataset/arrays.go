@@ -62,31 +62,30 @@ func (d *Dataset) WriteArrays(dir string, f Featurizer, progress func(done int))
 	done := 0
 	err := writeArray(dir, FramesArray, "|u1", []int{n, h, w, 3}, func(bw io.Writer) error {
 		row, prev := make([]byte, w*h*3), make([]byte, w*h*3)
-		for _, t := range d.Traces {
-			for i := range t.R.Len() {
-				img, err := t.R.Frame(i)
-				if err != nil {
-					return fmt.Errorf("%s: frame %d: %w", t.Path, i, err)
-				}
-				for y := range h {
-					src := img.Pix[img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y):]
-					for x := range w {
-						copy(row[(y*w+x)*3:(y*w+x)*3+3], src[4*x:4*x+3])
-					}
-				}
-				if i > 0 && changedShare(prev, row) >= EventMinChange {
-					events[done-1] = 1
-				}
-				if _, err := bw.Write(row); err != nil {
-					return err
-				}
-				row, prev = prev, row
-				if done++; progress != nil && done%256 == 0 {
-					progress(done)
+		return d.eachStep(func(t *Trace, i int) error {
+			img, err := t.R.Frame(i)
+			if err != nil {
+				return fmt.Errorf("%s: frame %d: %w", t.Path, i, err)
+			}
+			for y := range h {
+				src := img.Pix[img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y):]
+				for x := range w {
+					copy(row[(y*w+x)*3:(y*w+x)*3+3], src[4*x:4*x+3])
 				}
 			}
-		}
-		return nil
+			// Events are found here, in the one pass that decodes the frames.
+			if i > 0 && changedShare(prev, row) >= EventMinChange {
+				events[done-1] = 1
+			}
+			if _, err := bw.Write(row); err != nil {
+				return err
+			}
+			row, prev = prev, row
+			if done++; progress != nil && done%256 == 0 {
+				progress(done)
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -94,48 +93,34 @@ func (d *Dataset) WriteArrays(dir string, f Featurizer, progress func(done int))
 	err = writeArray(dir, CursorArray, "|u1", []int{n, h, w}, func(bw io.Writer) error {
 		mask := make([]float32, w*h)
 		row := make([]byte, w*h)
-		for _, t := range d.Traces {
-			for i := range t.R.Len() {
-				t.Mask(mask, i, w, h)
-				for k, v := range mask {
-					row[k] = byte(min(v, 1))
-				}
-				if _, err := bw.Write(row); err != nil {
-					return err
-				}
+		return d.eachStep(func(t *Trace, i int) error {
+			t.Mask(mask, i, w, h)
+			for k, v := range mask {
+				row[k] = byte(min(v, 1))
 			}
-		}
-		return nil
+			_, err := bw.Write(row)
+			return err
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
 	err = writeArray(dir, ActionsArray, "<f4", []int{n, f.Features}, func(bw io.Writer) error {
 		feats := make([]float32, f.Features)
-		for _, t := range d.Traces {
-			for i := range t.R.Len() {
-				prev, a := t.StepActions(i)
-				f.Featurize(feats, prev, a)
-				if err := binary.Write(bw, binary.LittleEndian, feats); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return d.eachStep(func(t *Trace, i int) error {
+			prev, a := t.StepActions(i)
+			f.Featurize(feats, prev, a)
+			return binary.Write(bw, binary.LittleEndian, feats)
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
 	err = writeArray(dir, PointerArray, "<i4", []int{n, 2}, func(bw io.Writer) error {
-		for _, t := range d.Traces {
-			for i := range t.R.Len() {
-				a := t.R.Action(i)
-				if err := binary.Write(bw, binary.LittleEndian, [2]int32{int32(a.X), int32(a.Y)}); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return d.eachStep(func(t *Trace, i int) error {
+			a := t.R.Action(i)
+			return binary.Write(bw, binary.LittleEndian, [2]int32{int32(a.X), int32(a.Y)})
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -155,6 +140,18 @@ func (d *Dataset) WriteArrays(dir string, f Featurizer, progress func(done int))
 		enc.SetIndent("", "  ")
 		return enc.Encode(index)
 	})
+}
+
+// eachStep calls fn for every step of every trace, in order, until an error.
+func (d *Dataset) eachStep(fn func(t *Trace, i int) error) error {
+	for _, t := range d.Traces {
+		for i := range t.R.Len() {
+			if err := fn(t, i); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // writeArray writes dir/name atomically as an .npy array of NumPy dtype

@@ -113,15 +113,16 @@ func (c *Chart) Draw(w, h int) *image.RGBA {
 // right-aligned; the first row shares the title's (baseline 18) when it
 // keeps clear of the title, and the others follow 16 pixels apart.
 func (c *Chart) legendPlaces(area image.Rectangle) []image.Point {
+	entry := make([]int, len(c.Series)) // swatch, gap, name, gap
 	var rows [][]int
 	var widths []int
 	for i, s := range c.Series {
-		wd := textWidth(s.Name) + 22
-		if len(rows) == 0 || widths[len(rows)-1]+wd > area.Dx() {
+		entry[i] = textWidth(s.Name) + 22
+		if len(rows) == 0 || widths[len(rows)-1]+entry[i] > area.Dx() {
 			rows, widths = append(rows, nil), append(widths, 0)
 		}
 		rows[len(rows)-1] = append(rows[len(rows)-1], i)
-		widths[len(rows)-1] += wd
+		widths[len(rows)-1] += entry[i]
 	}
 	y := 18
 	if len(rows) > 0 && area.Max.X-widths[0] < area.Min.X+textWidth(c.Title)+12 {
@@ -132,7 +133,7 @@ func (c *Chart) legendPlaces(area image.Rectangle) []image.Point {
 		x := area.Max.X - widths[r]
 		for _, i := range row {
 			places[i] = image.Pt(x, y)
-			x += textWidth(c.Series[i].Name) + 22
+			x += entry[i]
 		}
 		y += 16
 	}

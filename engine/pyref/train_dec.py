@@ -28,8 +28,8 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ncmodel import NCModel, recon_loss, sample  # noqa: E402
-from train_dyn import load_steps, one_step_psnr  # noqa: E402
+from ncmodel import NCModel, recon_loss  # noqa: E402
+from train_dyn import draw_windows, load_steps, one_step_psnr, window_arguments  # noqa: E402
 from trainloop import arguments, frame_psnr, frames_at, report, run, save, setup, trainable  # noqa: E402
 
 
@@ -45,16 +45,13 @@ def recon_psnr(model, data, idx):
 def main():
     ap = arguments(__doc__, batch=32, lr=3e-4, warmup=200)
     ap.add_argument("--predicted-share", type=float, default=0.5)
-    ap.add_argument("--event-share", type=float, default=0)
-    ap.add_argument("--unroll", type=int, default=0)
-    ap.add_argument("--unroll-share", type=float, default=0.5)
-    ap.add_argument("--valid-windows", type=int, default=512)
+    window_arguments(ap)
     a = ap.parse_args()
     setup(a.device, a.seed)
 
     model, meta = NCModel.load(a.init)
     model = model.to(a.device)
-    scale, sampler = model.cfg["autoencoder"]["latent_scale"], model.cfg["sampler"]
+    scale = model.cfg["autoencoder"]["latent_scale"]
     data, valid, vsteps = load_steps(model, a)
     named = trainable(model, "dec")
 
@@ -70,12 +67,8 @@ def main():
 
     def loss_fn(gen):
         if coin.random() < a.predicted_share:
-            unroll = a.unroll if a.unroll > 0 and coin.random() < a.unroll_share else 0
-            steps = data.pick(a.batch, unroll, a.event_share, gen)
-            ctx = data.rolled_context(steps, unroll, gen) if unroll else data.context(steps)
-            actions, cursor = data.inputs(steps)
-            with torch.no_grad():
-                z = sample(model, ctx, cursor, actions, sampler["steps"], sampler.get("context_noise", 0), gen)
+            steps, ctx = draw_windows(data, a, coin, gen)
+            z = data.sample_next(ctx, steps, gen)
             idx = steps + 1
         else:
             idx = torch.randint(0, len(data.frames), (a.batch,), device=a.device, generator=gen)

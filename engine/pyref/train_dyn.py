@@ -115,18 +115,23 @@ class Steps:
         hit = self.cursor_cells[steps] | self.cursor_cells[steps + 1]
         return 1 + cursor_weight * hit.float()
 
+    def sample_next(self, ctx, steps, gen):
+        """The model's next latents after contexts ctx and the inputs of
+        steps, sampled as a session plays (the checkpoint's sampler steps and
+        context noise), without gradient."""
+        s = self.cfg["sampler"]
+        actions, cursor = self.inputs(steps)
+        with torch.no_grad():
+            return sample(self.model, ctx, cursor, actions, s["steps"], s.get("context_noise", 0), gen)
+
     def rolled_context(self, steps, unroll, gen):
         """The context of steps with its newest `unroll` latents predicted by
         the model from the true actions, oldest first, without gradient."""
         k = self.cfg["dynamics"]["context"]
         cz = self.cfg["autoencoder"]["latent_channels"]
-        sampler = self.cfg["sampler"]
         ctx = self.context(steps, unroll)
-        with torch.no_grad():
-            for u in range(unroll, 0, -1):
-                actions, cursor = self.inputs(steps - u)
-                z = sample(self.model, ctx, cursor, actions, sampler["steps"], sampler.get("context_noise", 0), gen)
-                ctx = torch.cat([z, ctx[:, :(k - 1) * cz]], dim=1)
+        for u in range(unroll, 0, -1):
+            ctx = torch.cat([self.sample_next(ctx, steps - u, gen), ctx[:, :(k - 1) * cz]], dim=1)
         return ctx
 
 
@@ -169,24 +174,37 @@ def one_step_psnr(model, data, steps):
     next frames, sampled as a session plays (sampler steps, context noise,
     hold), with the same noise on every call."""
     gen = torch.Generator(device=data.device).manual_seed(7)
-    s, cz, out = model.cfg["sampler"], model.cfg["autoencoder"]["latent_channels"], []
+    cz, out = model.cfg["autoencoder"]["latent_channels"], []
     with torch.no_grad():
         for part in steps.split(256):
             ctx = data.context(part)
-            actions, cursor = data.inputs(part)
-            z = hold(model, sample(model, ctx, cursor, actions, s["steps"], s.get("context_noise", 0), gen), ctx[:, :cz])
+            z = hold(model, data.sample_next(ctx, part, gen), ctx[:, :cz])
             frame = model.decode(z / model.cfg["autoencoder"]["latent_scale"])
             out.append(frame_psnr(frames_at(data.frames, part + 1), frame))
     return torch.cat(out).mean().item()
 
 
-def main():
-    ap = arguments(__doc__, batch=32, lr=5e-4, warmup=200)
+def window_arguments(ap):
+    """The flags of the windows batches are drawn from (train_dyn, train_dec)."""
     ap.add_argument("--event-share", type=float, default=0)
     ap.add_argument("--unroll", type=int, default=0)
     ap.add_argument("--unroll-share", type=float, default=0.5)
-    ap.add_argument("--context-noise", type=float, default=0.1)
     ap.add_argument("--valid-windows", type=int, default=512)
+
+
+def draw_windows(data, a, coin, gen):
+    """A batch of a.batch windows: their steps and contexts (rolled out
+    a.unroll steps by the model in a share a.unroll_share of the batches,
+    chosen with the host's coin)."""
+    unroll = a.unroll if a.unroll > 0 and coin.random() < a.unroll_share else 0
+    steps = data.pick(a.batch, unroll, a.event_share, gen)
+    return steps, data.rolled_context(steps, unroll, gen) if unroll else data.context(steps)
+
+
+def main():
+    ap = arguments(__doc__, batch=32, lr=5e-4, warmup=200)
+    window_arguments(ap)
+    ap.add_argument("--context-noise", type=float, default=0.1)
     a = ap.parse_args()
     setup(a.device, a.seed)
 
@@ -202,9 +220,7 @@ def main():
     coin = random.Random(a.seed)
 
     def loss_fn(gen):
-        unroll = a.unroll if a.unroll > 0 and coin.random() < a.unroll_share else 0
-        steps = data.pick(a.batch, unroll, a.event_share, gen)
-        ctx = data.rolled_context(steps, unroll, gen) if unroll else data.context(steps)
+        steps, ctx = draw_windows(data, a, coin, gen)
         actions, cursor = data.inputs(steps)
         weight = data.weight(steps, a.cursor_weight)[:, None]
         return flow_loss(model, data.latent(steps + 1), ctx, cursor, actions, weight, a.context_noise, gen)
