@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/model"
@@ -26,16 +25,10 @@ func runCkptSampler(c *context) error {
 	if err != nil {
 		return err
 	}
-	if len(args) != 2 {
-		return usagef("ckpt sampler: want IN and OUT, got %d arguments", len(args))
-	}
 	if *steps < 0 || *steps > 64 {
 		return usagef("ckpt sampler: --steps must lie in 1..64 (0 keeps them)")
 	}
-	if _, err := os.Stat(args[1]); err == nil {
-		return fmt.Errorf("ckpt sampler: %s exists; not overwriting it", args[1])
-	}
-	f, err := loadCkptFile(args[0])
+	f, err := openCkptCopy("ckpt sampler", args)
 	if err != nil {
 		return err
 	}

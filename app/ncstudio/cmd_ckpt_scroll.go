@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -26,13 +25,7 @@ func runCkptScroll(c *context) error {
 	if err != nil {
 		return err
 	}
-	if len(args) != 2 {
-		return usagef("ckpt scroll: want IN and OUT, got %d arguments", len(args))
-	}
-	if _, err := os.Stat(args[1]); err == nil {
-		return fmt.Errorf("ckpt scroll: %s exists; not overwriting it", args[1])
-	}
-	f, err := loadCkptFile(args[0])
+	f, err := openCkptCopy("ckpt scroll", args)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"flag"
+	"fmt"
+	"os"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/cpu"
@@ -38,6 +40,19 @@ func loadCkptFile(path string) (*ckpt.File, error) {
 		return b.File()
 	}
 	return ckpt.Load(path)
+}
+
+// openCkptCopy is the start of the commands that write a changed copy of a
+// checkpoint (ckpt sampler, scroll, grow): args must be IN and OUT, OUT must
+// not exist yet, and IN (a file or a built-in) is read.
+func openCkptCopy(command string, args []string) (*ckpt.File, error) {
+	if len(args) != 2 {
+		return nil, usagef("%s: want IN and OUT, got %d arguments", command, len(args))
+	}
+	if _, err := os.Stat(args[1]); err == nil {
+		return nil, fmt.Errorf("%s: %s exists; not overwriting it", command, args[1])
+	}
+	return loadCkptFile(args[0])
 }
 
 // loadSpec loads a desktop spec file, or the built-in desktop for "".

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"image"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/ckpt"
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
+)
+
+// TestCkptGrow grows the built-in default (half floats, the new blocks
+// single) and checks that a session of the copy steps to the same latents.
+func TestCkptGrow(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "grown.safetensors")
+	var stdout, stderr bytes.Buffer
+	if err := dispatch([]string{"ckpt", "grow", "default", out, "--layers", "3"}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	base, _, err := loadModel("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	grown, _, err := model.Load(cpu.New(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if grown.Cfg.Dyn.Layers != base.Cfg.Dyn.Layers+3 {
+		t.Fatalf("%d layers, want %d", grown.Cfg.Dyn.Layers, base.Cfg.Dyn.Layers+3)
+	}
+	start := image.NewRGBA(image.Rect(0, 0, base.Cfg.Width, base.Cfg.Height))
+	for i := range start.Pix {
+		start.Pix[i] = uint8(i * 7)
+	}
+	step := func(m *model.Model) [][]float32 {
+		s, err := m.NewSession(start, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var zs [][]float32
+		for i := range 3 {
+			z := s.Step(action.Action{X: 20 + 9*i, Y: 30, Buttons: action.Left})
+			zs = append(zs, slices.Clone(m.Backend().ToHost(z)))
+		}
+		return zs
+	}
+	if !slices.EqualFunc(step(base), step(grown), slices.Equal) {
+		t.Error("the grown default steps to other latents than the default")
+	}
+	f, _ := ckpt.Load(out)
+	if w, ok := f.Get("dyn.block6.mlp.down.weight"); !ok || w.DType != ckpt.F32 {
+		t.Errorf("dyn.block6.mlp.down.weight: %v (found %v), want a single-float tensor", w, ok)
+	}
+	checkCommandErrors(t, []commandError{
+		{[]string{"ckpt", "grow", "default", out}, "exists", 1},
+		{[]string{"ckpt", "grow", writeTestCkpt(t), filepath.Join(dir, "x.safetensors")}, "not an NC Studio model", 1},
+		{[]string{"ckpt", "grow", "default", filepath.Join(dir, "y.safetensors"), "--layers", "0"}, "--layers", 2},
+		{[]string{"ckpt", "grow", "default"}, "want IN and OUT", 2},
+	})
+}

@@ -1,0 +1,75 @@
+package model
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/ncstudio/ncstudio/engine/ckpt"
+	"github.com/ncstudio/ncstudio/engine/tensor"
+)
+
+// zeroedWhenGrown matches the parameters of a new dynamics layer that write
+// into the residual stream: the projections out of self- and
+// cross-attention, the MLP's down projection and a residual action branch.
+// With them at zero a new block passes its input through unchanged.
+var zeroedWhenGrown = regexp.MustCompile(`^dyn\.(block\d+\.(attn\.out|cross\.out|mlp\.down)|res\d+)\.`)
+
+// AddLayers gives the dynamics of a model checkpoint f n more transformer
+// blocks after its last one, in place: the new blocks start from the
+// initialisation of a fresh model (seeded) except that what they add to the
+// residual stream is zero, so the grown model predicts exactly what f did
+// and training starts from there with more capacity. be builds the fresh
+// model; name is used in errors.
+func AddLayers(be tensor.Backend, f *ckpt.File, name string, n int, seed uint64) error {
+	if f.Metadata[MetaFormat] != FormatName {
+		return fmt.Errorf("%s: not an NC Studio model checkpoint", name)
+	}
+	cfg, err := UnmarshalConfig(f.Metadata[MetaConfig])
+	if err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	if n < 1 {
+		return fmt.Errorf("%s: add at least one layer (got %d)", name, n)
+	}
+	cfg.Dyn.Layers += n
+	if err := cfg.Check(); err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	fresh, err := New(be, cfg, seed)
+	if err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	old := cfg.Dyn.Layers - n
+	for _, p := range fresh.Params() {
+		if t, ok := f.Get(p.Name); ok {
+			if !slices.Equal(t.Shape, p.Value.Shape) {
+				return fmt.Errorf("%s: %s is %v, the model's config wants %v", name, p.Name, t.Shape, p.Value.Shape)
+			}
+			continue
+		}
+		if !isNewLayer(p.Name, old) {
+			return fmt.Errorf("%s: %s is missing", name, p.Name)
+		}
+		data := be.ToHost(p.Value)
+		if zeroedWhenGrown.MatchString(p.Name) {
+			data = make([]float32, len(data))
+		}
+		f.Tensors = append(f.Tensors, ckpt.Tensor{Name: p.Name, DType: ckpt.F32, Shape: slices.Clone(p.Value.Shape), Data: data})
+	}
+	f.Metadata[MetaConfig] = MarshalConfig(cfg)
+	return nil
+}
+
+// isNewLayer says whether a parameter belongs to a dynamics layer at or
+// after index old (a block, or a residual action branch).
+func isNewLayer(param string, old int) bool {
+	var l int
+	var rest string
+	for _, pattern := range []string{"dyn.block%d.%s", "dyn.res%d.%s"} {
+		if k, _ := fmt.Sscanf(param, pattern, &l, &rest); k == 2 {
+			return l >= old
+		}
+	}
+	return false
+}

@@ -1,0 +1,117 @@
+package model
+
+import (
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ncstudio/ncstudio/engine/ckpt"
+	"github.com/ncstudio/ncstudio/engine/cpu"
+)
+
+// TestAddLayers: in every injection mode a checkpoint grown by two layers
+// predicts exactly what it did (the new blocks add zero to the residual
+// stream; with residual injection layer 4 also gets a zero action branch),
+// and the new blocks are wired in: weight on one changes the prediction.
+func TestAddLayers(t *testing.T) {
+	be := cpu.New()
+	for _, mode := range []string{External, Contextual, Residual, Internal} {
+		t.Run(mode, func(t *testing.T) {
+			cfg := testConfig(mode, true)
+			m, err := New(be, cfg, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(4, 5))
+			perturb(be, m.Params(), rng)
+			path := filepath.Join(t.TempDir(), "m.safetensors")
+			if err := m.Save(path, nil); err != nil {
+				t.Fatal(err)
+			}
+			f, err := ckpt.Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := AddLayers(be, f, path, 2, 7); err != nil {
+				t.Fatal(err)
+			}
+			grown, err := FromCheckpoint(be, path, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if grown.Cfg.Dyn.Layers != 5 || len(grown.Dyn.Blocks) != 5 {
+				t.Fatalf("grown to %d layers (%d blocks), want 5", grown.Cfg.Dyn.Layers, len(grown.Dyn.Blocks))
+			}
+			if mode == Residual && len(grown.Dyn.Res) != 3 {
+				t.Errorf("%d residual action branches, want 3 (layers 0, 2 and 4)", len(grown.Dyn.Res))
+			}
+			lw, lh := cfg.LatentSize()
+			cz := cfg.AE.Latent
+			in := DynamicsInputs{
+				Noisy:   randn(rng, 1, 2, cz, lh, lw),
+				Context: randn(rng, 1, 2, cz*cfg.Dyn.Context, lh, lw),
+				Cursor:  randn(rng, 1, 2, 1, lh, lw),
+				Actions: randn(rng, 1, 2, ActionFeatures),
+				Tau:     []float32{0.3, 0.8}, Sigma: []float32{0, 0.1},
+			}
+			predict := func(m *Model) []float32 { return slices.Clone(be.ToHost(m.Dyn.Forward(in))) }
+			before, after := predict(m), predict(grown)
+			// Exactly: adding zeros to the residual stream rounds nothing.
+			if !slices.Equal(before, after) {
+				t.Fatal("the grown checkpoint predicts differently before training")
+			}
+			down := grown.Dyn.Blocks[4].MLP.Down.W.Value
+			w := be.ToHost(down)
+			for i := range w {
+				w[i] = float32(0.1 * rng.NormFloat64())
+			}
+			be.Upload(down, w)
+			if slices.Equal(predict(grown), after) {
+				t.Error("weights in the last new block changed nothing")
+			}
+		})
+	}
+}
+
+func TestAddLayersErrors(t *testing.T) {
+	be := cpu.New()
+	m, err := New(be, testConfig(Internal, false), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := m.Save(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	load := func() *ckpt.File {
+		f, err := ckpt.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	noBlock := load()
+	noBlock.Tensors = slices.DeleteFunc(noBlock.Tensors, func(t ckpt.Tensor) bool { return t.Name == "dyn.block1.mlp.up.weight" })
+	wrongShape := load()
+	w, _ := wrongShape.Get("dyn.block0.mlp.up.weight")
+	w.Shape = []int{w.Shape[1], w.Shape[0]}
+	notModel := load()
+	delete(notModel.Metadata, MetaFormat)
+	for _, c := range []struct {
+		f    *ckpt.File
+		n    int
+		want string
+	}{
+		{load(), 0, "at least one layer"},
+		{noBlock, 1, "dyn.block1.mlp.up.weight is missing"},
+		{wrongShape, 1, "dyn.block0.mlp.up.weight is ["},
+		{notModel, 1, "not an NC Studio model"},
+	} {
+		err := AddLayers(be, c.f, path, c.n, 1)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), path) {
+			t.Errorf("AddLayers(%d): %v, want an error naming %s and saying %q", c.n, err, path, c.want)
+		}
+	}
+}
