@@ -10,6 +10,9 @@
 #   scripts/train-pytorch.sh [RUN_DIR]        (default runs/pytorch)
 #
 # Environment: AE_SECONDS (150), DYN_SECONDS (420), DEC_SECONDS (120),
+# DYNAMICS (flags of `ncstudio ckpt dynamics`, e.g. "--dim 192 --layers 6
+# --heads 6": the dynamics stage trains a fresh dynamics of that size
+# instead of fine-tuning the default's),
 # DEVICE (cuda when PyTorch sees one), FRAMES per trace (4500), NCSTUDIO
 # (the binary; default bin/ncstudio, built with make when missing), PYTHON
 # (/usr/bin/python3).
@@ -46,7 +49,13 @@ stage() { # stage SCRIPT IN OUT ARGS...
 }
 stage train_ae.py "$run/start.safetensors" "$run/ae.safetensors" \
 	--seconds "${AE_SECONDS:-150}" --batch 128 --lr 4e-4 --warmup 200
-stage train_dyn.py "$run/ae.safetensors" "$run/dyn.safetensors" \
+dyn_init=$run/ae.safetensors
+if [ -n "${DYNAMICS:-}" ]; then
+	dyn_init=$run/ae-fresh-dynamics.safetensors
+	# shellcheck disable=SC2086 # DYNAMICS is a list of flags
+	[ -f "$dyn_init" ] || "$bin" ckpt dynamics "$run/ae.safetensors" "$dyn_init" $DYNAMICS
+fi
+stage train_dyn.py "$dyn_init" "$run/dyn.safetensors" \
 	--seconds "${DYN_SECONDS:-420}" --batch 128 --lr 5e-4 --event-share 0.5 --unroll 2 --unroll-share 0.3
 stage train_dec.py "$run/dyn.safetensors" "$run/model.safetensors" \
 	--seconds "${DEC_SECONDS:-120}" --batch 64 --lr 2e-4 --predicted-share 0.5 --event-share 0.3 --unroll 2

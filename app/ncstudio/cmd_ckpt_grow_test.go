@@ -63,3 +63,36 @@ func TestCkptGrow(t *testing.T) {
 		{[]string{"ckpt", "grow", "default"}, "want IN and OUT", 2},
 	})
 }
+
+func TestCkptDynamics(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "wide.safetensors")
+	var stdout, stderr bytes.Buffer
+	if err := dispatch([]string{"ckpt", "dynamics", "default", out, "--dim", "64", "--layers", "2", "--heads", "2"}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	m, meta, err := model.Load(cpu.New(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := m.Cfg.Dyn; d.Dim != 64 || d.Layers != 2 || d.Heads != 2 || d.Context != 2 {
+		t.Errorf("dynamics %+v, want width 64, 2 layers, 2 heads, the default's context of 2", d)
+	}
+	if _, ok := meta["ncstudio.dynamics_steps"]; ok || meta["ncstudio.autoencoder_steps"] == "" {
+		t.Errorf("metadata %v: want the autoencoder's step count kept and the old dynamics' dropped", meta)
+	}
+	base, _ := loadCkptFile("default")
+	f, _ := ckpt.Load(out)
+	for _, name := range []string{"enc.in.weight", "dec.out.weight"} {
+		a, _ := base.Get(name)
+		b, ok := f.Get(name)
+		if !ok || !slices.Equal(a.Data, b.Data) {
+			t.Errorf("%s changed", name)
+		}
+	}
+	checkCommandErrors(t, []commandError{
+		{[]string{"ckpt", "dynamics", "default", out}, "exists", 1},
+		{[]string{"ckpt", "dynamics", "default", filepath.Join(dir, "x.safetensors"), "--heads", "3"}, "heads", 1},
+		{[]string{"ckpt", "dynamics", "default", filepath.Join(dir, "y.safetensors"), "--dim", "-1"}, "negative", 2},
+	})
+}

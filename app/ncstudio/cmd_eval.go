@@ -33,7 +33,7 @@ func runEval(c *context) error {
 	c.Flags.Var(&data, "data", "held-out traces or directories of traces (repeatable)")
 	windows := c.Flags.Int("windows", 200, "one-step predictions at random places")
 	events := c.Flags.Int("events", eval.DefaultEvents, "one-step predictions at steps where the screen changes widely (a window opens, a menu, a command's output)")
-	rollouts := c.Flags.Int("rollouts", 8, "free-running rollouts driven by the true actions")
+	rollouts := c.Flags.Int("rollouts", 32, "free-running rollouts driven by the true actions (the mean of a few is noisy: use 128 to compare checkpoints)")
 	steps := c.Flags.Int("rollout-steps", 64, "steps per rollout")
 	idle := c.Flags.Int("idle", eval.DefaultIdle, "idle runs: from a true frame, steps with no input, scored against that frame (a screen left alone should stay)")
 	idleSteps := c.Flags.Int("idle-steps", eval.DefaultIdleSteps, "steps per idle run")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/tensor"
@@ -72,4 +73,35 @@ func isNewLayer(param string, old int) bool {
 		}
 	}
 	return false
+}
+
+// ResizeDynamics replaces the dynamics of a model checkpoint f, in place,
+// with a freshly initialised (seeded) one of config dyn, keeping the
+// autoencoder: a bigger or smaller dynamics trained on latents the
+// checkpoint's encoder already makes. be builds the fresh model; name is
+// used in errors.
+func ResizeDynamics(be tensor.Backend, f *ckpt.File, name string, dyn DynamicsConfig, seed uint64) error {
+	if f.Metadata[MetaFormat] != FormatName {
+		return fmt.Errorf("%s: not an NC Studio model checkpoint", name)
+	}
+	cfg, err := UnmarshalConfig(f.Metadata[MetaConfig])
+	if err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	cfg.Dyn = dyn
+	if err := cfg.Check(); err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	fresh, err := New(be, cfg, seed)
+	if err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	f.Tensors = slices.DeleteFunc(f.Tensors, func(t ckpt.Tensor) bool { return strings.HasPrefix(t.Name, "dyn.") })
+	for _, p := range fresh.Params() {
+		if strings.HasPrefix(p.Name, "dyn.") {
+			f.Tensors = append(f.Tensors, ckpt.Tensor{Name: p.Name, DType: ckpt.F32, Shape: slices.Clone(p.Value.Shape), Data: be.ToHost(p.Value)})
+		}
+	}
+	f.Metadata[MetaConfig] = MarshalConfig(cfg)
+	return nil
 }

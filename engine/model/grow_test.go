@@ -1,12 +1,14 @@
 package model
 
 import (
+	"image"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 )
@@ -113,5 +115,57 @@ func TestAddLayersErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), path) {
 			t.Errorf("AddLayers(%d): %v, want an error naming %s and saying %q", c.n, err, path, c.want)
 		}
+	}
+}
+
+// TestResizeDynamics: the autoencoder's tensors stay as they were, the
+// dynamics is the one a fresh model of the new config starts from, and the
+// result loads and steps.
+func TestResizeDynamics(t *testing.T) {
+	be := cpu.New()
+	cfg := testConfig(Internal, true)
+	m, err := New(be, cfg, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perturb(be, m.Params(), rand.New(rand.NewPCG(4, 5)))
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := m.Save(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, err := ckpt.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dyn := cfg.Dyn
+	dyn.Dim, dyn.Layers, dyn.Heads = 24, 2, 3
+	if err := ResizeDynamics(be, f, path, dyn, 9); err != nil {
+		t.Fatal(err)
+	}
+	resized, err := FromCheckpoint(be, path, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCfg := cfg
+	wantCfg.Dyn = dyn
+	fresh, _ := New(be, wantCfg, 9)
+	for i, p := range resized.Params() {
+		want := fresh.Params()[i].Value
+		if !strings.HasPrefix(p.Name, "dyn.") {
+			want = m.Params()[i].Value
+		}
+		if !slices.Equal(be.ToHost(p.Value), be.ToHost(want)) {
+			t.Errorf("%s is not the old autoencoder's or the fresh dynamics'", p.Name)
+		}
+	}
+	s, err := resized.NewSession(image.NewRGBA(image.Rect(0, 0, cfg.Width, cfg.Height)), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Step(action.Action{X: 3, Y: 4})
+
+	dyn.Heads = 5 // does not divide 24
+	if err := ResizeDynamics(be, f, path, dyn, 9); err == nil || !strings.Contains(err.Error(), path) {
+		t.Errorf("5 heads of a 24-wide token: %v, want an error naming %s", err, path)
 	}
 }

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/ncstudio/ncstudio/engine/ckpt"
+	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
+	"github.com/ncstudio/ncstudio/engine/train"
+)
+
+func init() {
+	register(&command{
+		name:    "ckpt dynamics",
+		usage:   "IN|BUILTIN OUT [--dim D] [--layers L] [--heads H] [--context K] [--seed S]",
+		summary: "copy a model checkpoint with a fresh, untrained dynamics of another size (the autoencoder kept: train the new one on its latents)",
+		run:     runCkptDynamics,
+	})
+}
+
+func runCkptDynamics(c *context) error {
+	dim := c.Flags.Int("dim", 0, "token width (0: the checkpoint's)")
+	layers := c.Flags.Int("layers", 0, "transformer blocks (0: the checkpoint's)")
+	heads := c.Flags.Int("heads", 0, "attention heads; must divide --dim (0: the checkpoint's)")
+	context := c.Flags.Int("context", 0, "latents of context, the runtime state (0: the checkpoint's)")
+	seed := c.Flags.Uint64("seed", 1, "seed of the new dynamics' initial weights")
+	args, err := c.Parse()
+	if err != nil {
+		return err
+	}
+	if *dim < 0 || *layers < 0 || *heads < 0 || *context < 0 {
+		return usagef("ckpt dynamics: --dim, --layers, --heads and --context must not be negative")
+	}
+	f, err := openCkptCopy("ckpt dynamics", args)
+	if err != nil {
+		return err
+	}
+	if f.Metadata[model.MetaFormat] != model.FormatName {
+		return fmt.Errorf("ckpt dynamics: %s is not an NC Studio model checkpoint", args[0])
+	}
+	cfg, err := model.UnmarshalConfig(f.Metadata[model.MetaConfig])
+	if err != nil {
+		return fmt.Errorf("ckpt dynamics: %s: %v", args[0], err)
+	}
+	dyn := cfg.Dyn
+	for _, set := range []struct{ to, from *int }{{&dyn.Dim, dim}, {&dyn.Layers, layers}, {&dyn.Heads, heads}, {&dyn.Context, context}} {
+		if *set.from > 0 {
+			*set.to = *set.from
+		}
+	}
+	if err := model.ResizeDynamics(cpu.New(), f, args[0], dyn, *seed); err != nil {
+		return fmt.Errorf("ckpt dynamics: %v", err)
+	}
+	delete(f.Metadata, train.MetaDynSteps) // the steps were the old dynamics'
+	if err := ckpt.Save(args[1], f); err != nil {
+		return err
+	}
+	return c.Emit(map[string]any{"in": args[0], "out": args[1], "dynamics": dyn, "parameters": f.ParamCount()}, func(w io.Writer) {
+		fmt.Fprintf(w, "wrote %s: an untrained dynamics of width %d, %d layers, %d heads, context %d; %d parameters in all\n",
+			args[1], dyn.Dim, dyn.Layers, dyn.Heads, dyn.Context, f.ParamCount())
+	})
+}
