@@ -43,7 +43,7 @@ func loadCkptFile(path string) (*ckpt.File, error) {
 }
 
 // openCkptCopy is the start of the commands that write a changed copy of a
-// checkpoint (ckpt sampler, scroll, grow): args must be IN and OUT, OUT must
+// checkpoint (ckpt sampler, scroll, grow, dynamics): args must be IN and OUT, OUT must
 // not exist yet, and IN (a file or a built-in) is read.
 func openCkptCopy(command string, args []string) (*ckpt.File, error) {
 	if len(args) != 2 {

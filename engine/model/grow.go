@@ -21,27 +21,16 @@ var zeroedWhenGrown = regexp.MustCompile(`^dyn\.(block\d+\.(attn\.out|cross\.out
 // initialisation of a fresh model (seeded) except that what they add to the
 // residual stream is zero, so the grown model predicts exactly what f did
 // and training starts from there with more capacity. be builds the fresh
-// model; name is used in errors.
+// model; name is used in errors. After an error f may be partly changed.
 func AddLayers(be tensor.Backend, f *ckpt.File, name string, n int, seed uint64) error {
-	if f.Metadata[MetaFormat] != FormatName {
-		return fmt.Errorf("%s: not an NC Studio model checkpoint", name)
-	}
-	cfg, err := UnmarshalConfig(f.Metadata[MetaConfig])
-	if err != nil {
-		return fmt.Errorf("%s: %v", name, err)
-	}
 	if n < 1 {
 		return fmt.Errorf("%s: add at least one layer (got %d)", name, n)
 	}
-	cfg.Dyn.Layers += n
-	if err := cfg.Check(); err != nil {
-		return fmt.Errorf("%s: %v", name, err)
-	}
-	fresh, err := New(be, cfg, seed)
+	fresh, err := reconfigured(be, f, name, seed, func(d *DynamicsConfig) { d.Layers += n })
 	if err != nil {
-		return fmt.Errorf("%s: %v", name, err)
+		return err
 	}
-	old := cfg.Dyn.Layers - n
+	old := fresh.Cfg.Dyn.Layers - n
 	for _, p := range fresh.Params() {
 		if t, ok := f.Get(p.Name); ok {
 			if !slices.Equal(t.Shape, p.Value.Shape) {
@@ -58,7 +47,7 @@ func AddLayers(be tensor.Backend, f *ckpt.File, name string, n int, seed uint64)
 		}
 		f.Tensors = append(f.Tensors, ckpt.Tensor{Name: p.Name, DType: ckpt.F32, Shape: slices.Clone(p.Value.Shape), Data: data})
 	}
-	f.Metadata[MetaConfig] = MarshalConfig(cfg)
+	f.Metadata[MetaConfig] = MarshalConfig(fresh.Cfg)
 	return nil
 }
 
@@ -81,20 +70,9 @@ func isNewLayer(param string, old int) bool {
 // checkpoint's encoder already makes. be builds the fresh model; name is
 // used in errors.
 func ResizeDynamics(be tensor.Backend, f *ckpt.File, name string, dyn DynamicsConfig, seed uint64) error {
-	if f.Metadata[MetaFormat] != FormatName {
-		return fmt.Errorf("%s: not an NC Studio model checkpoint", name)
-	}
-	cfg, err := UnmarshalConfig(f.Metadata[MetaConfig])
+	fresh, err := reconfigured(be, f, name, seed, func(d *DynamicsConfig) { *d = dyn })
 	if err != nil {
-		return fmt.Errorf("%s: %v", name, err)
-	}
-	cfg.Dyn = dyn
-	if err := cfg.Check(); err != nil {
-		return fmt.Errorf("%s: %v", name, err)
-	}
-	fresh, err := New(be, cfg, seed)
-	if err != nil {
-		return fmt.Errorf("%s: %v", name, err)
+		return err
 	}
 	f.Tensors = slices.DeleteFunc(f.Tensors, func(t ckpt.Tensor) bool { return strings.HasPrefix(t.Name, "dyn.") })
 	for _, p := range fresh.Params() {
@@ -102,6 +80,27 @@ func ResizeDynamics(be tensor.Backend, f *ckpt.File, name string, dyn DynamicsCo
 			f.Tensors = append(f.Tensors, ckpt.Tensor{Name: p.Name, DType: ckpt.F32, Shape: slices.Clone(p.Value.Shape), Data: be.ToHost(p.Value)})
 		}
 	}
-	f.Metadata[MetaConfig] = MarshalConfig(cfg)
+	f.Metadata[MetaConfig] = MarshalConfig(fresh.Cfg)
 	return nil
+}
+
+// reconfigured returns a fresh model, seeded, of f's config with its
+// dynamics changed by edit: the new weights and config to take from it.
+func reconfigured(be tensor.Backend, f *ckpt.File, name string, seed uint64, edit func(*DynamicsConfig)) (*Model, error) {
+	if f.Metadata[MetaFormat] != FormatName {
+		return nil, fmt.Errorf("%s: not an NC Studio model checkpoint", name)
+	}
+	cfg, err := UnmarshalConfig(f.Metadata[MetaConfig])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	edit(&cfg.Dyn)
+	if err := cfg.Check(); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	fresh, err := New(be, cfg, seed)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return fresh, nil
 }
