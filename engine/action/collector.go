@@ -1,6 +1,10 @@
 package action
 
-import "sync"
+import (
+	"image"
+	"math"
+	"sync"
+)
 
 // Collector turns a stream of input events (from a window, a viewer or a
 // recorder) into one Action per frame step. Events may arrive from any
@@ -17,15 +21,28 @@ import "sync"
 // so that keys typed faster than it steps (a slow step, a lagging display)
 // are spread over the following steps instead of reaching the model as one
 // step of many keys, which it has seldom seen.
+//
+// A player may also PacePointer: a pointer that jumps further in one step
+// than the model ever saw (a fast flick, a slow step) then glides there a
+// few steps instead, and a click waits until the pointer has reached the
+// place it was made at.
 type Collector struct {
 	mu      sync.Mutex
 	x, y    int
-	buttons Buttons   // physically down now
-	shown   Buttons   // in the last step returned
-	changes []Buttons // button states still to show, one per step
-	keys    []keyStep // key events still to show, the first in the next step
-	perStep int       // most key presses in a step; 0: no limit
+	buttons Buttons        // physically down now
+	shown   Buttons        // in the last step returned
+	changes []buttonChange // button states still to show, one per step
+	pace    int            // most pixels the pointer moves a step; 0: no limit
+	at      image.Point    // the pointer in the last step returned
+	keys    []keyStep      // key events still to show, the first in the next step
+	perStep int            // most key presses in a step; 0: no limit
 	scroll  int
+}
+
+// buttonChange is a button state and where the pointer was when it began.
+type buttonChange struct {
+	b  Buttons
+	at image.Point
 }
 
 // keyStep holds the key events of one step.
@@ -44,6 +61,33 @@ func (c *Collector) Move(x, y int) {
 	c.mu.Lock()
 	c.x, c.y = x, y
 	c.mu.Unlock()
+}
+
+// Warp puts the pointer at (x, y) at once, also with PacePointer: where a
+// new session starts.
+func (c *Collector) Warp(x, y int) {
+	c.mu.Lock()
+	c.x, c.y, c.at = x, y, image.Pt(x, y)
+	c.mu.Unlock()
+}
+
+// PacePointer moves the pointer at most n frame pixels a step (0: no
+// limit, the default).
+func (c *Collector) PacePointer(n int) {
+	c.mu.Lock()
+	c.pace = max(n, 0)
+	c.mu.Unlock()
+}
+
+// glide moves from toward to by at most pace pixels (0: all the way).
+func glide(from, to image.Point, pace int) image.Point {
+	d := to.Sub(from)
+	dist := math.Hypot(float64(d.X), float64(d.Y))
+	if pace == 0 || dist <= float64(pace) {
+		return to
+	}
+	f := float64(pace) / dist
+	return from.Add(image.Pt(int(math.Round(float64(d.X)*f)), int(math.Round(float64(d.Y)*f))))
 }
 
 // Press records a button going down.
@@ -65,10 +109,10 @@ func (c *Collector) setButtons(b Buttons) {
 	c.buttons = b
 	last := c.shown
 	if n := len(c.changes); n > 0 {
-		last = c.changes[n-1]
+		last = c.changes[n-1].b
 	}
 	if b != last {
-		c.changes = append(c.changes, b)
+		c.changes = append(c.changes, buttonChange{b, image.Pt(c.x, c.y)})
 	}
 }
 
@@ -131,10 +175,15 @@ func (c *Collector) Scroll(steps int) {
 func (c *Collector) Step() Action {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.changes) > 0 {
-		c.shown, c.changes = c.changes[0], c.changes[1:]
+	target := image.Pt(c.x, c.y)
+	if c.pace > 0 && len(c.changes) > 0 {
+		target = c.changes[0].at // the next click's place first
 	}
-	a := Action{X: c.x, Y: c.y, Buttons: c.shown, Scroll: c.scroll}
+	c.at = glide(c.at, target, c.pace)
+	if len(c.changes) > 0 && (c.pace == 0 || c.at == c.changes[0].at) {
+		c.shown, c.changes = c.changes[0].b, c.changes[1:]
+	}
+	a := Action{X: c.at.X, Y: c.at.Y, Buttons: c.shown, Scroll: c.scroll}
 	c.scroll = 0
 	if len(c.keys) > 0 {
 		k := c.keys[0]

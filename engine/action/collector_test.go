@@ -185,3 +185,37 @@ func TestIsModifier(t *testing.T) {
 		}
 	}
 }
+
+// TestPacePointer: a jump glides at most the pace a step, a click made at
+// the far end waits until the pointer is there, and Warp jumps at once.
+func TestPacePointer(t *testing.T) {
+	var c Collector
+	c.PacePointer(10)
+	c.Warp(0, 0)
+	c.Move(30, 40) // 50 px away: five steps
+	c.Press(Left)
+	c.Release(Left)
+	c.Move(0, 40) // moved on after the click
+	var got []Action
+	for range 8 {
+		got = append(got, c.Step())
+	}
+	want := []struct {
+		x, y int
+		b    Buttons
+	}{{6, 8, 0}, {12, 16, 0}, {18, 24, 0}, {24, 32, 0}, {30, 40, Left}, {30, 40, 0}, {20, 40, 0}, {10, 40, 0}}
+	for i, w := range want {
+		if a := got[i]; a.X != w.x || a.Y != w.y || a.Buttons != w.b {
+			t.Errorf("step %d: (%d,%d) buttons %v, want (%d,%d) %v", i, a.X, a.Y, a.Buttons, w.x, w.y, w.b)
+		}
+	}
+	c.Warp(100, 5)
+	if a := c.Step(); a.X != 100 || a.Y != 5 {
+		t.Errorf("after Warp: (%d,%d), want (100,5)", a.X, a.Y)
+	}
+	c.PacePointer(0)
+	c.Move(0, 90)
+	if a := c.Step(); a.X != 0 || a.Y != 90 {
+		t.Errorf("without a pace: (%d,%d), want (0,90)", a.X, a.Y)
+	}
+}
