@@ -36,6 +36,7 @@ type view struct {
 	st       overlayState
 	dirty    bool
 	lay      layout
+	drawn    bool       // lay is the window's, not the guess before the first draw
 	mousePx  [2]float64 // last mouse position in framebuffer pixels
 	mouseSet bool
 	lastStep int  // the step last decoded (GL thread only)
@@ -157,6 +158,13 @@ func (v *view) control(c Control, r *Runner) {
 func (v *view) mouseAt(x, y float64, r *Runner) {
 	v.mu.Lock()
 	v.mousePx, v.mouseSet = [2]float64{x, y}, true
+	if !v.drawn {
+		// Until the first draw the layout is a guess (a pixel per frame
+		// pixel): a mouse already over the window would reach the model
+		// as a jump to a far corner and back. The first draw places it.
+		v.mu.Unlock()
+		return
+	}
 	fx, fy := v.placeMouse()
 	v.mu.Unlock()
 	r.Input().Move(fx, fy)
@@ -177,8 +185,8 @@ func (v *view) draw(fb uint32, fw, fh int, r *Runner) error {
 	v.mu.Lock()
 	split := v.st.on.Split
 	lay := newLayout(fw, fh, v.m.Cfg.Width, v.m.Cfg.Height, split)
-	moved := lay != v.lay && v.mouseSet
-	v.lay = lay
+	moved := (lay != v.lay || !v.drawn) && v.mouseSet
+	v.lay, v.drawn = lay, true
 	var fx, fy int
 	if moved { // the frame under the mouse changed: the mouse is elsewhere in it
 		fx, fy = v.placeMouse()
