@@ -36,22 +36,17 @@ func runCkptDynamics(c *context) error {
 	if err != nil {
 		return err
 	}
-	if f.Metadata[model.MetaFormat] != model.FormatName {
-		return fmt.Errorf("ckpt dynamics: %s is not an NC Studio model checkpoint", args[0])
-	}
-	cfg, err := model.UnmarshalConfig(f.Metadata[model.MetaConfig])
-	if err != nil {
-		return fmt.Errorf("ckpt dynamics: %s: %v", args[0], err)
-	}
-	dyn := cfg.Dyn
-	for _, set := range []struct{ to, from *int }{{&dyn.Dim, dim}, {&dyn.Layers, layers}, {&dyn.Heads, heads}, {&dyn.Context, context}} {
-		if *set.from > 0 {
-			*set.to = *set.from
+	cfg, err := model.ResizeDynamics(cpu.New(), f, args[0], func(d *model.DynamicsConfig) {
+		for _, set := range []struct{ to, from *int }{{&d.Dim, dim}, {&d.Layers, layers}, {&d.Heads, heads}, {&d.Context, context}} {
+			if *set.from > 0 {
+				*set.to = *set.from
+			}
 		}
-	}
-	if err := model.ResizeDynamics(cpu.New(), f, args[0], dyn, *seed); err != nil {
+	}, *seed)
+	if err != nil {
 		return fmt.Errorf("ckpt dynamics: %v", err)
 	}
+	dyn := cfg.Dyn
 	delete(f.Metadata, train.MetaDynSteps) // the steps were the old dynamics'
 	if err := ckpt.Save(args[1], f); err != nil {
 		return err

@@ -32,14 +32,11 @@ func runCkptGrow(c *context) error {
 	if err != nil {
 		return err
 	}
-	if err := model.AddLayers(cpu.New(), f, args[0], *layers, *seed); err != nil {
+	cfg, err := model.AddLayers(cpu.New(), f, args[0], *layers, *seed)
+	if err != nil {
 		return fmt.Errorf("ckpt grow: %v", err)
 	}
 	if err := ckpt.Save(args[1], f); err != nil {
-		return err
-	}
-	cfg, err := model.UnmarshalConfig(f.Metadata[model.MetaConfig])
-	if err != nil {
 		return err
 	}
 	return c.Emit(map[string]any{"in": args[0], "out": args[1], "layers": cfg.Dyn.Layers, "added": *layers, "parameters": f.ParamCount()},

@@ -21,25 +21,26 @@ var zeroedWhenGrown = regexp.MustCompile(`^dyn\.(block\d+\.(attn\.out|cross\.out
 // initialisation of a fresh model (seeded) except that what they add to the
 // residual stream is zero, so the grown model predicts exactly what f did
 // and training starts from there with more capacity. be builds the fresh
-// model; name is used in errors. After an error f may be partly changed.
-func AddLayers(be tensor.Backend, f *ckpt.File, name string, n int, seed uint64) error {
+// model; name is used in errors. It returns the grown config; after an
+// error f may be partly changed.
+func AddLayers(be tensor.Backend, f *ckpt.File, name string, n int, seed uint64) (Config, error) {
 	if n < 1 {
-		return fmt.Errorf("%s: add at least one layer (got %d)", name, n)
+		return Config{}, fmt.Errorf("%s: add at least one layer (got %d)", name, n)
 	}
 	fresh, err := reconfigured(be, f, name, seed, func(d *DynamicsConfig) { d.Layers += n })
 	if err != nil {
-		return err
+		return Config{}, err
 	}
 	old := fresh.Cfg.Dyn.Layers - n
 	for _, p := range fresh.Params() {
 		if t, ok := f.Get(p.Name); ok {
 			if !slices.Equal(t.Shape, p.Value.Shape) {
-				return fmt.Errorf("%s: %s is %v, the model's config wants %v", name, p.Name, t.Shape, p.Value.Shape)
+				return Config{}, fmt.Errorf("%s: %s is %v, the model's config wants %v", name, p.Name, t.Shape, p.Value.Shape)
 			}
 			continue
 		}
 		if !isNewLayer(p.Name, old) {
-			return fmt.Errorf("%s: %s is missing", name, p.Name)
+			return Config{}, fmt.Errorf("%s: %s is missing", name, p.Name)
 		}
 		data := be.ToHost(p.Value)
 		if zeroedWhenGrown.MatchString(p.Name) {
@@ -48,7 +49,7 @@ func AddLayers(be tensor.Backend, f *ckpt.File, name string, n int, seed uint64)
 		f.Tensors = append(f.Tensors, ckpt.Tensor{Name: p.Name, DType: ckpt.F32, Shape: slices.Clone(p.Value.Shape), Data: data})
 	}
 	f.Metadata[MetaConfig] = MarshalConfig(fresh.Cfg)
-	return nil
+	return fresh.Cfg, nil
 }
 
 // isNewLayer says whether a parameter belongs to a dynamics layer at or
@@ -65,14 +66,14 @@ func isNewLayer(param string, old int) bool {
 }
 
 // ResizeDynamics replaces the dynamics of a model checkpoint f, in place,
-// with a freshly initialised (seeded) one of config dyn, keeping the
-// autoencoder: a bigger or smaller dynamics trained on latents the
-// checkpoint's encoder already makes. be builds the fresh model; name is
-// used in errors.
-func ResizeDynamics(be tensor.Backend, f *ckpt.File, name string, dyn DynamicsConfig, seed uint64) error {
-	fresh, err := reconfigured(be, f, name, seed, func(d *DynamicsConfig) { *d = dyn })
+// with a freshly initialised (seeded) one of its dynamics config changed
+// by edit, keeping the autoencoder: a bigger or smaller dynamics trained on
+// latents the checkpoint's encoder already makes. be builds the fresh
+// model; name is used in errors. It returns the new config.
+func ResizeDynamics(be tensor.Backend, f *ckpt.File, name string, edit func(*DynamicsConfig), seed uint64) (Config, error) {
+	fresh, err := reconfigured(be, f, name, seed, edit)
 	if err != nil {
-		return err
+		return Config{}, err
 	}
 	f.Tensors = slices.DeleteFunc(f.Tensors, func(t ckpt.Tensor) bool { return strings.HasPrefix(t.Name, "dyn.") })
 	for _, p := range fresh.Params() {
@@ -81,7 +82,7 @@ func ResizeDynamics(be tensor.Backend, f *ckpt.File, name string, dyn DynamicsCo
 		}
 	}
 	f.Metadata[MetaConfig] = MarshalConfig(fresh.Cfg)
-	return nil
+	return fresh.Cfg, nil
 }
 
 // reconfigured returns a fresh model, seeded, of f's config with its

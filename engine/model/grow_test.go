@@ -11,7 +11,48 @@ import (
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/tensor"
 )
+
+// savedCheckpoint builds a model of cfg, perturbs its weights with rng
+// (none then sits at a special value; nil leaves them), saves it and reads
+// the file back: a checkpoint to edit, beside the model it came from.
+func savedCheckpoint(t *testing.T, be tensor.Backend, cfg Config, rng *rand.Rand) (*Model, string, *ckpt.File) {
+	t.Helper()
+	m, err := New(be, cfg, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rng != nil {
+		perturb(be, m.Params(), rng)
+	}
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := m.Save(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, err := ckpt.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, path, f
+}
+
+// randomInputs draws a batch of two dynamics inputs for cfg (a cursor map
+// only where it has one).
+func randomInputs(rng *rand.Rand, cfg Config) DynamicsInputs {
+	lw, lh := cfg.LatentSize()
+	cz := cfg.AE.Latent
+	in := DynamicsInputs{
+		Noisy:   randn(rng, 1, 2, cz, lh, lw),
+		Context: randn(rng, 1, 2, cz*cfg.Dyn.Context, lh, lw),
+	}
+	if cfg.Dyn.CursorMap {
+		in.Cursor = randn(rng, 1, 2, 1, lh, lw)
+	}
+	in.Actions = randn(rng, 1, 2, ActionFeatures)
+	in.Tau, in.Sigma = []float32{0.3, 0.8}, []float32{0, 0.1}
+	return in
+}
 
 // TestAddLayers: in every injection mode a checkpoint grown by two layers
 // predicts exactly what it did (the new blocks add zero to the residual
@@ -22,21 +63,9 @@ func TestAddLayers(t *testing.T) {
 	for _, mode := range []string{External, Contextual, Residual, Internal} {
 		t.Run(mode, func(t *testing.T) {
 			cfg := testConfig(mode, true)
-			m, err := New(be, cfg, 3)
-			if err != nil {
-				t.Fatal(err)
-			}
 			rng := rand.New(rand.NewPCG(4, 5))
-			perturb(be, m.Params(), rng)
-			path := filepath.Join(t.TempDir(), "m.safetensors")
-			if err := m.Save(path, nil); err != nil {
-				t.Fatal(err)
-			}
-			f, err := ckpt.Load(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := AddLayers(be, f, path, 2, 7); err != nil {
+			m, path, f := savedCheckpoint(t, be, cfg, rng)
+			if _, err := AddLayers(be, f, path, 2, 7); err != nil {
 				t.Fatal(err)
 			}
 			grown, err := FromCheckpoint(be, path, f)
@@ -49,15 +78,7 @@ func TestAddLayers(t *testing.T) {
 			if mode == Residual && len(grown.Dyn.Res) != 3 {
 				t.Errorf("%d residual action branches, want 3 (layers 0, 2 and 4)", len(grown.Dyn.Res))
 			}
-			lw, lh := cfg.LatentSize()
-			cz := cfg.AE.Latent
-			in := DynamicsInputs{
-				Noisy:   randn(rng, 1, 2, cz, lh, lw),
-				Context: randn(rng, 1, 2, cz*cfg.Dyn.Context, lh, lw),
-				Cursor:  randn(rng, 1, 2, 1, lh, lw),
-				Actions: randn(rng, 1, 2, ActionFeatures),
-				Tau:     []float32{0.3, 0.8}, Sigma: []float32{0, 0.1},
-			}
+			in := randomInputs(rng, cfg)
 			predict := func(m *Model) []float32 { return slices.Clone(be.ToHost(m.Dyn.Forward(in))) }
 			before, after := predict(m), predict(grown)
 			// Exactly: adding zeros to the residual stream rounds nothing.
@@ -79,14 +100,7 @@ func TestAddLayers(t *testing.T) {
 
 func TestAddLayersErrors(t *testing.T) {
 	be := cpu.New()
-	m, err := New(be, testConfig(Internal, false), 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "m.safetensors")
-	if err := m.Save(path, nil); err != nil {
-		t.Fatal(err)
-	}
+	_, path, _ := savedCheckpoint(t, be, testConfig(Internal, false), nil)
 	load := func() *ckpt.File {
 		f, err := ckpt.Load(path)
 		if err != nil {
@@ -111,7 +125,7 @@ func TestAddLayersErrors(t *testing.T) {
 		{wrongShape, 1, "dyn.block0.mlp.up.weight is ["},
 		{notModel, 1, "not an NC Studio model"},
 	} {
-		err := AddLayers(be, c.f, path, c.n, 1)
+		_, err := AddLayers(be, c.f, path, c.n, 1)
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), path) {
 			t.Errorf("AddLayers(%d): %v, want an error naming %s and saying %q", c.n, err, path, c.want)
 		}
@@ -124,22 +138,9 @@ func TestAddLayersErrors(t *testing.T) {
 func TestResizeDynamics(t *testing.T) {
 	be := cpu.New()
 	cfg := testConfig(Internal, true)
-	m, err := New(be, cfg, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	perturb(be, m.Params(), rand.New(rand.NewPCG(4, 5)))
-	path := filepath.Join(t.TempDir(), "m.safetensors")
-	if err := m.Save(path, nil); err != nil {
-		t.Fatal(err)
-	}
-	f, err := ckpt.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dyn := cfg.Dyn
-	dyn.Dim, dyn.Layers, dyn.Heads = 24, 2, 3
-	if err := ResizeDynamics(be, f, path, dyn, 9); err != nil {
+	m, path, f := savedCheckpoint(t, be, cfg, rand.New(rand.NewPCG(4, 5)))
+	resize := func(d *DynamicsConfig) { d.Dim, d.Layers, d.Heads = 24, 2, 3 }
+	if _, err := ResizeDynamics(be, f, path, resize, 9); err != nil {
 		t.Fatal(err)
 	}
 	resized, err := FromCheckpoint(be, path, f)
@@ -147,7 +148,7 @@ func TestResizeDynamics(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCfg := cfg
-	wantCfg.Dyn = dyn
+	resize(&wantCfg.Dyn)
 	fresh, _ := New(be, wantCfg, 9)
 	for i, p := range resized.Params() {
 		want := fresh.Params()[i].Value
@@ -164,8 +165,8 @@ func TestResizeDynamics(t *testing.T) {
 	}
 	s.Step(action.Action{X: 3, Y: 4})
 
-	dyn.Heads = 5 // does not divide 24
-	if err := ResizeDynamics(be, f, path, dyn, 9); err == nil || !strings.Contains(err.Error(), path) {
+	fiveHeads := func(d *DynamicsConfig) { d.Heads = 5 } // 5 does not divide 24
+	if _, err := ResizeDynamics(be, f, path, fiveHeads, 9); err == nil || !strings.Contains(err.Error(), path) {
 		t.Errorf("5 heads of a 24-wide token: %v, want an error naming %s", err, path)
 	}
 }

@@ -2,7 +2,6 @@ package model
 
 import (
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -20,20 +19,8 @@ func TestAddScrollInput(t *testing.T) {
 	be := cpu.New()
 	cfg := testConfig(Internal, false)
 	cfg.Dyn.Delta = true
-	m, err := New(be, cfg, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
 	rng := rand.New(rand.NewPCG(4, 5))
-	perturb(be, m.Params(), rng)
-	path := filepath.Join(t.TempDir(), "m.safetensors")
-	if err := m.Save(path, nil); err != nil {
-		t.Fatal(err)
-	}
-	f, err := ckpt.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, path, f := savedCheckpoint(t, be, cfg, rng)
 	if err := AddScrollInput(f, path, []int{2, 4}); err != nil {
 		t.Fatal(err)
 	}
@@ -44,14 +31,7 @@ func TestAddScrollInput(t *testing.T) {
 	if !slices.Equal(widened.Cfg.Dyn.ScrollShifts, []int{2, 4}) {
 		t.Fatalf("scroll shifts %v, want [2 4]", widened.Cfg.Dyn.ScrollShifts)
 	}
-	lw, lh := cfg.LatentSize()
-	cz := cfg.AE.Latent
-	in := DynamicsInputs{
-		Noisy:   randn(rng, 1, 2, cz, lh, lw),
-		Context: randn(rng, 1, 2, cz*cfg.Dyn.Context, lh, lw),
-		Actions: randn(rng, 1, 2, ActionFeatures),
-		Tau:     []float32{0.3, 0.8}, Sigma: []float32{0, 0.1},
-	}
+	in := randomInputs(rng, cfg)
 	predict := func(m *Model) []float32 { return slices.Clone(be.ToHost(m.Dyn.Forward(in))) }
 	before, after := predict(m), predict(widened)
 	// Equal up to rounding: the longer dot products are summed in
@@ -73,6 +53,7 @@ func TestAddScrollInput(t *testing.T) {
 		t.Errorf("second AddScrollInput: %v, want an error saying it already has one", err)
 	}
 	f2, _ := ckpt.Load(path)
+	_, lh := cfg.LatentSize()
 	if err := AddScrollInput(f2, path, []int{2, lh}); err == nil || !strings.Contains(err.Error(), "scroll_shifts") {
 		t.Errorf("scroll rows = latent height: %v, want an error", err)
 	}
