@@ -35,12 +35,15 @@ synth data mixed 2000 8 "$frames"
 synth data busy 3000 6 "$frames"
 synth heldout goal 9000 1 1500
 synth heldout mixed 9500 1 1500
-for d in data heldout; do
-	[ -f "$run/$d-arrays/traces.json" ] || "$bin" trace arrays --data "$run/$d" --out "$run/$d-arrays"
-done
-
 [ -f "$run/start.safetensors" ] || "$bin" ckpt sampler default "$run/start.safetensors" >/dev/null
-common=(--arrays "$run/data-arrays" --valid "$run/heldout-arrays" --device "$device" --report-every 500)
+# The arrays' action features follow the model's: with its press history.
+presses=$("$bin" ckpt info --json "$run/start.safetensors" | "$py" -c \
+	'import json,sys; print(json.loads(json.load(sys.stdin)["metadata"]["ncstudio.config"])["dynamics"].get("press_history", 0))')
+for d in data heldout; do
+	[ -f "$run/$d-arrays-p$presses/traces.json" ] ||
+		"$bin" trace arrays --data "$run/$d" --out "$run/$d-arrays-p$presses" --press-history "$presses"
+done
+common=(--arrays "$run/data-arrays-p$presses" --valid "$run/heldout-arrays-p$presses" --device "$device" --report-every 500)
 stage() { # stage SCRIPT IN OUT ARGS...
 	local script=$1 in=$2 out=$3
 	shift 3

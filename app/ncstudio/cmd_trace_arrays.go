@@ -14,7 +14,7 @@ import (
 func init() {
 	register(&command{
 		name:    "trace arrays",
-		usage:   "--data DIR... --out DIR",
+		usage:   "--data DIR... --out DIR [--press-history N]",
 		summary: "write traces' frames, cursor masks, actions and events as NumPy arrays, for training with PyTorch (engine/pyref/train_*.py)",
 		run:     runTraceArrays,
 	})
@@ -33,6 +33,7 @@ func runTraceArrays(c *context) error {
 	var data listFlag
 	c.Flags.Var(&data, "data", "traces or directories of traces (repeatable)")
 	out := c.Flags.String("out", "", "directory to write the arrays (frames.npy, cursor.npy, actions.npy, pointer.npy, events.npy) and traces.json into")
+	pressHistory := c.Flags.Int("press-history", 0, "steps of mouse-button press history in the action features, as the model's dynamics.press_history (ncstudio ckpt info)")
 	args, err := c.Parse()
 	if err != nil {
 		return err
@@ -59,10 +60,12 @@ func runTraceArrays(c *context) error {
 		return err
 	}
 	defer d.Close()
+	cfg := model.Config{Width: m.Width, Height: m.Height, Dyn: model.DynamicsConfig{PressHistory: *pressHistory}}
+	if *pressHistory < 0 || *pressHistory > action.PressMemory {
+		return usagef("trace arrays: --press-history %d must lie in 0..%d", *pressHistory, action.PressMemory)
+	}
 	bar := newProgress(c.Stderr, "arrays", "frames", d.Frames())
-	feat := dataset.Featurizer{Features: model.ActionFeatures, Featurize: func(dst []float32, prev, a action.Action) {
-		model.Featurize(dst, prev, a, m.Width, m.Height)
-	}}
+	feat := dataset.Featurizer{Features: cfg.ActionInputs(), Featurize: cfg.Featurize}
 	index, err := d.WriteArrays(*out, feat, bar.set)
 	if err != nil {
 		return fmt.Errorf("trace arrays: %s: %w", *out, err)

@@ -170,7 +170,7 @@ func trainStages(be tensor.Backend, m *model.Model, batch int) []*trainStage {
 	flow := model.FlowBatch{
 		Target:  randn(1, batch, cfg.AE.Latent, lh, lw),
 		Context: randn(1, batch, cfg.Dyn.Context*cfg.AE.Latent, lh, lw),
-		Actions: randn(1, batch, model.ActionFeatures),
+		Actions: randn(1, batch, cfg.ActionInputs()),
 	}
 	if cfg.Dyn.CursorMap {
 		flow.Cursor = randn(1, batch, 1, lh, lw)

@@ -33,11 +33,12 @@ type ArrayTrace struct {
 	Frames int    `json:"frames"`
 }
 
-// Featurizer writes the features of action a, which followed prev (Features
-// floats), into dst: the model's own (model.Featurize at the frames' size).
+// Featurizer writes the features of action a, which followed prev with
+// presses the press clock before it (Features floats), into dst: the
+// model's own (model.Config.Featurize).
 type Featurizer struct {
 	Features  int
-	Featurize func(dst []float32, prev, a action.Action)
+	Featurize func(dst []float32, prev, a action.Action, presses action.PressClock)
 }
 
 // WriteArrays writes every frame of d, its cursor mask (as Trace.Mask gives
@@ -109,7 +110,7 @@ func (d *Dataset) WriteArrays(dir string, f Featurizer, progress func(done int))
 		feats := make([]float32, f.Features)
 		return d.eachStep(func(t *Trace, i int) error {
 			prev, a := t.StepActions(i)
-			f.Featurize(feats, prev, a)
+			f.Featurize(feats, prev, a, t.Presses(i))
 			return binary.Write(bw, binary.LittleEndian, feats)
 		})
 	})

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/sandbox/synth"
 	"github.com/ncstudio/ncstudio/engine/trace"
@@ -40,9 +39,8 @@ func TestWriteArrays(t *testing.T) {
 	}
 	defer d.Close()
 	out := filepath.Join(dir, "arrays")
-	feat := Featurizer{Features: model.ActionFeatures, Featurize: func(dst []float32, prev, a action.Action) {
-		model.Featurize(dst, prev, a, 64, 48)
-	}}
+	cfg := model.Config{Width: 64, Height: 48, Dyn: model.DynamicsConfig{PressHistory: 8}}
+	feat := Featurizer{Features: cfg.ActionInputs(), Featurize: cfg.Featurize}
 	index, err := d.WriteArrays(out, feat, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -52,12 +50,12 @@ func TestWriteArrays(t *testing.T) {
 	}
 	frames := readNPY(t, filepath.Join(out, FramesArray), "|u1", "(65, 48, 64, 3)")
 	cursor := readNPY(t, filepath.Join(out, CursorArray), "|u1", "(65, 48, 64)")
-	actions := readNPY(t, filepath.Join(out, ActionsArray), "<f4", "(65, "+strconv.Itoa(model.ActionFeatures)+")")
+	actions := readNPY(t, filepath.Join(out, ActionsArray), "<f4", "(65, "+strconv.Itoa(cfg.ActionInputs())+")")
 	pointer := readNPY(t, filepath.Join(out, PointerArray), "<i4", "(65, 2)")
 	events := readNPY(t, filepath.Join(out, EventsArray), "|u1", "(65,)")
-	feats := make([]float32, model.ActionFeatures)
+	feats := make([]float32, cfg.ActionInputs())
 	mask := make([]float32, 64*48)
-	n, drawn := 0, 0
+	n, drawn, recentPresses := 0, 0, 0
 	for _, tr := range d.Traces {
 		for i := range tr.R.Len() {
 			img, _ := tr.R.Frame(i)
@@ -74,7 +72,10 @@ func TestWriteArrays(t *testing.T) {
 				drawn += int(v)
 			}
 			prev, a := tr.StepActions(i)
-			model.Featurize(feats, prev, a, 64, 48)
+			cfg.Featurize(feats, prev, a, tr.Presses(i))
+			for _, v := range feats[model.ActionFeatures:] {
+				recentPresses += int(v)
+			}
 			for k, v := range feats {
 				if got := math.Float32frombits(binary.LittleEndian.Uint32(actions[(n*len(feats)+k)*4:])); got != v {
 					t.Fatalf("step %d feature %d: %g, want %g", n, k, got, v)
@@ -86,8 +87,8 @@ func TestWriteArrays(t *testing.T) {
 			n++
 		}
 	}
-	if drawn == 0 {
-		t.Fatal("no cursor pixel in any mask")
+	if drawn == 0 || recentPresses == 0 {
+		t.Fatalf("%d cursor pixels in the masks, %d recent presses in the actions: both should be some", drawn, recentPresses)
 	}
 	steps, err := d.Events(context.Background())
 	if err != nil {

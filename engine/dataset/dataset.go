@@ -212,6 +212,10 @@ func (t *Trace) StepActions(i int) (prev, a action.Action) {
 	return action.Action{X: t.Cursor[0].X, Y: t.Cursor[0].Y}, a
 }
 
+// Presses returns when the mouse buttons were last pressed before step i
+// (the clock a session would have after the steps before it).
+func (t *Trace) Presses(i int) action.PressClock { return action.ReplayPresses(i, t.StepActions) }
+
 // Pick chooses a trace with probability proportional to its length and an
 // index in [lo, len-hi).
 func (d *Dataset) Pick(rng *rand.Rand, lo, hi int) (*Trace, int) {

@@ -360,6 +360,9 @@ func sessionAt(m *model.Model, tr *dataset.Trace, i int, seed uint64) (*model.Se
 		return nil, nil, prev, err
 	}
 	s, err := m.NewSessionHistory(hist, prev, seed)
+	if err == nil {
+		s.SetPresses(tr.Presses(i))
+	}
 	return s, hist[0], prev, err
 }
 

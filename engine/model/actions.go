@@ -15,6 +15,8 @@ import (
 //	scroll     wheel steps (clipped to ±4, divided by 4)
 //	keys       key downs, then key ups, multi-hot over Keysyms (+1 for any other key)
 //	text       typed characters, multi-hot over printable ASCII (+1 for any other)
+//	presses    with dynamics.press_history H, per mouse button a one-hot of
+//	           how many steps ago (1..H) it was last pressed
 const fourierBands = 6
 
 // Keysyms is the key vocabulary: the keys of a US keyboard that desktops
@@ -58,13 +60,32 @@ const (
 
 var keyFeatures = 2 * (len(Keysyms) + 1)
 
-// ActionFeatures is the length of an action's feature vector.
+// ActionFeatures is the length of an action's features without the press
+// history: all a model without one sees.
 var ActionFeatures = cursorFeatures + buttonFeatures + keyFeatures + textFeatures
 
-// Featurize writes the features of action a, which followed prev, for
-// frames of the given size, into dst (ActionFeatures long).
-func Featurize(dst []float32, prev, a action.Action, width, height int) {
+// ActionInputs is the length of the model's action input: ActionFeatures,
+// then the press history's one-hots.
+func (c *Config) ActionInputs() int {
+	return ActionFeatures + len(action.MouseButtons)*c.Dyn.PressHistory
+}
+
+// Featurize writes the action input of a, which followed prev with presses
+// the press clock before it, into dst (ActionInputs long).
+func (c *Config) Featurize(dst []float32, prev, a action.Action, presses action.PressClock) {
 	clear(dst)
+	featurize(dst[:ActionFeatures], prev, a, c.Width, c.Height)
+	h := c.Dyn.PressHistory
+	for i, b := range action.MouseButtons {
+		if n := presses.Since(b); n >= 1 && n <= h {
+			dst[ActionFeatures+i*h+n-1] = 1
+		}
+	}
+}
+
+// featurize writes the features of action a, which followed prev, for
+// frames of the given size, into dst (ActionFeatures long, zeroed).
+func featurize(dst []float32, prev, a action.Action, width, height int) {
 	x := (float64(a.X) + 0.5) / float64(width)
 	y := (float64(a.Y) + 0.5) / float64(height)
 	f := dst[:0]

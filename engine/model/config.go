@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/trace"
 )
 
@@ -95,6 +96,12 @@ type DynamicsConfig struct {
 	// between inputs instead of a copy the attention has to learn to fetch
 	// from tokens further down.
 	ScrollShifts []int `json:"scroll_shifts,omitempty"`
+	// PressHistory, when above 0, tells the model for each mouse button
+	// whether it was last pressed 1, 2, ... or PressHistory steps ago (at
+	// most action.PressMemory): the second press of a double click looks
+	// like any other press in one step of input, and the selection the
+	// first one left on screen is a few pixels the model hardly sees.
+	PressHistory int `json:"press_history,omitempty"`
 }
 
 // SamplerConfig are the defaults of rollouts.
@@ -170,6 +177,8 @@ func (c *Config) Check() error {
 		return bad("residual injection needs residual_every >= 1")
 	case slices.ContainsFunc(d.ScrollShifts, func(n int) bool { return n < 1 || n >= c.Height/ae.Reduction() }):
 		return bad("scroll_shifts %v must each lie in 1..%d (the latent's rows less one)", d.ScrollShifts, c.Height/ae.Reduction()-1)
+	case d.PressHistory < 0 || d.PressHistory > action.PressMemory:
+		return bad("press_history %d must lie in 0..%d", d.PressHistory, action.PressMemory)
 	case d.CursorMap && d.CursorSigma <= 0:
 		return bad("cursor map needs a positive cursor_sigma")
 	case c.Terminal != nil && (c.Terminal.Cols*c.Terminal.CellW != c.Width || c.Terminal.Rows*c.Terminal.CellH != c.Height):

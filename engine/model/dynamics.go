@@ -19,7 +19,7 @@ type DynamicsInputs struct {
 	Noisy   *tensor.Tensor // [B, Cz, h, w]: the target latent at flow time Tau
 	Context *tensor.Tensor // [B, K·Cz, h, w]: the last K latents, newest first
 	Cursor  *tensor.Tensor // [B, 1, h, w]: the cursor map, nil without one
-	Actions *tensor.Tensor // [B, ActionFeatures]
+	Actions *tensor.Tensor // [B, Config.ActionInputs()]
 	Tau     []float32      // [B]: flow time, 0 = pure noise, 1 = the data
 	Sigma   []float32      // [B]: noise level added to the context
 }
@@ -61,7 +61,7 @@ func NewDynamics(be tensor.Backend, cfg *Config, rng *rand.Rand) *Dynamics {
 		Pos:     nn.NewParam(be, "dyn.pos", cfg.Tokens(), w),
 		Time1:   nn.NewLinear(be, "dyn.time1", 2*timeFeatures, w, true, rng),
 		Time2:   nn.NewLinear(be, "dyn.time2", w, w, true, rng),
-		Act1:    nn.NewLinear(be, "dyn.act1", ActionFeatures, w, true, rng),
+		Act1:    nn.NewLinear(be, "dyn.act1", cfg.ActionInputs(), w, true, rng),
 		Act2:    nn.NewLinear(be, "dyn.act2", w, d.actionTokens()*w, true, rng),
 		LNOut:   nn.NewLayerNorm(be, "dyn.ln_out", w),
 		Out:     nn.NewLinear(be, "dyn.out", w, cfg.AE.Latent*d.Patch*d.Patch, true, rng),

@@ -27,7 +27,7 @@ type FlowBatch struct {
 	Target  *tensor.Tensor // [B, Cz, h, w]: the next latent
 	Context *tensor.Tensor // [B, K·Cz, h, w]: newest first
 	Cursor  *tensor.Tensor // [B, 1, h, w] or nil
-	Actions *tensor.Tensor // [B, ActionFeatures]
+	Actions *tensor.Tensor // [B, Config.ActionInputs()]
 	// Weight, if set, weights the loss per latent cell ([B, 1, h, w]): the
 	// cursor supervision.
 	Weight *tensor.Tensor

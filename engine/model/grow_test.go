@@ -49,7 +49,7 @@ func randomInputs(rng *rand.Rand, cfg Config) DynamicsInputs {
 	if cfg.Dyn.CursorMap {
 		in.Cursor = randn(rng, 1, 2, 1, lh, lw)
 	}
-	in.Actions = randn(rng, 1, 2, ActionFeatures)
+	in.Actions = randn(rng, 1, 2, cfg.ActionInputs())
 	in.Tau, in.Sigma = []float32{0.3, 0.8}, []float32{0, 0.1}
 	return in
 }

@@ -21,6 +21,7 @@ type Session struct {
 	history *tensor.Tensor // [1, K·Cz, h, w], newest first, scaled
 	latent  *tensor.Tensor // [1, Cz, h, w]: the newest, scaled
 	prev    action.Action
+	presses action.PressClock // before the next action
 	steps   int
 
 	// SampleSteps, ContextNoise, Hold and HoldTokens start at the model's
@@ -62,7 +63,7 @@ func (m *Model) NewSessionHistory(frames []*image.RGBA, prev action.Action, seed
 	s := &Session{m: m, pcg: pcg, rng: rand.New(pcg),
 		history: be.Zeros(1, k*cz, lh, lw), latent: be.Zeros(1, cz, lh, lw),
 		SampleSteps: m.Cfg.Sampler.Steps, ContextNoise: m.Cfg.Sampler.ContextNoise, Hold: m.Cfg.Sampler.Hold,
-		HoldTokens: m.Cfg.Sampler.HoldTokens, feats: make([]float32, ActionFeatures), cmap: make([]float32, lw*lh), prev: prev}
+		HoldTokens: m.Cfg.Sampler.HoldTokens, feats: make([]float32, m.Cfg.ActionInputs()), cmap: make([]float32, lw*lh), prev: prev}
 	full := make([]float32, 0, k*cz*lw*lh)
 	for i := range k {
 		z := be.ToHost(m.EncodeFrame(frames[min(i, len(frames)-1)]))
@@ -74,6 +75,11 @@ func (m *Model) NewSessionHistory(frames []*image.RGBA, prev action.Action, seed
 	be.Upload(s.history, full)
 	return s, nil
 }
+
+// SetPresses sets when the mouse buttons were last pressed before the next
+// step, for a session started from the middle of a recording (a new
+// session remembers no presses).
+func (s *Session) SetPresses(c action.PressClock) { s.presses = c }
 
 // EncodeFrame returns the scaled latent [1, Cz, h, w] of a frame, valid
 // until the next encode.
@@ -102,8 +108,8 @@ func (s *Session) Step(a action.Action) *tensor.Tensor {
 	m, be := s.m, s.m.be
 	cfg := &m.Cfg
 	lw, lh := cfg.LatentSize()
-	Featurize(s.feats, s.prev, a, cfg.Width, cfg.Height)
-	acts := m.buf("session.actions", 1, ActionFeatures)
+	cfg.Featurize(s.feats, s.prev, a, s.presses)
+	acts := m.buf("session.actions", 1, len(s.feats))
 	be.Upload(acts, s.feats)
 	var cursor *tensor.Tensor
 	if cfg.Dyn.CursorMap {
@@ -117,6 +123,7 @@ func (s *Session) Step(a action.Action) *tensor.Tensor {
 	}
 	be.Copy(s.latent, z)
 	s.push(z)
+	s.presses.Step(s.prev, a)
 	s.prev = a
 	s.steps++
 	return s.latent

@@ -98,7 +98,7 @@ func TestFlowLossLearns(t *testing.T) {
 		Target:  randn(rng, 1, b, cz, lh, lw),
 		Context: randn(rng, 1, b, k*cz, lh, lw),
 		Cursor:  randn(rng, 1, b, 1, lh, lw),
-		Actions: randn(rng, 1, b, ActionFeatures),
+		Actions: randn(rng, 1, b, m.Cfg.ActionInputs()),
 	}
 	// The target is a function of the context: learnable.
 	copy(batch.Target.Host(), batch.Context.Host()[:batch.Target.Numel()])

@@ -75,6 +75,11 @@ func TestAgainstPyTorch(t *testing.T) {
 		cfg.Dyn.Delta, cfg.Dyn.ScrollShifts = true, []int{2, 4}
 		compareWithTorch(t, be, cfg)
 	})
+	t.Run("internal/delta/presses", func(t *testing.T) {
+		cfg := testConfig(Internal, true)
+		cfg.Dyn.Delta, cfg.Dyn.PressHistory = true, 8
+		compareWithTorch(t, be, cfg)
+	})
 }
 
 func compareWithTorch(t *testing.T, be tensor.Backend, cfg Config) {
@@ -92,7 +97,7 @@ func compareWithTorch(t *testing.T, be tensor.Backend, cfg Config) {
 		"latents":      randn(rng, 1, b, cz, lh, lw),
 		"noisy":        randn(rng, 1, b, cz, lh, lw),
 		"context":      randn(rng, 1, b, cz*cfg.Dyn.Context, lh, lw),
-		"actions":      randn(rng, 1, b, ActionFeatures),
+		"actions":      randn(rng, 1, b, cfg.ActionInputs()),
 		"tau":          tensor.FromSlice([]float32{0.25, 0.9}, b),
 		"sigma":        tensor.FromSlice([]float32{0, 0.1}, b),
 		"d_latents":    randn(rng, 1, b, cz, lh, lw),

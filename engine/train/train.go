@@ -616,7 +616,7 @@ func (t *trainer) dynStep() float32 {
 	batch := model.FlowBatch{
 		Target:  t.upload("dyn.target", t.host.target, b, cfg.AE.Latent, lh, lw),
 		Context: t.upload("dyn.ctx", t.host.ctx[:b*k*n], b, k*cfg.AE.Latent, lh, lw),
-		Actions: t.upload("dyn.acts", t.host.acts, b, model.ActionFeatures),
+		Actions: t.upload("dyn.acts", t.host.acts, b, t.m.Cfg.ActionInputs()),
 		Cursor:  t.cursorInput(b),
 		Weight:  t.upload("dyn.weight", t.host.weight, b, 1, lh, lw),
 	}
@@ -647,7 +647,7 @@ func (t *trainer) contextBatch(unroll int) ([]*dataset.Trace, []int) {
 	span := k + unroll // latents per item: frames i, i-1, ..., newest first
 	t.host.window = grow(t.host.window, b*span*n)
 	t.host.ctx = grow(t.host.ctx, b*k*n)
-	t.host.acts = grow(t.host.acts, b*model.ActionFeatures)
+	t.host.acts = grow(t.host.acts, b*cfg.ActionInputs())
 	t.host.cmap = grow(t.host.cmap, b*cells)
 	traces, steps := make([]*dataset.Trace, b), make([]int, b)
 	for j := range b {
@@ -698,7 +698,7 @@ func (t *trainer) sampleNext(traces []*dataset.Trace, steps []int, shift int) []
 		t.actionInputs(j, traces[j], steps[j]+shift)
 	}
 	ctx := t.upload("dyn.ctx", t.host.ctx[:b*cfg.Dyn.Context*cfg.AE.Latent*lw*lh], b, cfg.Dyn.Context*cfg.AE.Latent, lh, lw)
-	z := t.m.Sample(ctx, t.cursorInput(b), t.upload("dyn.acts", t.host.acts, b, model.ActionFeatures), cfg.Sampler.Steps, cfg.Sampler.ContextNoise, t.rng)
+	z := t.m.Sample(ctx, t.cursorInput(b), t.upload("dyn.acts", t.host.acts, b, t.m.Cfg.ActionInputs()), cfg.Sampler.Steps, cfg.Sampler.ContextNoise, t.rng)
 	return t.be.ToHost(z)
 }
 
@@ -708,7 +708,8 @@ func (t *trainer) actionInputs(j int, tr *dataset.Trace, i int) {
 	cfg := &t.m.Cfg
 	lw, lh := cfg.LatentSize()
 	prev, a := tr.StepActions(i)
-	model.Featurize(t.host.acts[j*model.ActionFeatures:(j+1)*model.ActionFeatures], prev, a, cfg.Width, cfg.Height)
+	n := cfg.ActionInputs()
+	cfg.Featurize(t.host.acts[j*n:(j+1)*n], prev, a, tr.Presses(i))
 	if cfg.Dyn.CursorMap {
 		model.CursorMap(t.host.cmap[j*lw*lh:(j+1)*lw*lh], a.X, a.Y, cfg.Width, cfg.Height, lw, lh, cfg.Dyn.CursorSigma)
 	}
