@@ -57,8 +57,9 @@ func newPyrefRun(t *testing.T) pyrefRun {
 	run("synth", "--out", valid, "--size", "64x48", "--agent", "mixed", "--frames", "100", "--seed", "32")
 	run("train", "--data", data, "--out", r.init, "--preset", "tiny", "--ae-steps", "20", "--dyn-steps", "5",
 		"--batch", "4", "--latent-cache", "", "--progress", "json")
-	run("trace", "arrays", "--data", data, "--out", r.arrays)
-	run("trace", "arrays", "--data", valid, "--out", r.valid)
+	// The tiny preset's press history.
+	run("trace", "arrays", "--data", data, "--out", r.arrays, "--press-history", "4")
+	run("trace", "arrays", "--data", valid, "--out", r.valid, "--press-history", "4")
 	return r
 }
 

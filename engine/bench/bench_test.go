@@ -101,7 +101,7 @@ func TestRunGPUEmulated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.GEMM.Ours <= 0 || rep.GEMM.OursBF16 <= 0 || len(rep.Play) != 1 || rep.Play[0].StepsPerSec <= 0 || rep.Play[0].Params != 20802 {
+	if rep.GEMM.Ours <= 0 || rep.GEMM.OursBF16 <= 0 || len(rep.Play) != 1 || rep.Play[0].StepsPerSec <= 0 || rep.Play[0].Params != 20994 {
 		t.Errorf("report %+v", rep)
 	}
 	if md := rep.Markdown(); !strings.Contains(md, "| play tiny") || !strings.Contains(md, "cuda-emulator") {

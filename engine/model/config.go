@@ -209,7 +209,7 @@ var Presets = map[string]Config{
 	// tiny is for tests: seconds to build and run.
 	"tiny": {Width: 64, Height: 48, FPS: 15,
 		AE:      AEConfig{Channels: []int{4, 8, 8}, Blocks: []int{0, 0, 1}, Latent: 3, Scale: 1},
-		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 16, Layers: 2, Heads: 2, MLPRatio: 2, Injection: Internal, ActionTokens: 2, ResidualEvery: 1, CursorMap: true, CursorSigma: 0.7},
+		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 16, Layers: 2, Heads: 2, MLPRatio: 2, Injection: Internal, ActionTokens: 2, ResidualEvery: 1, CursorMap: true, CursorSigma: 0.7, PressHistory: 4},
 		Sampler: SamplerConfig{Steps: 2, ContextNoise: 0.02}},
 	// small is for comparisons on a budget (one model per injection mode).
 	"small": {Width: 128, Height: 96, FPS: 15,

@@ -65,6 +65,7 @@ func TestAddScrollInput(t *testing.T) {
 func TestAddPressInput(t *testing.T) {
 	be := cpu.New()
 	cfg := testConfig(Internal, true)
+	cfg.Dyn.PressHistory = 0 // as trained before press histories
 	rng := rand.New(rand.NewPCG(6, 7))
 	m, path, f := savedCheckpoint(t, be, cfg, rng)
 	if err := AddPressInput(f, path, 8); err != nil {
