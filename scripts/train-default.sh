@@ -139,7 +139,24 @@ train "$newdyn2" dynamics 79000 --init "$newdec" "${six[@]}" --data "$run/busy" 
 	--unroll 2 --unroll-share 0.3 --event-share 0.5 --lr 3e-4 --seed 3
 train "$newdec2" decoder 48992 --init "$newdyn2" "${two[@]}" --ae-steps 0 --dyn-steps 0 --decoder-steps 2500 \
 	--decoder-predicted-share 0.5 --unroll 2 --event-share 0.3 --lr 2e-4 --seed 3
+# That was the built-in until 2026-11-28 (in half floats). Then the press
+# history (MODEL.md, "Double clicks"): ckpt presses on that half-float file,
+# 12,000 + 8,000 dynamics steps and 2,500 decoder steps (about 90 minutes).
+# The preset has the press history now, so a rerun from scratch already
+# carries it and only trains on.
+old16=$run/default-f16-0.safetensors presses=$run/default-presses0.safetensors
+[ -f "$old16" ] || "$bin" ckpt convert "$newdec2" "$old16" --dtype f16
+if [ ! -f "$presses" ]; then
+	if "$bin" ckpt info "$old16" | grep -q press_history; then cp "$old16" "$presses"; else "$bin" ckpt presses "$old16" "$presses"; fi
+fi
+pdyn=$run/default-pdyn.safetensors pdyn2=$run/default-pdyn2.safetensors pdec=$run/default-pdec.safetensors
+train "$pdyn" dynamics 91000 --init "$presses" "${six[@]}" --data "$run/busy" --ae-steps 0 --dyn-steps 12000 \
+	--unroll 2 --unroll-share 0.3 --event-share 0.5 --lr 5e-4 --seed 5
+train "$pdyn2" dynamics 99000 --init "$pdyn" "${six[@]}" --data "$run/busy" --ae-steps 0 --dyn-steps 8000 \
+	--unroll 2 --unroll-share 0.3 --event-share 0.5 --lr 3e-4 --seed 6
+train "$pdec" decoder 51492 --init "$pdyn2" "${two[@]}" --ae-steps 0 --dyn-steps 0 --decoder-steps 2500 \
+	--decoder-predicted-share 0.5 --unroll 2 --event-share 0.3 --lr 2e-4 --seed 4
 "$bin" eval --ckpt "$ckpt" --ckpt "$final" --ckpt "$unrolled" --ckpt "$dec" --ckpt "$u6" --ckpt "$dp" --ckpt "$dp2" --ckpt "$ev3d" --ckpt "$held" --ckpt "$place" \
-	--ckpt "$place_dec" --ckpt "$place_dec2" --ckpt "$newdyn" --ckpt "$newdec" --ckpt "$newdec2" --data "$run/heldout" --probe
-[ -f "$run/default-f16.safetensors" ] || "$bin" ckpt convert "$newdec2" "$run/default-f16.safetensors" --dtype f16
+	--ckpt "$place_dec" --ckpt "$place_dec2" --ckpt "$newdyn" --ckpt "$newdec" --ckpt "$newdec2" --ckpt "$pdec" --data "$run/heldout" --probe
+[ -f "$run/default-f16.safetensors" ] || "$bin" ckpt convert "$pdec" "$run/default-f16.safetensors" --dtype f16
 echo "to embed: cp $run/default-f16.safetensors engine/model/embedded/default.safetensors"

@@ -220,7 +220,7 @@ var Presets = map[string]Config{
 	// that plays at 30 steps/s with decode on two cores (docs/MODEL.md).
 	"default": {Width: 128, Height: 96, FPS: 15,
 		AE:      desktopAE,
-		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 128, Layers: 4, Heads: 4, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 0.6, Delta: true},
+		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 128, Layers: 4, Heads: 4, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 0.6, Delta: true, PressHistory: 8},
 		Sampler: SamplerConfig{Steps: 1, ContextNoise: 0.02}},
 	// terminal plays a 32x12 terminal of 8x16 cells (Go Mono): each token
 	// is two characters of one row (patch 4 on the 4x-reduced latent), no

@@ -48,8 +48,10 @@ class Steps:
         if (w, h) != (cfg["width"], cfg["height"]):
             sys.exit("%s: frames are %dx%d, the model's are %dx%d" % (dirs[0], w, h, cfg["width"], cfg["height"]))
         if a["actions"].shape[1] != model.p("dyn.act1.weight").shape[1]:
-            sys.exit("%s: %d action features, the model takes %d" % (
-                dirs[0], a["actions"].shape[1], model.p("dyn.act1.weight").shape[1]))
+            sys.exit("%s: %d action features, the model takes %d (write the arrays with `ncstudio trace arrays"
+                     " --press-history %d`, the model's dynamics.press_history)" % (
+                         dirs[0], a["actions"].shape[1], model.p("dyn.act1.weight").shape[1],
+                         cfg["dynamics"].get("press_history", 0)))
         self.model, self.cfg, self.device = model, cfg, device
         self.frames, self.cursor, self.actions, self.pointer = a["frames"], a["cursor"], a["actions"], a["pointer"]
         self.latents = encode_all(model, a["frames"])
