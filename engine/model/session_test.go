@@ -65,6 +65,29 @@ func TestSessionDeterministicAndForkable(t *testing.T) {
 	a.Frame(img)
 }
 
+// A session's press clock reaches the model: the same step after a press
+// predicts otherwise than without one, and a session told of the press
+// (SetPresses, as eval starts mid-trace) predicts what one that made it does.
+func TestSessionPresses(t *testing.T) {
+	m := tinyModel(t) // a press history of 4 steps, random weights
+	frame := testFrame(m.Cfg.Width, m.Cfg.Height)
+	pressed, _ := m.NewSession(frame, 1)
+	pressed.Step(action.Action{X: 5, Y: 5, Buttons: action.Left})
+	told, none := pressed.Fork(), pressed.Fork()
+	var clock action.PressClock
+	clock.Step(action.Action{X: 5, Y: 5}, action.Action{X: 5, Y: 5, Buttons: action.Left})
+	told.SetPresses(clock)
+	none.SetPresses(action.PressClock{})
+	next := action.Action{X: 5, Y: 5, Buttons: action.Left}
+	zp, zt, zn := slices.Clone(pressed.Step(next).Host()), slices.Clone(told.Step(next).Host()), slices.Clone(none.Step(next).Host())
+	if !slices.Equal(zp, zt) {
+		t.Error("a session told of a press predicts otherwise than the one that made it")
+	}
+	if slices.Equal(zp, zn) {
+		t.Error("forgetting the press changed nothing: the session's press clock does not reach the model")
+	}
+}
+
 func TestSessionHistory(t *testing.T) {
 	m := tinyModel(t)
 	s, _ := m.NewSession(testFrame(m.Cfg.Width, m.Cfg.Height), 1)
