@@ -11,9 +11,16 @@ import (
 
 func TestCkptPresses(t *testing.T) {
 	dir := t.TempDir()
+	cfg, _ := model.Preset("default")
+	cfg.Dyn.PressHistory = 0 // as trained before press histories
+	m, _ := model.New(cpu.New(), cfg, 1)
+	in := filepath.Join(dir, "in.safetensors")
+	if err := m.Save(in, nil); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(dir, "presses.safetensors")
 	var stdout, stderr bytes.Buffer
-	if err := dispatch([]string{"ckpt", "presses", "default", out}, &stdout, &stderr); err != nil {
+	if err := dispatch([]string{"ckpt", "presses", in, out}, &stdout, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
 	got, _, err := model.Load(cpu.New(), out)
@@ -24,10 +31,11 @@ func TestCkptPresses(t *testing.T) {
 		t.Errorf("press history %d steps, want 8", got.Cfg.Dyn.PressHistory)
 	}
 	checkCommandErrors(t, []commandError{
-		{[]string{"ckpt", "presses", "default", out}, "exists", 1},
+		{[]string{"ckpt", "presses", in, out}, "exists", 1},
 		{[]string{"ckpt", "presses", out, filepath.Join(dir, "a.safetensors")}, "already has a press history", 1},
-		{[]string{"ckpt", "presses", "default", filepath.Join(dir, "b.safetensors"), "--steps", "40"}, "press_history", 1},
-		{[]string{"ckpt", "presses", writeTestCkpt(t), filepath.Join(dir, "c.safetensors")}, "not an NC Studio model", 1},
+		{[]string{"ckpt", "presses", "default", filepath.Join(dir, "b.safetensors")}, "already has a press history (8 steps)", 1},
+		{[]string{"ckpt", "presses", in, filepath.Join(dir, "c.safetensors"), "--steps", "40"}, "press_history", 1},
+		{[]string{"ckpt", "presses", writeTestCkpt(t), filepath.Join(dir, "d.safetensors")}, "not an NC Studio model", 1},
 		{[]string{"ckpt", "presses", "default"}, "want IN and OUT", 2},
 	})
 }
