@@ -20,7 +20,7 @@ import (
 func init() {
 	register(&command{
 		name:    "synth",
-		usage:   "--out DIR [--frames N] [--traces K] [--seed S] [--agent random|goal|mixed|busy] [--spec FILE] [--size WxH] [--fps F]",
+		usage:   "--out DIR [--frames N] [--traces K] [--seed S] [--agent random|goal|mixed|busy|tidy] [--spec FILE] [--size WxH] [--fps F]",
 		summary: "write synthetic traces of a scripted agent using the sandbox desktop",
 		run:     runSynth,
 	})

@@ -3,7 +3,8 @@
 // the NeuralComputer "GUIWorld Random" engine; Goal does the things a user
 // does (on the sandbox: open, drag, type, compute, use the menu, close);
 // Mixed interleaves the two; Busy keeps to the goal tasks that change much
-// of the screen (open, close, drag, menu). The sandbox's agents (New) know its apps; the
+// of the screen (open, close, drag, menu); Tidy does the goal tasks on a
+// desktop it keeps nearly empty. The sandbox's agents (New) know its apps; the
 // agents of any Surface (NewForSurface: a real X display) know only its
 // windows.
 package agent
@@ -24,7 +25,7 @@ type Agent interface {
 }
 
 // Kinds lists the agents New knows.
-var Kinds = []string{"random", "goal", "mixed", "busy"}
+var Kinds = []string{"random", "goal", "mixed", "busy", "tidy"}
 
 // New returns the agent of the given kind, seeded.
 func New(kind string, seed uint64) (Agent, error) {
@@ -36,6 +37,8 @@ func New(kind string, seed uint64) (Agent, error) {
 		return &scripted{p, func(d *sandbox.Desktop) { p.goalTask(d) }}, nil
 	case "busy":
 		return &scripted{p, func(d *sandbox.Desktop) { p.busyTask(d) }}, nil
+	case "tidy":
+		return &scripted{p, func(d *sandbox.Desktop) { p.tidyTask(d) }}, nil
 	case "mixed":
 		return &scripted{p, func(d *sandbox.Desktop) {
 			if p.rng.Float64() < 0.35 {
@@ -45,7 +48,7 @@ func New(kind string, seed uint64) (Agent, error) {
 			}
 		}}, nil
 	}
-	return nil, fmt.Errorf("agent: unknown agent %q (want random, goal, mixed or busy)", kind)
+	return nil, fmt.Errorf("agent: unknown agent %q (want random, goal, mixed, busy or tidy)", kind)
 }
 
 // scripted plays planned actions and plans more when it runs out.

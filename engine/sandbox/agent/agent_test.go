@@ -167,3 +167,30 @@ func TestBusyOpensMore(t *testing.T) {
 		t.Errorf("busy agent opened %d windows and %d menus, goal %d and %d", busyOpens, busyMenus, goalOpens, goalMenus)
 	}
 }
+
+// TestTidyKeepsDesktopEmpty checks what the tidy agent is for: the empty
+// desktop, where sessions and probes start, in a large share of its steps
+// (goal and mixed traces show it in a few percent), while it still opens
+// windows.
+func TestTidyKeepsDesktopEmpty(t *testing.T) {
+	share := func(kind string) (empty float64, opens int) {
+		n, windows := 0, 0
+		run(t, kind, 5, 3000, func(d *sandbox.Desktop, _ action.Action) {
+			w := len(d.Windows())
+			if w == 0 {
+				n++
+			}
+			if w > windows {
+				opens++
+			}
+			windows = w
+		})
+		return float64(n) / 3000, opens
+	}
+	goalEmpty, goalOpens := share("goal")
+	tidyEmpty, tidyOpens := share("tidy")
+	t.Logf("share of 3000 steps with no window open: goal %.3f, tidy %.3f; windows opened %d, %d", goalEmpty, tidyEmpty, goalOpens, tidyOpens)
+	if tidyEmpty < 0.25 || tidyEmpty < 4*goalEmpty || tidyOpens < goalOpens/2 {
+		t.Errorf("tidy agent: empty desktop in %.3f of its steps (goal %.3f), %d windows opened (goal %d)", tidyEmpty, goalEmpty, tidyOpens, goalOpens)
+	}
+}

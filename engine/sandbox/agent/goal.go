@@ -52,6 +52,26 @@ func (p *planner) busyTask(d *sandbox.Desktop) {
 	})
 }
 
+// tidyTask is goalTask on a desktop kept nearly empty: windows closed soon
+// after use and the pointer wandering over the bare desktop in between. A
+// session, the studio's Play page and every probe start from the empty
+// desktop, which goal and mixed traces show in 2-3% of their frames; a
+// model trained on those alone draws window debris wherever the pointer
+// passes over it.
+func (p *planner) tidyTask(d *sandbox.Desktop) {
+	open := float64(len(d.Windows()))
+	p.finishOr(d, []task{
+		{1 / (1 + 2*open), p.openIcon},
+		{0.3, p.dragWindow},
+		{0.4, p.typeWords},
+		{0.3, p.compute},
+		{0.2, p.count},
+		{0.3, p.useMenu},
+		{6 * open, p.closeWindow},
+		{4 / (1 + open), p.hover},
+	})
+}
+
 // finishOr runs the next phase of a task under way, or draws one of tasks
 // by weight.
 func (p *planner) finishOr(d *sandbox.Desktop, tasks []task) {
