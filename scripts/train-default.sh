@@ -156,7 +156,17 @@ train "$pdyn2" dynamics 99000 --init "$pdyn" "${six[@]}" --data "$run/busy" --ae
 	--unroll 2 --unroll-share 0.3 --event-share 0.5 --lr 3e-4 --seed 6
 train "$pdec" decoder 51492 --init "$pdyn2" "${two[@]}" --ae-steps 0 --dyn-steps 0 --decoder-steps 2500 \
 	--decoder-predicted-share 0.5 --unroll 2 --event-share 0.3 --lr 2e-4 --seed 4
+# Then traces of a desktop kept nearly empty, where sessions and probes start
+# (MODEL.md, "The empty desktop"): 8 tidy traces beside the 18 above,
+# 10,000 dynamics steps at --lr 3e-4 and 8,000 at 2e-4 (about an hour,
+# 9 minutes of it encoding each time).
+[ -d "$run/tidy" ] || "$bin" synth --out "$run/tidy" --agent tidy --frames 4500 --traces 8 --seed 6000
+tidy1=$run/default-tidy1.safetensors tidy2=$run/default-tidy2.safetensors
+train "$tidy1" dynamics 109000 --init "$pdec" "${six[@]}" --data "$run/busy" --data "$run/tidy" --ae-steps 0 --dyn-steps 10000 \
+	--unroll 2 --unroll-share 0.3 --event-share 0.5 --lr 3e-4 --seed 7
+train "$tidy2" dynamics 117000 --init "$tidy1" "${six[@]}" --data "$run/busy" --data "$run/tidy" --ae-steps 0 --dyn-steps 8000 \
+	--unroll 2 --unroll-share 0.3 --event-share 0.5 --lr 2e-4 --seed 8
 "$bin" eval --ckpt "$ckpt" --ckpt "$final" --ckpt "$unrolled" --ckpt "$dec" --ckpt "$u6" --ckpt "$dp" --ckpt "$dp2" --ckpt "$ev3d" --ckpt "$held" --ckpt "$place" \
-	--ckpt "$place_dec" --ckpt "$place_dec2" --ckpt "$newdyn" --ckpt "$newdec" --ckpt "$newdec2" --ckpt "$pdec" --data "$run/heldout" --probe
-[ -f "$run/default-f16.safetensors" ] || "$bin" ckpt convert "$pdec" "$run/default-f16.safetensors" --dtype f16
+	--ckpt "$place_dec" --ckpt "$place_dec2" --ckpt "$newdyn" --ckpt "$newdec" --ckpt "$newdec2" --ckpt "$pdec" --ckpt "$tidy2" --data "$run/heldout" --probe
+[ -f "$run/default-f16.safetensors" ] || "$bin" ckpt convert "$tidy2" "$run/default-f16.safetensors" --dtype f16
 echo "to embed: cp $run/default-f16.safetensors engine/model/embedded/default.safetensors"
