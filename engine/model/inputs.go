@@ -15,8 +15,7 @@ import (
 // (DynamicsConfig.ScrollShifts). name is used in errors.
 func AddScrollInput(f *ckpt.File, name string, shifts []int) error {
 	// A token's features are channel-major and the new channels come last.
-	width := func(cfg *Config) int { return cfg.Dyn.inputChannels(cfg.AE.Latent) * cfg.Dyn.Patch * cfg.Dyn.Patch }
-	return widenInput(f, name, "dyn.in.weight", width, func(cfg *Config) error {
+	return widenInput(f, name, "dyn.in.weight", tokenFeatures, nil, func(cfg *Config) error {
 		if len(cfg.Dyn.ScrollShifts) > 0 {
 			return fmt.Errorf("the dynamics already has scroll inputs (shifts %v)", cfg.Dyn.ScrollShifts)
 		}
@@ -32,7 +31,7 @@ func AddScrollInput(f *ckpt.File, name string, shifts []int) error {
 // of steps steps (DynamicsConfig.PressHistory). name is used in errors.
 func AddPressInput(f *ckpt.File, name string, steps int) error {
 	// The presses' one-hots come last.
-	return widenInput(f, name, "dyn.act1.weight", (*Config).ActionInputs, func(cfg *Config) error {
+	return widenInput(f, name, "dyn.act1.weight", (*Config).ActionInputs, nil, func(cfg *Config) error {
 		if cfg.Dyn.PressHistory > 0 {
 			return fmt.Errorf("the dynamics already has a press history (%d steps)", cfg.Dyn.PressHistory)
 		}
@@ -44,10 +43,33 @@ func AddPressInput(f *ckpt.File, name string, steps int) error {
 	})
 }
 
+// AddContext lengthens the history the dynamics of a model checkpoint f
+// sees to frames latents (DynamicsConfig.Context). The older latents'
+// channels follow the ones it had, before the cursor map: a token's
+// features are channel-major, so their zero columns go in the middle of
+// each row of the input projection. name is used in errors.
+func AddContext(f *ckpt.File, name string, frames int) error {
+	afterContext := func(cfg *Config) int { return cfg.AE.Latent * (cfg.Dyn.Context + 1) * cfg.Dyn.Patch * cfg.Dyn.Patch }
+	return widenInput(f, name, "dyn.in.weight", tokenFeatures, afterContext, func(cfg *Config) error {
+		if frames <= cfg.Dyn.Context {
+			return fmt.Errorf("the dynamics already sees %d latents of history; give more (got %d)", cfg.Dyn.Context, frames)
+		}
+		cfg.Dyn.Context = frames
+		return nil
+	})
+}
+
+// tokenFeatures is the width of the dynamics' input projection: the
+// input channels of one patch.
+func tokenFeatures(cfg *Config) int {
+	return cfg.Dyn.inputChannels(cfg.AE.Latent) * cfg.Dyn.Patch * cfg.Dyn.Patch
+}
+
 // widenInput applies edit to the config of checkpoint f and gives the
-// linear layer weight param, [out, width(config)], zero columns at the end
-// of each row up to the edited config's width.
-func widenInput(f *ckpt.File, name, param string, width func(*Config) int, edit func(*Config) error) error {
+// linear layer weight param, [out, width(config)], zero columns up to the
+// edited config's width: at column at(old config) of each row, or at its
+// end when at is nil.
+func widenInput(f *ckpt.File, name, param string, width, at func(*Config) int, edit func(*Config) error) error {
 	if f.Metadata[MetaFormat] != FormatName {
 		return fmt.Errorf("%s: not an NC Studio model checkpoint", name)
 	}
@@ -55,7 +77,10 @@ func widenInput(f *ckpt.File, name, param string, width func(*Config) int, edit 
 	if err != nil {
 		return fmt.Errorf("%s: %v", name, err)
 	}
-	old := width(&cfg)
+	old, insert := width(&cfg), width(&cfg)
+	if at != nil {
+		insert = at(&cfg)
+	}
 	w, ok := f.Get(param)
 	if !ok || len(w.Shape) != 2 || w.Shape[1] != old {
 		return fmt.Errorf("%s: %s is missing or not [width, %d]", name, param, old)
@@ -70,8 +95,10 @@ func widenInput(f *ckpt.File, name, param string, width func(*Config) int, edit 
 	out := w.Shape[0]
 	data := make([]float32, 0, out*in)
 	for r := range out {
-		data = append(data, w.Data[r*old:(r+1)*old]...)
+		row := w.Data[r*old : (r+1)*old]
+		data = append(data, row[:insert]...)
 		data = append(data, make([]float32, in-old)...)
+		data = append(data, row[insert:]...)
 	}
 	w.Data, w.Shape = data, []int{out, in}
 	f.Metadata[MetaConfig] = MarshalConfig(cfg)

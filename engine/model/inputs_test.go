@@ -115,3 +115,55 @@ func TestAddPressInput(t *testing.T) {
 		t.Errorf("99 steps: %v, want an error naming press_history", err)
 	}
 }
+
+// TestAddContext: a checkpoint that sees two more latents of history
+// predicts what it did, whatever those latents hold (their weights start
+// at zero and go between the old context and the cursor map and scroll
+// inputs, whose weights must stay theirs), and the older latents move it
+// once those weights are trained.
+func TestAddContext(t *testing.T) {
+	be := cpu.New()
+	cfg := testConfig(Internal, true)
+	cfg.Dyn.Delta, cfg.Dyn.ScrollShifts = true, []int{1}
+	rng := rand.New(rand.NewPCG(8, 9))
+	m, path, f := savedCheckpoint(t, be, cfg, rng)
+	if err := AddContext(f, path, cfg.Dyn.Context+2); err != nil {
+		t.Fatal(err)
+	}
+	longer, err := FromCheckpoint(be, path, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if longer.Cfg.Dyn.Context != cfg.Dyn.Context+2 {
+		t.Fatalf("context %d, want %d", longer.Cfg.Dyn.Context, cfg.Dyn.Context+2)
+	}
+	in := randomInputs(rng, cfg)
+	predict := func(m *Model, in DynamicsInputs) []float32 { return slices.Clone(be.ToHost(m.Dyn.Forward(in))) }
+	before := predict(m, in)
+	// Each item's context, then two older latents of noise.
+	lw, lh := cfg.LatentSize()
+	item, older := cfg.Dyn.Context*cfg.AE.Latent*lh*lw, 2*cfg.AE.Latent*lh*lw
+	ctx := be.ToHost(in.Context)
+	var wide []float32
+	for b := range 2 {
+		wide = append(wide, ctx[b*item:(b+1)*item]...)
+		wide = append(wide, be.ToHost(randn(rng, 1, older))...)
+	}
+	in.Context = be.FromHost(wide, 2, longer.Cfg.Dyn.Context*cfg.AE.Latent, lh, lw)
+	after := predict(longer, in)
+	if e, _ := backendtest.RelErr(after, before); e > 1e-6 {
+		t.Errorf("the longer context predicts differently before training (relative error %.3g)", e)
+	}
+	w := be.ToHost(longer.Dyn.In.W.Value)
+	for i := range w {
+		w[i] += float32(0.1 * rng.NormFloat64())
+	}
+	be.Upload(longer.Dyn.In.W.Value, w)
+	if slices.Equal(predict(longer, in), after) {
+		t.Error("weights on the older latents changed nothing")
+	}
+
+	if err := AddContext(f, path, longer.Cfg.Dyn.Context); err == nil || !strings.Contains(err.Error(), "already sees") {
+		t.Errorf("AddContext to the same length: %v, want an error saying it already sees as much", err)
+	}
+}
