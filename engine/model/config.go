@@ -234,13 +234,13 @@ var Presets = map[string]Config{
 	// decode on two cores, below the 30 the product needs.
 	"large": {Width: 256, Height: 192, FPS: 15,
 		AE:      AEConfig{Channels: []int{16, 32, 48}, Blocks: []int{0, 0, 1}, Latent: 8, Scale: 1},
-		Dyn:     DynamicsConfig{Context: 2, Patch: 4, Dim: 192, Layers: 6, Heads: 6, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 1.2, Delta: true},
+		Dyn:     DynamicsConfig{Context: 2, Patch: 4, Dim: 192, Layers: 6, Heads: 6, MLPRatio: 3, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 1.2, Delta: true, PressHistory: 8},
 		Sampler: SamplerConfig{Steps: 1, ContextNoise: 0.02}},
 	// xl is for GPUs (about 80M parameters, 768 tokens a frame): the CUDA
 	// benchmarks' larger model. On a CPU it trains at a crawl.
 	"xl": {Width: 256, Height: 192, FPS: 15,
 		AE:      AEConfig{Channels: []int{32, 64, 128}, Blocks: []int{1, 1, 2}, Latent: 8, Scale: 1},
-		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 768, Layers: 8, Heads: 12, MLPRatio: 4, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 1.2, Delta: true},
+		Dyn:     DynamicsConfig{Context: 2, Patch: 2, Dim: 768, Layers: 8, Heads: 12, MLPRatio: 4, Injection: Internal, ActionTokens: 4, ResidualEvery: 2, CursorMap: true, CursorSigma: 1.2, Delta: true, PressHistory: 8},
 		Sampler: SamplerConfig{Steps: 1, ContextNoise: 0.02}},
 }
 
@@ -248,12 +248,7 @@ var Presets = map[string]Config{
 func Preset(name string) (Config, error) {
 	c, ok := Presets[name]
 	if !ok {
-		var names []string
-		for n := range Presets {
-			names = append(names, n)
-		}
-		slices.Sort(names)
-		return Config{}, fmt.Errorf("model: no preset %q (presets: %s)", name, strings.Join(names, ", "))
+		return Config{}, fmt.Errorf("model: no preset %q (presets: %s)", name, strings.Join(PresetNames(), ", "))
 	}
 	// Deep-copy the slices so callers can edit their copy.
 	c.AE.Channels = slices.Clone(c.AE.Channels)
