@@ -9,6 +9,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/backendtest"
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/nn"
 )
 
 // TestAddScrollInput: a checkpoint given the scroll input predicts what it
@@ -39,11 +40,7 @@ func TestAddScrollInput(t *testing.T) {
 	if e, _ := backendtest.RelErr(after, before); e > 1e-6 {
 		t.Errorf("the widened checkpoint predicts differently before training (relative error %.3g)", e)
 	}
-	w := be.ToHost(widened.Dyn.In.W.Value)
-	for i := range w {
-		w[i] += float32(0.1 * rng.NormFloat64())
-	}
-	be.Upload(widened.Dyn.In.W.Value, w)
+	perturb(be, []*nn.Param{widened.Dyn.In.W}, rng)
 	base := predict(widened)
 	if slices.Equal(base, after) {
 		t.Error("weights on the scroll channels changed nothing")
@@ -154,11 +151,7 @@ func TestAddContext(t *testing.T) {
 	if e, _ := backendtest.RelErr(after, before); e > 1e-6 {
 		t.Errorf("the longer context predicts differently before training (relative error %.3g)", e)
 	}
-	w := be.ToHost(longer.Dyn.In.W.Value)
-	for i := range w {
-		w[i] += float32(0.1 * rng.NormFloat64())
-	}
-	be.Upload(longer.Dyn.In.W.Value, w)
+	perturb(be, []*nn.Param{longer.Dyn.In.W}, rng)
 	if slices.Equal(predict(longer, in), after) {
 		t.Error("weights on the older latents changed nothing")
 	}
