@@ -29,7 +29,7 @@ func TestChooser(t *testing.T) {
 	display := xvfbtest.Start(t, "1024x768x24")
 
 	var stderr bytes.Buffer // the chooser's complaints, for a failure's message
-	run := func(keys ...string) (string, int) {
+	runOnce := func(keys ...string) (string, int) {
 		t.Helper()
 		stderr.Reset()
 		var out bytes.Buffer
@@ -65,16 +65,21 @@ func TestChooser(t *testing.T) {
 			}
 		}
 	}
+	// GTK has failed to come up on a loaded machine (twice in make test,
+	// on a server that answered): logged, and tried once more.
+	run := func(keys ...string) (string, int) {
+		t.Helper()
+		out, code := runOnce(keys...)
+		if code == 1 && strings.Contains(stderr.String(), "gtk initialisation failed") {
+			t.Logf("%v: status 1 (stderr: %s); once more", keys, stderr.String())
+			out, code = runOnce(keys...)
+		}
+		return out, code
+	}
 	if path, code := run("Down", "Return"); code != 0 || path != want {
 		t.Errorf("chose %q (status %d), want %q; stderr: %s", path, code, want, stderr.String())
 	}
 	_, code := run("Escape")
-	if code == 1 {
-		// Seen once in a loaded make test, with no message kept: GTK failing
-		// to come up. Logged, and tried once more.
-		t.Logf("Escape: status 1 (stderr: %s); once more", stderr.String())
-		_, code = run("Escape")
-	}
 	if code != exitCancelled {
 		t.Errorf("Escape: status %d, want %d; stderr: %s", code, exitCancelled, stderr.String())
 	}
