@@ -45,11 +45,12 @@ func AddPressInput(f *ckpt.File, name string, steps int) error {
 
 // AddContext lengthens the history the dynamics of a model checkpoint f
 // sees to frames latents (DynamicsConfig.Context). The older latents'
-// channels follow the ones it had, before the cursor map: a token's
+// channels follow the ones it had, before the cursor map and scroll
+// inputs: a token's
 // features are channel-major, so their zero columns go in the middle of
 // each row of the input projection. name is used in errors.
 func AddContext(f *ckpt.File, name string, frames int) error {
-	afterContext := func(cfg *Config) int { return cfg.AE.Latent * (cfg.Dyn.Context + 1) * cfg.Dyn.Patch * cfg.Dyn.Patch }
+	afterContext := func(cfg *Config) int { return patchFeatures(cfg, cfg.AE.Latent*(cfg.Dyn.Context+1)) }
 	return widenInput(f, name, "dyn.in.weight", tokenFeatures, afterContext, func(cfg *Config) error {
 		if frames <= cfg.Dyn.Context {
 			return fmt.Errorf("the dynamics already sees %d latents of history; give more (got %d)", cfg.Dyn.Context, frames)
@@ -62,8 +63,12 @@ func AddContext(f *ckpt.File, name string, frames int) error {
 // tokenFeatures is the width of the dynamics' input projection: the
 // input channels of one patch.
 func tokenFeatures(cfg *Config) int {
-	return cfg.Dyn.inputChannels(cfg.AE.Latent) * cfg.Dyn.Patch * cfg.Dyn.Patch
+	return patchFeatures(cfg, cfg.Dyn.inputChannels(cfg.AE.Latent))
 }
+
+// patchFeatures is the number of token features that channels latent-grid
+// channels make (features are channel-major: each channel's p·p cells).
+func patchFeatures(cfg *Config, channels int) int { return channels * cfg.Dyn.Patch * cfg.Dyn.Patch }
 
 // widenInput applies edit to the config of checkpoint f and gives the
 // linear layer weight param, [out, width(config)], zero columns up to the
@@ -77,7 +82,8 @@ func widenInput(f *ckpt.File, name, param string, width, at func(*Config) int, e
 	if err != nil {
 		return fmt.Errorf("%s: %v", name, err)
 	}
-	old, insert := width(&cfg), width(&cfg)
+	old := width(&cfg)
+	insert := old
 	if at != nil {
 		insert = at(&cfg)
 	}
