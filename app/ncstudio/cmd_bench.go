@@ -62,8 +62,8 @@ func runBenchPlay(c *context) error {
 		return err
 	}
 	return c.Emit(r, func(w io.Writer) {
-		fmt.Fprintf(w, "%s: %s, %s injection, %d sampler step(s), %d parameters, CPU backend on %d cores\n",
-			*ckptPath, r.Size, r.Injection, r.SampleSteps, r.Params, runtime.NumCPU())
+		fmt.Fprintf(w, "%s: %s, %s injection, %d sampler step(s), %d parameters, CPU backend on %d cores (OpenBLAS %s kernels)\n",
+			*ckptPath, r.Size, r.Injection, r.SampleSteps, r.Params, runtime.NumCPU(), r.BLASCore)
 		fmt.Fprintf(w, "Session.Step  %6.1f ms  %6.1f steps/s\n", r.StepMillis, r.StepsPerSec)
 		fmt.Fprintf(w, "CPU decode    %6.1f ms\n", r.DecodeMillis)
 		fmt.Fprintf(w, "with decode   %6.1f ms  %6.1f steps/s (%.1fx the model's %g fps)\n", r.StepMillis+r.DecodeMillis, r.WithDecode, r.XRealTime, m.Cfg.FPS)
@@ -172,7 +172,12 @@ func runBenchCPU(c *context) error {
 }
 
 func printBench(w io.Writer, rep bench.Report) {
-	fmt.Fprintf(w, "OpenBLAS sgemm peak: %.1f GFLOP/s on %d threads (the reference for every ratio)\n\n", rep.SgemmPeak, rep.Threads)
+	fmt.Fprintf(w, "OpenBLAS sgemm peak: %.1f GFLOP/s on %d threads (the reference for every ratio)\n", rep.SgemmPeak, rep.Threads)
+	fmt.Fprintf(w, "OpenBLAS kernels: %s", rep.BLASCore.Name)
+	if rep.BLASCore.Reason != "" {
+		fmt.Fprintf(w, " (chosen by ncstudio: %s)", rep.BLASCore.Reason)
+	}
+	fmt.Fprint(w, "\n\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "workload\t ms/iter\t GFLOP/iter\t GFLOP/s\t of peak\t shape")
 	for _, r := range rep.Results {

@@ -31,9 +31,10 @@ type Result struct {
 
 // Report is the whole benchmark run.
 type Report struct {
-	Threads   int      `json:"threads"`
-	SgemmPeak float64  `json:"sgemm_peak_gflops"`
-	Results   []Result `json:"results"`
+	Threads   int          `json:"threads"`
+	BLASCore  cpu.BLASCore `json:"blas_core"`
+	SgemmPeak float64      `json:"sgemm_peak_gflops"`
+	Results   []Result     `json:"results"`
 }
 
 // Options choose how long each workload runs.
@@ -122,7 +123,7 @@ func Run(o Options) Report {
 	// The peak is the best run; workloads are judged by their median run,
 	// which makes every ratio a conservative one.
 	peak := sgemmFLOP / st.best.Seconds() / 1e9
-	rep := Report{Threads: threads, SgemmPeak: peak}
+	rep := Report{Threads: threads, BLASCore: cpu.CurrentBLASCore(), SgemmPeak: peak}
 	add := func(name, shape string, flop float64, t timing) {
 		g := flop / t.median.Seconds() / 1e9
 		rep.Results = append(rep.Results, Result{Name: name, Shape: shape, GFLOP: flop / 1e9,

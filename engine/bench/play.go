@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
 )
@@ -21,6 +22,8 @@ type PlayReport struct {
 	WithDecode   float64 `json:"steps_per_sec_with_decode"`
 	// XRealTime is steps per second with decode over the model's frame rate.
 	XRealTime float64 `json:"x_real_time"`
+	// BLASCore is the OpenBLAS kernel set the products ran on.
+	BLASCore string `json:"blas_core"`
 }
 
 // RunPlay steps a session of m from the sandbox's first frame with a
@@ -42,7 +45,7 @@ func RunPlay(m *model.Model, minTime time.Duration) (PlayReport, error) {
 		s.Step(action.Action{X: (7 * i) % m.Cfg.Width, Y: (5 * i) % m.Cfg.Height})
 	})
 	nd, dec := Repeat(minTime, func() { s.Frame(frame) })
-	r := PlayReport{Size: sizeString(m.Cfg.Width, m.Cfg.Height), Injection: m.Cfg.Dyn.Injection, SampleSteps: s.SampleSteps,
+	r := PlayReport{BLASCore: cpu.CurrentBLASCore().Name, Size: sizeString(m.Cfg.Width, m.Cfg.Height), Injection: m.Cfg.Dyn.Injection, SampleSteps: s.SampleSteps,
 		Params: m.ParamCount(), StepMillis: Millis(step, n), DecodeMillis: Millis(dec, nd)}
 	r.StepsPerSec = 1000 / r.StepMillis
 	r.WithDecode = 1000 / (r.StepMillis + r.DecodeMillis)

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	selectBLASCore()
 	// OpenBLAS's own threads spin after each call and would compete with this
 	// package's goroutines for the same cores, so BLAS runs single-threaded and
 	// the backend splits GEMMs across workers itself (see matmul.go).
