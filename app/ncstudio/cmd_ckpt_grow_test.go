@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/backendtest"
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/model"
@@ -49,8 +50,26 @@ func TestCkptGrow(t *testing.T) {
 		}
 		return zs
 	}
-	if !slices.EqualFunc(step(base), step(grown), slices.Equal) {
+	want := step(base)
+	if !slices.EqualFunc(want, step(grown), slices.Equal) {
 		t.Error("the grown default steps to other latents than the default")
+	}
+	wideOut := filepath.Join(dir, "wide.safetensors")
+	if err := dispatch([]string{"ckpt", "grow", "default", wideOut, "--mlp-ratio", "5"}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	wide, _, err := model.Load(cpu.New(), wideOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := wide.Cfg.Dyn; d.MLPRatio != 5 || d.Layers != base.Cfg.Dyn.Layers {
+		t.Fatalf("MLP ratio %d and %d layers, want 5 and the default's %d", d.MLPRatio, d.Layers, base.Cfg.Dyn.Layers)
+	}
+	// Sums over more hidden units (the new ones zero) round differently.
+	for i, z := range step(wide) {
+		if e, _ := backendtest.RelErr(z, want[i]); e > 1e-5 {
+			t.Errorf("step %d: the widened default's latent is %.2g off the default's", i, e)
+		}
 	}
 	f, _ := ckpt.Load(out)
 	if w, ok := f.Get("dyn.block6.mlp.down.weight"); !ok || w.DType != ckpt.F32 {
@@ -59,7 +78,8 @@ func TestCkptGrow(t *testing.T) {
 	checkCommandErrors(t, []commandError{
 		{[]string{"ckpt", "grow", "default", out}, "exists", 1},
 		{[]string{"ckpt", "grow", writeTestCkpt(t), filepath.Join(dir, "x.safetensors")}, "not an NC Studio model", 1},
-		{[]string{"ckpt", "grow", "default", filepath.Join(dir, "y.safetensors"), "--layers", "0"}, "--layers", 2},
+		{[]string{"ckpt", "grow", "default", filepath.Join(dir, "y.safetensors"), "--layers", "-1"}, "--layers", 2},
+		{[]string{"ckpt", "grow", "default", filepath.Join(dir, "y.safetensors"), "--mlp-ratio", "2"}, "already", 1},
 		{[]string{"ckpt", "grow", "default"}, "want IN and OUT", 2},
 	})
 }

@@ -105,3 +105,60 @@ func reconfigured(be tensor.Backend, f *ckpt.File, name string, seed uint64, edi
 	}
 	return fresh, nil
 }
+
+// mlpParam matches a dynamics block's MLP parameters whose shape depends on
+// the hidden width; the submatch is which.
+var mlpParam = regexp.MustCompile(`^dyn\.block\d+\.mlp\.(up\.weight|up\.bias|down\.weight)$`)
+
+// WidenMLP gives the MLP of every dynamics block of a model checkpoint f a
+// hidden width of ratio times the model's, in place: the old hidden units
+// keep their weights, the new ones start from a fresh model's (seeded) input
+// weights with zero output weights, so the widened model predicts what f did
+// (up to the order of float sums) and training starts from there with more
+// capacity. be builds the fresh model; name is used in errors. It returns
+// the widened config; after an error f may be partly changed.
+func WidenMLP(be tensor.Backend, f *ckpt.File, name string, ratio int, seed uint64) (Config, error) {
+	var oldRatio int
+	fresh, err := reconfigured(be, f, name, seed, func(d *DynamicsConfig) { oldRatio, d.MLPRatio = d.MLPRatio, ratio })
+	if err != nil {
+		return Config{}, err
+	}
+	if ratio <= oldRatio {
+		return Config{}, fmt.Errorf("%s: the MLPs are %d times as wide as the model already; widen them to more (got %d)", name, oldRatio, ratio)
+	}
+	for _, p := range fresh.Params() {
+		t, ok := f.Get(p.Name)
+		if !ok {
+			return Config{}, fmt.Errorf("%s: %s is missing", name, p.Name)
+		}
+		if slices.Equal(t.Shape, p.Value.Shape) {
+			continue
+		}
+		kind := mlpParam.FindStringSubmatch(p.Name)
+		want := slices.Clone(p.Value.Shape) // what f's config says it holds
+		if kind != nil {
+			hidden := 0 // the axis of the hidden units
+			if kind[1] == "down.weight" {
+				hidden = 1
+			}
+			want[hidden] = want[hidden] / ratio * oldRatio
+		}
+		if kind == nil || !slices.Equal(t.Shape, want) {
+			return Config{}, fmt.Errorf("%s: %s is %v, the model's config wants %v", name, p.Name, t.Shape, want)
+		}
+		data := be.ToHost(p.Value) // the fresh model's, [out, in] for weights
+		switch kind[1] {
+		case "up.weight", "up.bias": // the old units are the first rows
+			copy(data, t.Data)
+		case "down.weight": // the old units are the first columns; new ones write zero
+			rows, oldCols, cols := t.Shape[0], t.Shape[1], p.Value.Shape[1]
+			for r := range rows {
+				copy(data[r*cols:], t.Data[r*oldCols:(r+1)*oldCols])
+				clear(data[r*cols+oldCols : (r+1)*cols])
+			}
+		}
+		*t = ckpt.Tensor{Name: p.Name, DType: ckpt.F32, Shape: slices.Clone(p.Value.Shape), Data: slices.Clone(data)}
+	}
+	f.Metadata[MetaConfig] = MarshalConfig(fresh.Cfg)
+	return fresh.Cfg, nil
+}

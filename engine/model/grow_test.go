@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ncstudio/ncstudio/engine/action"
+	"github.com/ncstudio/ncstudio/engine/backendtest"
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/cpu"
 	"github.com/ncstudio/ncstudio/engine/tensor"
@@ -128,6 +129,83 @@ func TestAddLayersErrors(t *testing.T) {
 		_, err := AddLayers(be, c.f, path, c.n, 1)
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), path) {
 			t.Errorf("AddLayers(%d): %v, want an error naming %s and saying %q", c.n, err, path, c.want)
+		}
+	}
+}
+
+// TestWidenMLP: in every injection mode a checkpoint whose MLPs are widened
+// from 2 to 5 times the width predicts what it did (the new hidden units
+// write zero; only the order of float sums changes), the old units keep
+// their weights, and the new ones are wired in: output weight on them
+// changes the prediction.
+func TestWidenMLP(t *testing.T) {
+	be := cpu.New()
+	for _, mode := range []string{External, Contextual, Residual, Internal} {
+		t.Run(mode, func(t *testing.T) {
+			cfg := testConfig(mode, true)
+			rng := rand.New(rand.NewPCG(4, 5))
+			m, path, f := savedCheckpoint(t, be, cfg, rng)
+			oldHidden := m.Dyn.Blocks[0].MLP.Up.W.Value.Shape[0]
+			if _, err := WidenMLP(be, f, path, 5*cfg.Dyn.MLPRatio/2, 7); err != nil {
+				t.Fatal(err)
+			}
+			wide, err := FromCheckpoint(be, path, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			up := wide.Dyn.Blocks[1].MLP.Up.W.Value
+			if up.Shape[0] != 5*oldHidden/2 {
+				t.Fatalf("hidden width %d, want %d", up.Shape[0], 5*oldHidden/2)
+			}
+			if !slices.Equal(be.ToHost(up)[:oldHidden*up.Shape[1]], be.ToHost(m.Dyn.Blocks[1].MLP.Up.W.Value)) {
+				t.Error("the old hidden units' input weights changed")
+			}
+			in := randomInputs(rng, cfg)
+			predict := func(m *Model) []float32 { return slices.Clone(be.ToHost(m.Dyn.Forward(in))) }
+			before, after := predict(m), predict(wide)
+			if e, _ := backendtest.RelErr(after, before); e > 1e-6 {
+				t.Fatalf("the widened checkpoint predicts differently before training: relative error %.2g", e)
+			}
+			down := wide.Dyn.Blocks[len(wide.Dyn.Blocks)-1].MLP.Down.W.Value
+			w := be.ToHost(down)
+			cols := down.Shape[1]
+			for r := range down.Shape[0] {
+				w[r*cols+cols-1] = float32(0.5 * rng.NormFloat64()) // the last new unit
+			}
+			be.Upload(down, w)
+			if slices.Equal(predict(wide), after) {
+				t.Error("output weight on a new hidden unit changed nothing")
+			}
+		})
+	}
+}
+
+func TestWidenMLPErrors(t *testing.T) {
+	be := cpu.New()
+	cfg := testConfig(Internal, false)
+	_, path, _ := savedCheckpoint(t, be, cfg, nil)
+	load := func() *ckpt.File {
+		f, err := ckpt.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	wrongShape := load()
+	w, _ := wrongShape.Get("dyn.block1.mlp.down.weight")
+	w.Shape = []int{w.Shape[0], w.Shape[1] - 1}
+	w.Data = w.Data[:w.Elements()]
+	for _, c := range []struct {
+		f     *ckpt.File
+		ratio int
+		want  string
+	}{
+		{load(), cfg.Dyn.MLPRatio, "already"},
+		{wrongShape, 2 * cfg.Dyn.MLPRatio, "dyn.block1.mlp.down.weight is ["},
+	} {
+		_, err := WidenMLP(be, c.f, path, c.ratio, 1)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), path) {
+			t.Errorf("WidenMLP(%d): %v, want an error naming %s and saying %q", c.ratio, err, path, c.want)
 		}
 	}
 }
