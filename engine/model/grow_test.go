@@ -55,60 +55,78 @@ func randomInputs(rng *rand.Rand, cfg Config) DynamicsInputs {
 	return in
 }
 
+// editInEveryMode saves a perturbed model of every injection mode, edits
+// the checkpoint and runs check on the model before and after.
+func editInEveryMode(t *testing.T, be tensor.Backend, edit func(f *ckpt.File, path string) error,
+	check func(t *testing.T, cfg Config, mode string, rng *rand.Rand, before, after *Model)) {
+	for _, mode := range []string{External, Contextual, Residual, Internal} {
+		t.Run(mode, func(t *testing.T) {
+			cfg := testConfig(mode, true)
+			rng := rand.New(rand.NewPCG(4, 5))
+			m, path, f := savedCheckpoint(t, be, cfg, rng)
+			if err := edit(f, path); err != nil {
+				t.Fatal(err)
+			}
+			edited, err := FromCheckpoint(be, path, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, cfg, mode, rng, m, edited)
+		})
+	}
+}
+
 // TestAddLayers: in every injection mode a checkpoint grown by two layers
 // predicts exactly what it did (the new blocks add zero to the residual
 // stream; with residual injection layer 4 also gets a zero action branch),
 // and the new blocks are wired in: weight on one changes the prediction.
 func TestAddLayers(t *testing.T) {
 	be := cpu.New()
-	for _, mode := range []string{External, Contextual, Residual, Internal} {
-		t.Run(mode, func(t *testing.T) {
-			cfg := testConfig(mode, true)
-			rng := rand.New(rand.NewPCG(4, 5))
-			m, path, f := savedCheckpoint(t, be, cfg, rng)
-			if _, err := AddLayers(be, f, path, 2, 7); err != nil {
-				t.Fatal(err)
-			}
-			grown, err := FromCheckpoint(be, path, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if grown.Cfg.Dyn.Layers != 5 || len(grown.Dyn.Blocks) != 5 {
-				t.Fatalf("grown to %d layers (%d blocks), want 5", grown.Cfg.Dyn.Layers, len(grown.Dyn.Blocks))
-			}
-			if mode == Residual && len(grown.Dyn.Res) != 3 {
-				t.Errorf("%d residual action branches, want 3 (layers 0, 2 and 4)", len(grown.Dyn.Res))
-			}
-			in := randomInputs(rng, cfg)
-			predict := func(m *Model) []float32 { return slices.Clone(be.ToHost(m.Dyn.Forward(in))) }
-			before, after := predict(m), predict(grown)
-			// Exactly: adding zeros to the residual stream rounds nothing.
-			if !slices.Equal(before, after) {
-				t.Fatal("the grown checkpoint predicts differently before training")
-			}
-			down := grown.Dyn.Blocks[4].MLP.Down.W.Value
-			w := be.ToHost(down)
-			for i := range w {
-				w[i] = float32(0.1 * rng.NormFloat64())
-			}
-			be.Upload(down, w)
-			if slices.Equal(predict(grown), after) {
-				t.Error("weights in the last new block changed nothing")
-			}
-		})
-	}
+	editInEveryMode(t, be, func(f *ckpt.File, path string) error {
+		_, err := AddLayers(be, f, path, 2, 7)
+		return err
+	}, func(t *testing.T, cfg Config, mode string, rng *rand.Rand, m, grown *Model) {
+		if grown.Cfg.Dyn.Layers != 5 || len(grown.Dyn.Blocks) != 5 {
+			t.Fatalf("grown to %d layers (%d blocks), want 5", grown.Cfg.Dyn.Layers, len(grown.Dyn.Blocks))
+		}
+		if mode == Residual && len(grown.Dyn.Res) != 3 {
+			t.Errorf("%d residual action branches, want 3 (layers 0, 2 and 4)", len(grown.Dyn.Res))
+		}
+		in := randomInputs(rng, cfg)
+		predict := func(m *Model) []float32 { return slices.Clone(be.ToHost(m.Dyn.Forward(in))) }
+		before, after := predict(m), predict(grown)
+		// Exactly: adding zeros to the residual stream rounds nothing.
+		if !slices.Equal(before, after) {
+			t.Fatal("the grown checkpoint predicts differently before training")
+		}
+		down := grown.Dyn.Blocks[4].MLP.Down.W.Value
+		w := be.ToHost(down)
+		for i := range w {
+			w[i] = float32(0.1 * rng.NormFloat64())
+		}
+		be.Upload(down, w)
+		if slices.Equal(predict(grown), after) {
+			t.Error("weights in the last new block changed nothing")
+		}
+	})
 }
 
-func TestAddLayersErrors(t *testing.T) {
-	be := cpu.New()
-	_, path, _ := savedCheckpoint(t, be, testConfig(Internal, false), nil)
-	load := func() *ckpt.File {
+// reloader reads the checkpoint at path afresh on each call, for tests that
+// break one copy each.
+func reloader(t *testing.T, path string) func() *ckpt.File {
+	return func() *ckpt.File {
 		f, err := ckpt.Load(path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return f
 	}
+}
+
+func TestAddLayersErrors(t *testing.T) {
+	be := cpu.New()
+	_, path, _ := savedCheckpoint(t, be, testConfig(Internal, false), nil)
+	load := reloader(t, path)
 	noBlock := load()
 	noBlock.Tensors = slices.DeleteFunc(noBlock.Tensors, func(t ckpt.Tensor) bool { return t.Name == "dyn.block1.mlp.up.weight" })
 	wrongShape := load()
@@ -140,57 +158,42 @@ func TestAddLayersErrors(t *testing.T) {
 // changes the prediction.
 func TestWidenMLP(t *testing.T) {
 	be := cpu.New()
-	for _, mode := range []string{External, Contextual, Residual, Internal} {
-		t.Run(mode, func(t *testing.T) {
-			cfg := testConfig(mode, true)
-			rng := rand.New(rand.NewPCG(4, 5))
-			m, path, f := savedCheckpoint(t, be, cfg, rng)
-			oldHidden := m.Dyn.Blocks[0].MLP.Up.W.Value.Shape[0]
-			if _, err := WidenMLP(be, f, path, 5*cfg.Dyn.MLPRatio/2, 7); err != nil {
-				t.Fatal(err)
-			}
-			wide, err := FromCheckpoint(be, path, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			up := wide.Dyn.Blocks[1].MLP.Up.W.Value
-			if up.Shape[0] != 5*oldHidden/2 {
-				t.Fatalf("hidden width %d, want %d", up.Shape[0], 5*oldHidden/2)
-			}
-			if !slices.Equal(be.ToHost(up)[:oldHidden*up.Shape[1]], be.ToHost(m.Dyn.Blocks[1].MLP.Up.W.Value)) {
-				t.Error("the old hidden units' input weights changed")
-			}
-			in := randomInputs(rng, cfg)
-			predict := func(m *Model) []float32 { return slices.Clone(be.ToHost(m.Dyn.Forward(in))) }
-			before, after := predict(m), predict(wide)
-			if e, _ := backendtest.RelErr(after, before); e > 1e-6 {
-				t.Fatalf("the widened checkpoint predicts differently before training: relative error %.2g", e)
-			}
-			down := wide.Dyn.Blocks[len(wide.Dyn.Blocks)-1].MLP.Down.W.Value
-			w := be.ToHost(down)
-			cols := down.Shape[1]
-			for r := range down.Shape[0] {
-				w[r*cols+cols-1] = float32(0.5 * rng.NormFloat64()) // the last new unit
-			}
-			be.Upload(down, w)
-			if slices.Equal(predict(wide), after) {
-				t.Error("output weight on a new hidden unit changed nothing")
-			}
-		})
-	}
+	editInEveryMode(t, be, func(f *ckpt.File, path string) error {
+		_, err := WidenMLP(be, f, path, 5, 7)
+		return err
+	}, func(t *testing.T, cfg Config, mode string, rng *rand.Rand, m, wide *Model) {
+		oldHidden := m.Dyn.Blocks[0].MLP.Up.W.Value.Shape[0]
+		up := wide.Dyn.Blocks[1].MLP.Up.W.Value
+		if want := oldHidden / cfg.Dyn.MLPRatio * 5; up.Shape[0] != want {
+			t.Fatalf("hidden width %d, want %d", up.Shape[0], want)
+		}
+		if !slices.Equal(be.ToHost(up)[:oldHidden*up.Shape[1]], be.ToHost(m.Dyn.Blocks[1].MLP.Up.W.Value)) {
+			t.Error("the old hidden units' input weights changed")
+		}
+		in := randomInputs(rng, cfg)
+		predict := func(m *Model) []float32 { return slices.Clone(be.ToHost(m.Dyn.Forward(in))) }
+		before, after := predict(m), predict(wide)
+		if e, _ := backendtest.RelErr(after, before); e > 1e-6 {
+			t.Fatalf("the widened checkpoint predicts differently before training: relative error %.2g", e)
+		}
+		down := wide.Dyn.Blocks[len(wide.Dyn.Blocks)-1].MLP.Down.W.Value
+		w := be.ToHost(down)
+		cols := down.Shape[1]
+		for r := range down.Shape[0] {
+			w[r*cols+cols-1] = float32(0.5 * rng.NormFloat64()) // the last new unit
+		}
+		be.Upload(down, w)
+		if slices.Equal(predict(wide), after) {
+			t.Error("output weight on a new hidden unit changed nothing")
+		}
+	})
 }
 
 func TestWidenMLPErrors(t *testing.T) {
 	be := cpu.New()
 	cfg := testConfig(Internal, false)
 	_, path, _ := savedCheckpoint(t, be, cfg, nil)
-	load := func() *ckpt.File {
-		f, err := ckpt.Load(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
+	load := reloader(t, path)
 	wrongShape := load()
 	w, _ := wrongShape.Get("dyn.block1.mlp.down.weight")
 	w.Shape = []int{w.Shape[0], w.Shape[1] - 1}
