@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/model"
@@ -26,17 +25,8 @@ func runCkptContext(c *context) error {
 	if *frames == 0 {
 		return usagef("ckpt context: say how many latents of history (--frames K)")
 	}
-	f, err := openCkptCopy("ckpt context", args)
-	if err != nil {
-		return err
-	}
-	if err := model.AddContext(f, args[0], *frames); err != nil {
-		return fmt.Errorf("ckpt context: %v", err)
-	}
-	if err := ckpt.Save(args[1], f); err != nil {
-		return err
-	}
-	return c.Emit(map[string]any{"in": args[0], "out": args[1], "context": *frames}, func(w io.Writer) {
-		fmt.Fprintf(w, "wrote %s: the dynamics sees the last %d latents (the new ones' weights 0)\n", args[1], *frames)
+	return editCkptCopy(c, "ckpt context", args, func(f *ckpt.File) (ckptEdit, error) {
+		return ckptEdit{map[string]any{"context": *frames},
+			fmt.Sprintf("the dynamics sees the last %d latents (the new ones' weights 0)", *frames)}, model.AddContext(f, args[0], *frames)
 	})
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/cpu"
@@ -32,27 +31,21 @@ func runCkptDynamics(c *context) error {
 	if *dim < 0 || *layers < 0 || *heads < 0 || *context < 0 {
 		return usagef("ckpt dynamics: --dim, --layers, --heads and --context must not be negative")
 	}
-	f, err := openCkptCopy("ckpt dynamics", args)
-	if err != nil {
-		return err
-	}
-	cfg, err := model.ResizeDynamics(cpu.New(), f, args[0], func(d *model.DynamicsConfig) {
-		for _, set := range []struct{ to, from *int }{{&d.Dim, dim}, {&d.Layers, layers}, {&d.Heads, heads}, {&d.Context, context}} {
-			if *set.from > 0 {
-				*set.to = *set.from
+	return editCkptCopy(c, "ckpt dynamics", args, func(f *ckpt.File) (ckptEdit, error) {
+		cfg, err := model.ResizeDynamics(cpu.New(), f, args[0], func(d *model.DynamicsConfig) {
+			for _, set := range []struct{ to, from *int }{{&d.Dim, dim}, {&d.Layers, layers}, {&d.Heads, heads}, {&d.Context, context}} {
+				if *set.from > 0 {
+					*set.to = *set.from
+				}
 			}
+		}, *seed)
+		if err != nil {
+			return ckptEdit{}, err
 		}
-	}, *seed)
-	if err != nil {
-		return fmt.Errorf("ckpt dynamics: %v", err)
-	}
-	dyn := cfg.Dyn
-	delete(f.Metadata, train.MetaDynSteps) // the steps were the old dynamics'
-	if err := ckpt.Save(args[1], f); err != nil {
-		return err
-	}
-	return c.Emit(map[string]any{"in": args[0], "out": args[1], "dynamics": dyn, "parameters": f.ParamCount()}, func(w io.Writer) {
-		fmt.Fprintf(w, "wrote %s: an untrained dynamics of width %d, %d layers, %d heads, context %d; %d parameters in all\n",
-			args[1], dyn.Dim, dyn.Layers, dyn.Heads, dyn.Context, f.ParamCount())
+		dyn := cfg.Dyn
+		delete(f.Metadata, train.MetaDynSteps) // the steps were the old dynamics'
+		return ckptEdit{map[string]any{"dynamics": dyn, "parameters": f.ParamCount()},
+			fmt.Sprintf("an untrained dynamics of width %d, %d layers, %d heads, context %d; %d parameters in all",
+				dyn.Dim, dyn.Layers, dyn.Heads, dyn.Context, f.ParamCount())}, nil
 	})
 }

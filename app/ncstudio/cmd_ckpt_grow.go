@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/cpu"
@@ -35,28 +34,22 @@ func runCkptGrow(c *context) error {
 	if *ratio < 0 || *ratio > 64 {
 		return usagef("ckpt grow: --mlp-ratio must lie in 1..64")
 	}
-	f, err := openCkptCopy("ckpt grow", args)
-	if err != nil {
-		return err
-	}
-	be := cpu.New()
-	var cfg model.Config
-	if *ratio > 0 {
-		if cfg, err = model.WidenMLP(be, f, args[0], *ratio, *seed); err != nil {
-			return fmt.Errorf("ckpt grow: %v", err)
+	return editCkptCopy(c, "ckpt grow", args, func(f *ckpt.File) (ckptEdit, error) {
+		be := cpu.New()
+		var cfg model.Config
+		var err error
+		if *ratio > 0 {
+			if cfg, err = model.WidenMLP(be, f, args[0], *ratio, *seed); err != nil {
+				return ckptEdit{}, err
+			}
 		}
-	}
-	if *layers > 0 {
-		if cfg, err = model.AddLayers(be, f, args[0], *layers, *seed); err != nil {
-			return fmt.Errorf("ckpt grow: %v", err)
+		if *layers > 0 {
+			if cfg, err = model.AddLayers(be, f, args[0], *layers, *seed); err != nil {
+				return ckptEdit{}, err
+			}
 		}
-	}
-	if err := ckpt.Save(args[1], f); err != nil {
-		return err
-	}
-	return c.Emit(map[string]any{"in": args[0], "out": args[1], "layers": cfg.Dyn.Layers, "added": *layers, "mlp_ratio": cfg.Dyn.MLPRatio, "parameters": f.ParamCount()},
-		func(w io.Writer) {
-			fmt.Fprintf(w, "wrote %s: dynamics of %d layers (%d new) with MLPs %d times its width, adding zero until trained; %d parameters\n",
-				args[1], cfg.Dyn.Layers, *layers, cfg.Dyn.MLPRatio, f.ParamCount())
-		})
+		return ckptEdit{map[string]any{"layers": cfg.Dyn.Layers, "added": *layers, "mlp_ratio": cfg.Dyn.MLPRatio, "parameters": f.ParamCount()},
+			fmt.Sprintf("dynamics of %d layers (%d new) with MLPs %d times its width, adding zero until trained; %d parameters",
+				cfg.Dyn.Layers, *layers, cfg.Dyn.MLPRatio, f.ParamCount())}, nil
+	})
 }

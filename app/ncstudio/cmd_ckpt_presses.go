@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"math"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
@@ -24,24 +23,15 @@ func runCkptPresses(c *context) error {
 	if err != nil {
 		return err
 	}
-	f, err := openCkptCopy("ckpt presses", args)
-	if err != nil {
-		return err
-	}
-	if *steps == 0 && f.Metadata[model.MetaFormat] == model.FormatName {
-		cfg, err := model.UnmarshalConfig(f.Metadata[model.MetaConfig])
-		if err != nil {
-			return fmt.Errorf("ckpt presses: %s: %v", args[0], err)
+	return editCkptCopy(c, "ckpt presses", args, func(f *ckpt.File) (ckptEdit, error) {
+		if *steps == 0 && f.Metadata[model.MetaFormat] == model.FormatName {
+			cfg, err := ckptConfig(f, args[0])
+			if err != nil {
+				return ckptEdit{}, err
+			}
+			*steps = max(1, int(math.Round(cfg.FPS/2)))
 		}
-		*steps = max(1, int(math.Round(cfg.FPS/2)))
-	}
-	if err := model.AddPressInput(f, args[0], *steps); err != nil {
-		return fmt.Errorf("ckpt presses: %v", err)
-	}
-	if err := ckpt.Save(args[1], f); err != nil {
-		return err
-	}
-	return c.Emit(map[string]any{"in": args[0], "out": args[1], "press_history": *steps}, func(w io.Writer) {
-		fmt.Fprintf(w, "wrote %s: the dynamics also sees which of the last %d steps each mouse button was pressed in (new weights 0)\n", args[1], *steps)
+		return ckptEdit{map[string]any{"press_history": *steps},
+			fmt.Sprintf("the dynamics also sees which of the last %d steps each mouse button was pressed in (new weights 0)", *steps)}, model.AddPressInput(f, args[0], *steps)
 	})
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
 	"github.com/ncstudio/ncstudio/engine/model"
@@ -28,31 +27,23 @@ func runCkptSampler(c *context) error {
 	if *steps < 0 || *steps > 64 {
 		return usagef("ckpt sampler: --steps must lie in 1..64 (0 keeps them)")
 	}
-	f, err := openCkptCopy("ckpt sampler", args)
-	if err != nil {
-		return err
-	}
-	if f.Metadata[model.MetaFormat] != model.FormatName {
-		return fmt.Errorf("ckpt sampler: %s is not an NC Studio model checkpoint", args[0])
-	}
-	cfg, err := model.UnmarshalConfig(f.Metadata[model.MetaConfig])
-	if err != nil {
-		return fmt.Errorf("ckpt sampler: %s: %v", args[0], err)
-	}
-	if *steps > 0 {
-		cfg.Sampler.Steps = *steps
-	}
-	if *noise >= 0 {
-		cfg.Sampler.ContextNoise = float32(*noise)
-	}
-	if err := setHold(&cfg.Sampler); err != nil {
-		return err
-	}
-	f.Metadata[model.MetaConfig] = model.MarshalConfig(cfg)
-	if err := ckpt.Save(args[1], f); err != nil {
-		return err
-	}
-	return c.Emit(map[string]any{"in": args[0], "out": args[1], "sampler": cfg.Sampler}, func(w io.Writer) {
-		fmt.Fprintf(w, "wrote %s: sampler %d step(s), context noise %g, hold %g by %s\n", args[1], cfg.Sampler.Steps, cfg.Sampler.ContextNoise, cfg.Sampler.Hold, holdUnit(cfg.Sampler))
+	return editCkptCopy(c, "ckpt sampler", args, func(f *ckpt.File) (ckptEdit, error) {
+		cfg, err := ckptConfig(f, args[0])
+		if err != nil {
+			return ckptEdit{}, err
+		}
+		if *steps > 0 {
+			cfg.Sampler.Steps = *steps
+		}
+		if *noise >= 0 {
+			cfg.Sampler.ContextNoise = float32(*noise)
+		}
+		if err := setHold(&cfg.Sampler); err != nil {
+			return ckptEdit{}, err
+		}
+		f.Metadata[model.MetaConfig] = model.MarshalConfig(cfg)
+		s := cfg.Sampler
+		return ckptEdit{map[string]any{"sampler": s},
+			fmt.Sprintf("sampler %d step(s), context noise %g, hold %g by %s", s.Steps, s.ContextNoise, s.Hold, holdUnit(s))}, nil
 	})
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -25,10 +24,6 @@ func runCkptScroll(c *context) error {
 	if err != nil {
 		return err
 	}
-	f, err := openCkptCopy("ckpt scroll", args)
-	if err != nil {
-		return err
-	}
 	var shifts []int
 	for _, field := range strings.FieldsFunc(*list, func(r rune) bool { return r == ',' }) {
 		n, err := strconv.Atoi(strings.TrimSpace(field))
@@ -37,26 +32,21 @@ func runCkptScroll(c *context) error {
 		}
 		shifts = append(shifts, n)
 	}
-	if len(shifts) == 0 && f.Metadata[model.MetaFormat] == model.FormatName {
-		cfg, err := model.UnmarshalConfig(f.Metadata[model.MetaConfig])
-		if err != nil {
-			return fmt.Errorf("ckpt scroll: %s: %v", args[0], err)
+	return editCkptCopy(c, "ckpt scroll", args, func(f *ckpt.File) (ckptEdit, error) {
+		if len(shifts) == 0 && f.Metadata[model.MetaFormat] == model.FormatName {
+			cfg, err := ckptConfig(f, args[0])
+			if err != nil {
+				return ckptEdit{}, err
+			}
+			if cfg.Terminal == nil {
+				return ckptEdit{}, usagef("%s is not a terminal model; say how many latent rows each input moves (--shifts)", args[0])
+			}
+			// Scrolls of one to three text rows are 93% of those in the
+			// typist's sessions (a command's output and the next prompt).
+			row := cfg.Terminal.CellH / cfg.AE.Reduction()
+			shifts = []int{row, 2 * row, 3 * row}
 		}
-		if cfg.Terminal == nil {
-			return usagef("ckpt scroll: %s is not a terminal model; say how many latent rows each input moves (--shifts)", args[0])
-		}
-		// Scrolls of one to three text rows are 93% of those in the
-		// typist's sessions (a command's output and the next prompt).
-		row := cfg.Terminal.CellH / cfg.AE.Reduction()
-		shifts = []int{row, 2 * row, 3 * row}
-	}
-	if err := model.AddScrollInput(f, args[0], shifts); err != nil {
-		return fmt.Errorf("ckpt scroll: %v", err)
-	}
-	if err := ckpt.Save(args[1], f); err != nil {
-		return err
-	}
-	return c.Emit(map[string]any{"in": args[0], "out": args[1], "scroll_shifts": shifts}, func(w io.Writer) {
-		fmt.Fprintf(w, "wrote %s: the dynamics also sees its newest latent moved up by %v latent rows (new weights 0)\n", args[1], shifts)
+		return ckptEdit{map[string]any{"scroll_shifts": shifts},
+			fmt.Sprintf("the dynamics also sees its newest latent moved up by %v latent rows (new weights 0)", shifts)}, model.AddScrollInput(f, args[0], shifts)
 	})
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
+	"maps"
 	"os"
 
 	"github.com/ncstudio/ncstudio/engine/ckpt"
@@ -43,8 +45,8 @@ func loadCkptFile(path string) (*ckpt.File, error) {
 }
 
 // openCkptCopy is the start of the commands that write a changed copy of a
-// checkpoint (ckpt sampler, scroll, grow, dynamics): args must be IN and OUT, OUT must
-// not exist yet, and IN (a file or a built-in) is read.
+// checkpoint: args must be IN and OUT, OUT must not exist yet, and IN (a
+// file or a built-in) is read.
 func openCkptCopy(command string, args []string) (*ckpt.File, error) {
 	if len(args) != 2 {
 		return nil, usagef("%s: want IN and OUT, got %d arguments", command, len(args))
@@ -53,6 +55,47 @@ func openCkptCopy(command string, args []string) (*ckpt.File, error) {
 		return nil, fmt.Errorf("%s: %s exists; not overwriting it", command, args[1])
 	}
 	return loadCkptFile(args[0])
+}
+
+// ckptEdit is what an edit of a checkpoint reports: JSON fields beside "in"
+// and "out", and the sentence that follows "wrote OUT: ".
+type ckptEdit struct {
+	fields map[string]any
+	text   string
+}
+
+// editCkptCopy is the whole of a command that writes a changed copy of a
+// checkpoint (ckpt sampler, scroll, presses, context, grow, dynamics): it
+// opens IN, lets edit change it in memory, writes OUT atomically and
+// reports. edit's errors are prefixed with the command; usage errors stay
+// usage errors.
+func editCkptCopy(c *context, command string, args []string, edit func(f *ckpt.File) (ckptEdit, error)) error {
+	f, err := openCkptCopy(command, args)
+	if err != nil {
+		return err
+	}
+	done, err := edit(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", command, err)
+	}
+	if err := ckpt.Save(args[1], f); err != nil {
+		return err
+	}
+	fields := map[string]any{"in": args[0], "out": args[1]}
+	maps.Copy(fields, done.fields)
+	return c.Emit(fields, func(w io.Writer) { fmt.Fprintf(w, "wrote %s: %s\n", args[1], done.text) })
+}
+
+// ckptConfig reads the model config of a checkpoint file (name in errors).
+func ckptConfig(f *ckpt.File, name string) (model.Config, error) {
+	if f.Metadata[model.MetaFormat] != model.FormatName {
+		return model.Config{}, fmt.Errorf("%s is not an NC Studio model checkpoint", name)
+	}
+	cfg, err := model.UnmarshalConfig(f.Metadata[model.MetaConfig])
+	if err != nil {
+		return model.Config{}, fmt.Errorf("%s: %v", name, err)
+	}
+	return cfg, nil
 }
 
 // loadSpec loads a desktop spec file, or the built-in desktop for "".
