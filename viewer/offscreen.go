@@ -47,6 +47,7 @@ func NewOffscreen(m *model.Model, spec *sandbox.Spec, o PlayOptions) (*Offscreen
 		ctx.Close()
 		return nil, err
 	}
+	r.DecodeFrames(off.v.cpu)
 	return off, nil
 }
 

@@ -8,20 +8,32 @@ import (
 
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/cpu"
+	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/model/embedded"
 	"github.com/ncstudio/ncstudio/engine/tensor"
 	"github.com/ncstudio/ncstudio/engine/trace"
+	"github.com/ncstudio/ncstudio/viewer/glctx"
 )
 
 // The offscreen viewport shows, pixel for pixel at 3x, the frame that the
-// CPU decoder makes of the session's latent (within the shader tolerance),
-// and in the split view the sandbox's frame exactly.
+// CPU decoder makes of the session's latent (within the shader tolerance
+// when the shaders decode, exactly when the runner's CPU decoder does), and
+// in the split view the sandbox's frame exactly.
 func TestOffscreenShowsTheDecodedFrame(t *testing.T) {
 	m, _, err := embedded.Load(cpu.New())
 	if err != nil {
 		t.Fatal(err)
 	}
-	off, err := NewOffscreen(m, nil, PlayOptions{Checkpoint: "default", Seed: 1})
+	for _, c := range []struct {
+		decode    string
+		tolerance int
+	}{{DecodeShader, 2}, {DecodeCPU, 0}} {
+		t.Run(c.decode, func(t *testing.T) { showsTheDecodedFrame(t, m, c.decode, c.tolerance) })
+	}
+}
+
+func showsTheDecodedFrame(t *testing.T, m *model.Model, decode string, tolerance int) {
+	off, err := NewOffscreen(m, nil, PlayOptions{Checkpoint: "default", Seed: 1, Decode: decode})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,13 +52,16 @@ func TestOffscreenShowsTheDecodedFrame(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap := r.Latest()
+	if (snap.Frame != nil) != (decode == DecodeCPU) {
+		t.Errorf("decoding on %s, the snapshot has a CPU-decoded frame: %v", decode, snap.Frame != nil)
+	}
 	lw, lh := m.Cfg.LatentSize()
 	want := image.NewRGBA(image.Rect(0, 0, w, h))
 	m.DecodeLatent(want, tensor.FromSlice(snap.Latent, 1, m.Cfg.AE.Latent, lh, lw))
 	hint := image.Rect(0, 0, 100, 40)
 	worst := compareScaled(t, img, want, image.Pt(0, 0), scale, hint)
 	t.Logf("single view against the CPU decoder: worst %d/255", worst)
-	if worst > 2 {
+	if worst > tolerance {
 		t.Errorf("the viewport differs from the decoded frame by %d/255", worst)
 	}
 
@@ -61,8 +76,30 @@ func TestOffscreenShowsTheDecodedFrame(t *testing.T) {
 	if worst := compareScaled(t, split, snap.Sandbox, image.Pt(0, 0), 1, label); worst != 0 {
 		t.Errorf("split view: the sandbox panel differs from the sandbox's frame by %d/255", worst)
 	}
-	if worst := compareScaled(t, split, want, image.Pt(w, 0), 1, label.Add(image.Pt(w, 0))); worst > 2 {
+	if worst := compareScaled(t, split, want, image.Pt(w, 0), 1, label.Add(image.Pt(w, 0))); worst > tolerance {
 		t.Errorf("split view: the neural panel differs from the decoded frame by %d/255", worst)
+	}
+}
+
+// On a software GL renderer the CPU decodes by default; a GPU's shaders do
+// otherwise; a mistyped choice is an error.
+func TestDecodesOnCPU(t *testing.T) {
+	for _, c := range []struct {
+		decode, renderer string
+		want             bool
+		err              bool
+	}{
+		{DecodeAuto, "llvmpipe (LLVM 15.0.6, 256 bits)", true, false},
+		{DecodeAuto, "NVIDIA H100 80GB HBM3/PCIe/SSE2", false, false},
+		{DecodeShader, "llvmpipe (LLVM 15.0.6, 256 bits)", false, false},
+		{DecodeCPU, "NVIDIA H100 80GB HBM3/PCIe/SSE2", true, false},
+		{"", "llvmpipe", true, false},
+		{"gpu", "llvmpipe", false, true},
+	} {
+		got, err := decodesOnCPU(c.decode, glctx.Info{Renderer: c.renderer})
+		if got != c.want || (err != nil) != c.err {
+			t.Errorf("decode %q on %q: CPU %v, error %v; want %v, an error: %v", c.decode, c.renderer, got, err, c.want, c.err)
+		}
 	}
 }
 

@@ -28,7 +28,7 @@ type hud struct {
 	sampler                 int
 	hold                    float32 // the sampler's hold (0: off)
 	injection, checkpoint   string
-	renderer                string
+	decoder                 string // who decodes latents: the GL renderer, or the CPU
 	device                  string // where the model steps
 	step                    int
 	paused                  bool
@@ -124,9 +124,9 @@ func drawOverlay(dst *image.RGBA, l layout, st *overlayState) {
 		textBox(dst, image.Pt(8, 8), []string{
 			fmt.Sprintf("%s  step %d  %s", h.checkpoint, h.step, state),
 			fmt.Sprintf("display %4.0f fps   model %4.1f steps/s", h.displayFPS, h.stepsPerSec),
-			fmt.Sprintf("step %5.1f ms   shader decode %5.2f ms", h.stepMs, h.decodeMs),
+			fmt.Sprintf("step %5.1f ms   decode %5.2f ms", h.stepMs, h.decodeMs),
 			fmt.Sprintf("sampler %d step(s)   hold %g   injection %s", h.sampler, h.hold, h.injection),
-			"model on " + h.device + "   decode on " + h.renderer,
+			"model on " + h.device + "   decode on " + h.decoder,
 		}, colText)
 	}
 	if st.on.Log && len(st.log) > 0 {

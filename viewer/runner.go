@@ -10,6 +10,7 @@ import (
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/model"
 	"github.com/ncstudio/ncstudio/engine/sandbox"
+	"github.com/ncstudio/ncstudio/engine/tensor"
 	"github.com/ncstudio/ncstudio/engine/termrec"
 )
 
@@ -34,6 +35,7 @@ type Runner struct {
 	sampleSteps int
 	hold        float32
 	recording   []Snapshot // snapshots since StartRecording; nil when not recording
+	cpuFrames   bool       // decode each snapshot's latent on the CPU (DecodeFrames)
 	stop, done  chan struct{}
 }
 
@@ -50,6 +52,10 @@ type Snapshot struct {
 	Paused  bool
 	Sampler int     // sampler steps
 	Hold    float32 // the sampler's hold (0: off)
+	// Frame is Latent drawn by the model's CPU decoder, when the runner
+	// decodes frames (DecodeFrames); nil otherwise. DecodeMs is its time.
+	Frame    *image.RGBA
+	DecodeMs float64
 }
 
 const (
@@ -145,7 +151,36 @@ func (r *Runner) restart() error {
 	r.input.Warp(x, y)
 	r.snap = Snapshot{Latent: z, Sandbox: frame, Action: action.Action{X: x, Y: y},
 		Trail: []image.Point{{x, y}}, Paused: r.paused, Sampler: r.sampleSteps, Hold: r.hold}
+	r.decodeFrame(&r.snap)
 	return nil
+}
+
+// DecodeFrames makes every snapshot from now on (and the current one) carry
+// its latent drawn by the model's CPU decoder, on the stepping goroutine
+// (for views whose GL renderer is software), or stops it.
+func (r *Runner) DecodeFrames(on bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cpuFrames = on
+	if !on {
+		r.snap.Frame = nil
+	} else if r.snap.Frame == nil {
+		r.decodeFrame(&r.snap)
+	}
+}
+
+// decodeFrame fills s.Frame when the runner decodes frames. Called with mu
+// held: the session and the decoder share the model's buffers and workers.
+func (r *Runner) decodeFrame(s *Snapshot) {
+	if !r.cpuFrames {
+		return
+	}
+	cfg := r.m.Cfg
+	lw, lh := cfg.LatentSize()
+	s.Frame = image.NewRGBA(image.Rect(0, 0, cfg.Width, cfg.Height))
+	start := time.Now()
+	r.m.DecodeLatent(s.Frame, tensor.FromSlice(s.Latent, 1, cfg.AE.Latent, lh, lw))
+	s.DecodeMs = time.Since(start).Seconds() * 1000
 }
 
 // Input collects the window's events into the next step's action.
@@ -190,6 +225,7 @@ func (r *Runner) stepLocked(a action.Action) Snapshot {
 	s := Snapshot{Step: prev.Step + 1, Latent: z, Sandbox: frame, Action: a,
 		StepMs: took.Seconds() * 1000, Paused: r.paused, Sampler: r.sampleSteps, Hold: r.hold,
 		Trail: lastN(append(slices.Clip(prev.Trail), image.Pt(a.X, a.Y)), trailLen), Log: prev.Log}
+	r.decodeFrame(&s)
 	if !a.IsIdle(prev.Action) {
 		s.Log = lastN(append(slices.Clip(prev.Log), fmt.Sprintf("%4d %s", s.Step, a)), logLen)
 	}

@@ -22,6 +22,9 @@ type view struct {
 	info     glctx.Info
 	o        PlayOptions
 	dec      *decode.Decoder
+	cpu      bool   // the runner decodes frames on the CPU; cpuTex shows them
+	cpuTex   uint32 // texture of the CPU-decoded frame
+	shown    uint32 // the texture of the neural panel: dec's or cpuTex
 	present  uint32
 	uni      map[string]int32
 	vao      uint32
@@ -61,17 +64,29 @@ func newView(m *model.Model, info glctx.Info, o PlayOptions) (*view, error) {
 	if device == "" {
 		device = m.Backend().Name()
 	}
-	v.st.hud = hud{injection: m.Cfg.Dyn.Injection, checkpoint: o.Checkpoint, renderer: info.Renderer, device: device}
 	var err error
+	if v.cpu, err = decodesOnCPU(o.Decode, info); err != nil {
+		return nil, err
+	}
+	decoder := info.Renderer
+	if v.cpu {
+		decoder = "cpu"
+		if info.Software() {
+			decoder += " (GL is software: " + info.Renderer + ")"
+		}
+	}
+	v.st.hud = hud{injection: m.Cfg.Dyn.Injection, checkpoint: o.Checkpoint, decoder: decoder, device: device}
 	if v.dec, err = decode.New(m); err != nil {
 		return nil, err
 	}
+	v.shown = v.dec.Texture()
 	if v.present, err = glctx.Program("fullscreen.vert", shaders.FullscreenVert, "present.frag", shaders.PresentFrag); err != nil {
 		return nil, err
 	}
 	v.uni = glctx.Uniforms(v.present, "image", "other", "flipY", "difference", "gain")
 	gl.GenVertexArrays(1, &v.vao)
 	v.sandbox = newTexture(m.Cfg.Width, m.Cfg.Height)
+	v.cpuTex = newTexture(m.Cfg.Width, m.Cfg.Height)
 	gl.GenQueries(1, &v.query)
 	v.frame = image.NewRGBA(image.Rect(0, 0, m.Cfg.Width, m.Cfg.Height))
 	v.detect = make(chan *image.RGBA, 1)
@@ -211,26 +226,40 @@ func (v *view) draw(fb uint32, fw, fh int, r *Runner) error {
 		}
 	}
 	if snap.Step != v.lastStep || redecode {
-		if !v.queryOut {
-			gl.BeginQuery(gl.TIME_ELAPSED, v.query)
-		}
-		if err := v.dec.Decode(snap.Latent); err != nil {
-			return err
-		}
-		if !v.queryOut {
-			gl.EndQuery(gl.TIME_ELAPSED)
-			v.queryOut = true
+		onCPU := v.cpu && snap.Frame != nil
+		if onCPU {
+			upload(v.cpuTex, snap.Frame)
+			v.shown = v.cpuTex
+			v.mu.Lock()
+			v.st.hud.decodeMs = snap.DecodeMs
+			v.mu.Unlock()
+		} else {
+			if !v.queryOut {
+				gl.BeginQuery(gl.TIME_ELAPSED, v.query)
+			}
+			if err := v.dec.Decode(snap.Latent); err != nil {
+				return err
+			}
+			if !v.queryOut {
+				gl.EndQuery(gl.TIME_ELAPSED)
+				v.queryOut = true
+			}
+			v.shown = v.dec.Texture()
 		}
 		upload(v.sandbox, snap.Sandbox)
 		v.mu.Lock()
 		cursors := v.st.on.Cursors && !v.st.terminal
 		v.mu.Unlock()
 		if cursors {
-			if err := v.dec.Read(v.frame); err != nil {
-				return err
+			frame := snap.Frame // never changed after the step
+			if !onCPU {
+				if err := v.dec.Read(v.frame); err != nil {
+					return err
+				}
+				frame = clone(v.frame)
 			}
 			select {
-			case v.detect <- clone(v.frame):
+			case v.detect <- frame:
 			default: // the detector is busy: skip this frame
 			}
 		}
@@ -251,10 +280,10 @@ func (v *view) draw(fb uint32, fw, fh int, r *Runner) error {
 	gl.Uniform1i(v.uni["other"], 1)
 	gl.Uniform1i(v.uni["flipY"], 1)
 	gl.Uniform1f(v.uni["gain"], 4)
-	v.drawPanel(lay, lay.neuralPanel(), v.dec.Texture(), 0)
+	v.drawPanel(lay, lay.neuralPanel(), v.shown, 0)
 	if split {
 		v.drawPanel(lay, lay.sandboxPanel(), v.sandbox, 0)
-		v.drawPanel(lay, lay.diffPanel(), v.dec.Texture(), v.sandbox)
+		v.drawPanel(lay, lay.diffPanel(), v.shown, v.sandbox)
 	}
 	v.drawOverlay(lay, fw, fh)
 	return glctx.CheckError("drawing the window")
@@ -333,7 +362,7 @@ func (v *view) delete() {
 	v.dec.Delete()
 	gl.DeleteProgram(v.present)
 	gl.DeleteVertexArrays(1, &v.vao)
-	for _, t := range []uint32{v.sandbox, v.overlay} {
+	for _, t := range []uint32{v.sandbox, v.overlay, v.cpuTex} {
 		gl.DeleteTextures(1, &t)
 	}
 	gl.DeleteQueries(1, &v.query)

@@ -23,6 +23,28 @@ type PlayOptions struct {
 	QuitAfter         time.Duration
 	Sessions          Sessions // steps the model; nil: in this process (LocalSessions)
 	Device            string   // where Sessions step, for the HUD ("": the model's backend)
+	Decode            string   // who draws the latents: DecodeShader, DecodeCPU or DecodeAuto
+}
+
+// Who decodes latents into frames for a viewport. The shaders do, unless
+// the GL renderer is software: there the shaders run on the CPU too, and the
+// CPU decoder (OpenBLAS, Winograd convolutions) takes 9 ms a frame where
+// llvmpipe takes 200-500 on two cores.
+const (
+	DecodeAuto   = "auto"   // the CPU on a software renderer, else the shaders ("" too)
+	DecodeShader = "shader" // the fragment-shader decoder (viewer/decode)
+	DecodeCPU    = "cpu"    // the model's CPU decoder, the frame uploaded
+)
+
+// decodesOnCPU resolves a PlayOptions.Decode for a context's renderer.
+func decodesOnCPU(decode string, info glctx.Info) (bool, error) {
+	switch decode {
+	case DecodeAuto, "":
+		return info.Software(), nil
+	case DecodeShader, DecodeCPU:
+		return decode == DecodeCPU, nil
+	}
+	return false, fmt.Errorf("viewer: decode on %q: want %q, %q or auto", decode, DecodeShader, DecodeCPU)
 }
 
 // displayHz caps the window's redraw rate where swaps do not wait for the
@@ -71,6 +93,7 @@ func Play(m *model.Model, spec *sandbox.Spec, o PlayOptions) error {
 		return fmt.Errorf("play: %w", err)
 	}
 	defer v.delete()
+	r.DecodeFrames(v.cpu)
 	bind(win, v, r)
 
 	fps := o.FPS

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/ncstudio/ncstudio/engine/action"
 	"github.com/ncstudio/ncstudio/engine/worker"
@@ -13,8 +14,8 @@ import (
 func init() {
 	register(&command{
 		name:    "play",
-		usage:   "[--ckpt CKPT] [--device cpu|cuda] [--spec FILE] [--steps N] [--hold H] [--fps F] [--seed S] [--headless --actions FILE --out DIR [--json]]",
-		summary: "play a neural computer in an OpenGL window whose shaders decode its latents (F1 lists the keys), or replay an action file headless",
+		usage:   "[--ckpt CKPT] [--device cpu|cuda] [--decode auto|shader|cpu] [--spec FILE] [--steps N] [--hold H] [--fps F] [--seed S] [--headless --actions FILE --out DIR [--json]]",
+		summary: "play a neural computer in an OpenGL window whose shaders decode its latents (on software OpenGL the CPU decoder does; F1 lists the keys), or replay an action file headless",
 		run:     runPlay,
 	})
 }
@@ -30,7 +31,8 @@ func runPlay(c *context) error {
 	actionsFile := c.Flags.String("actions", "", "action file to replay with --headless (JSON lines of {\"x\",\"y\",\"buttons\",\"key_down\",\"key_up\",\"text\",\"scroll\"})")
 	out := c.Flags.String("out", "", "directory for --headless output (created; must be new or empty)")
 	quitAfter := c.Flags.Duration("quit-after", 0, "close the window after this long (for scripts and tests)")
-	device := c.Flags.String("device", "cpu", "where the model steps: cpu, or cuda (in the CUDA worker; the shaders decode here either way)")
+	device := c.Flags.String("device", "cpu", "where the model steps: cpu, or cuda (in the CUDA worker; the frames are decoded here either way)")
+	decodeOn := c.Flags.String("decode", "auto", "who draws the frames: shader (the viewport's fragment shaders), cpu (the model's CPU decoder), or auto (the CPU where OpenGL is a software renderer such as llvmpipe, else the shaders)")
 	if _, err := c.Parse(); err != nil {
 		return err
 	}
@@ -42,6 +44,9 @@ func runPlay(c *context) error {
 	}
 	if !*headless && (*actionsFile != "" || *out != "") {
 		return usagef("play: --actions and --out go with --headless")
+	}
+	if !slices.Contains([]string{viewer.DecodeAuto, viewer.DecodeShader, viewer.DecodeCPU}, *decodeOn) {
+		return usagef("play: --decode is auto, shader or cpu, not %q", *decodeOn)
 	}
 	spec, err := loadSpec(*specFile)
 	if err != nil {
@@ -62,7 +67,7 @@ func runPlay(c *context) error {
 	if !*headless {
 		return onMainThread(func() error {
 			return viewer.Play(m, spec, viewer.PlayOptions{Title: "NC Studio play: " + *ckptPath, Checkpoint: *ckptPath,
-				Seed: *seed, SampleSteps: *steps, FPS: *fps, QuitAfter: *quitAfter, Sessions: sessions, Device: where})
+				Seed: *seed, SampleSteps: *steps, FPS: *fps, QuitAfter: *quitAfter, Sessions: sessions, Device: where, Decode: *decodeOn})
 		})
 	}
 	acts, err := action.ReadFile(*actionsFile)

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"unsafe"
 
 	"github.com/go-gl/gl/v3.3-core/gl"
@@ -27,6 +28,18 @@ type Info struct {
 	Vendor   string `json:"vendor"`
 	Renderer string `json:"renderer"`
 	Version  string `json:"version"`
+}
+
+// Software says whether the renderer draws on the CPU (Mesa's llvmpipe,
+// softpipe or swrast; Google's SwiftShader): no GPU runs the shaders.
+func (i Info) Software() bool {
+	r := strings.ToLower(i.Renderer)
+	for _, name := range []string{"llvmpipe", "softpipe", "swrast", "swiftshader"} {
+		if strings.Contains(r, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // Load loads the GL entry points through getProc and checks that the
