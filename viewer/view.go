@@ -226,38 +226,15 @@ func (v *view) draw(fb uint32, fw, fh int, r *Runner) error {
 		}
 	}
 	if snap.Step != v.lastStep || redecode {
-		onCPU := v.cpu && snap.Frame != nil
-		if onCPU {
-			upload(v.cpuTex, snap.Frame)
-			v.shown = v.cpuTex
-			v.mu.Lock()
-			v.st.hud.decodeMs = snap.DecodeMs
-			v.mu.Unlock()
-		} else {
-			if !v.queryOut {
-				gl.BeginQuery(gl.TIME_ELAPSED, v.query)
-			}
-			if err := v.dec.Decode(snap.Latent); err != nil {
-				return err
-			}
-			if !v.queryOut {
-				gl.EndQuery(gl.TIME_ELAPSED)
-				v.queryOut = true
-			}
-			v.shown = v.dec.Texture()
-		}
 		upload(v.sandbox, snap.Sandbox)
 		v.mu.Lock()
 		cursors := v.st.on.Cursors && !v.st.terminal
 		v.mu.Unlock()
+		frame, err := v.decode(snap, cursors)
+		if err != nil {
+			return err
+		}
 		if cursors {
-			frame := snap.Frame // never changed after the step
-			if !onCPU {
-				if err := v.dec.Read(v.frame); err != nil {
-					return err
-				}
-				frame = clone(v.frame)
-			}
 			select {
 			case v.detect <- frame:
 			default: // the detector is busy: skip this frame
@@ -287,6 +264,38 @@ func (v *view) draw(fb uint32, fw, fh int, r *Runner) error {
 	}
 	v.drawOverlay(lay, fw, fh)
 	return glctx.CheckError("drawing the window")
+}
+
+// decode shows the snapshot's frame in the neural panel: the one the
+// runner decoded on the CPU, or the shaders' decode of its latent. With
+// want it also returns the frame, for the cursor detector.
+func (v *view) decode(snap Snapshot, want bool) (*image.RGBA, error) {
+	if v.cpu && snap.Frame != nil {
+		upload(v.cpuTex, snap.Frame)
+		v.shown = v.cpuTex
+		v.mu.Lock()
+		v.st.hud.decodeMs = snap.DecodeMs
+		v.mu.Unlock()
+		return snap.Frame, nil // never changed after the step
+	}
+	if !v.queryOut {
+		gl.BeginQuery(gl.TIME_ELAPSED, v.query)
+	}
+	if err := v.dec.Decode(snap.Latent); err != nil {
+		return nil, err
+	}
+	if !v.queryOut {
+		gl.EndQuery(gl.TIME_ELAPSED)
+		v.queryOut = true
+	}
+	v.shown = v.dec.Texture()
+	if !want {
+		return nil, nil
+	}
+	if err := v.dec.Read(v.frame); err != nil {
+		return nil, err
+	}
+	return clone(v.frame), nil
 }
 
 func clone(img *image.RGBA) *image.RGBA {
