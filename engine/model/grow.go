@@ -157,7 +157,7 @@ func WidenMLP(be tensor.Backend, f *ckpt.File, name string, ratio int, seed uint
 				clear(data[r*cols+oldCols : (r+1)*cols])
 			}
 		}
-		*t = ckpt.Tensor{Name: p.Name, DType: ckpt.F32, Shape: slices.Clone(p.Value.Shape), Data: slices.Clone(data)}
+		*t = ckpt.Tensor{Name: p.Name, DType: ckpt.F32, Shape: slices.Clone(p.Value.Shape), Data: data}
 	}
 	f.Metadata[MetaConfig] = MarshalConfig(fresh.Cfg)
 	return fresh.Cfg, nil
